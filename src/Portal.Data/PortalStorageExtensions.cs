@@ -1,0 +1,57 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Portal.Data.Preferences;
+
+namespace Portal.Data;
+
+public static class PortalStorageExtensions
+{
+    /// <summary>
+    /// Registers the store selected by <c>Portal:Storage:Provider</c>, validated at start, migrated by
+    /// <see cref="StoreMigrator"/> and checked by <see cref="StoreHealthCheck"/>.
+    /// </summary>
+    public static IServiceCollection AddPortalStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection(StorageOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+
+        // The provider is chosen once, from configuration as it is when the app is built.
+        var options = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        if (options.Provider == StorageProvider.PostgreSql)
+        {
+            services.AddPooledDbContextFactory<PostgreSqlPortalDbContext>((sp, builder) =>
+                builder.UseNpgsql(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
+            services.AddSingleton<IDbContextFactory<PortalDbContext>, DbContextFactoryAdapter<PostgreSqlPortalDbContext>>();
+        }
+        else
+        {
+            services.AddPooledDbContextFactory<SqlitePortalDbContext>((sp, builder) =>
+                builder.UseSqlite(SqliteConnectionString(sp.GetRequiredService<IOptions<StorageOptions>>().Value)));
+            services.AddSingleton<IDbContextFactory<PortalDbContext>, DbContextFactoryAdapter<SqlitePortalDbContext>>();
+        }
+
+        services.AddHostedService<StoreMigrator>();
+        services.AddSingleton<IPreferenceStore, PreferenceStore>();
+        return services;
+    }
+
+    internal static string SqliteConnectionString(StorageOptions options)
+    {
+        var path = options.ResolveSqlitePath();
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return $"Data Source={path}";
+    }
+
+    private sealed class DbContextFactoryAdapter<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<PortalDbContext>
+        where TContext : PortalDbContext
+    {
+        public PortalDbContext CreateDbContext() => inner.CreateDbContext();
+
+        public async Task<PortalDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) =>
+            await inner.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Components;
+using Portal.Data.Preferences;
+using Portal.Web.Hosting;
+
+namespace Portal.Web.Components.Layout;
+
+public sealed partial class MainLayout
+{
+    internal const string SidebarPreferenceKey = "layout.sidebar-expanded";
+
+    private PortalErrorBoundary? _errorBoundary;
+
+    // Loaded once during prerender and carried into the interactive circuit, so the store is read once per visit.
+    [PersistentState]
+    public bool? SidebarExpanded { get; set; }
+
+    private bool _sidebarExpanded = true;
+
+    [Inject]
+    public required IPreferenceStore Preferences { get; init; }
+
+    [Inject]
+    public required ICurrentUser CurrentUser { get; init; }
+
+    [Inject]
+    public required ILogger<MainLayout> Logger { get; init; }
+
+    protected override async Task OnInitializedAsync()
+    {
+        if (SidebarExpanded is null)
+        {
+            try
+            {
+                var stored = await Preferences.GetAsync(CurrentUser.Id, SidebarPreferenceKey, CancellationToken.None);
+                SidebarExpanded = stored is null || !bool.TryParse(stored, out var expanded) || expanded;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A missing preference must never break the page: fall back to the default layout.
+                Logger.LogWarning(ex, "Could not read layout preference {Key}", SidebarPreferenceKey);
+                SidebarExpanded = true;
+            }
+        }
+
+        _sidebarExpanded = SidebarExpanded.Value;
+    }
+
+    protected override void OnParametersSet()
+    {
+        // A new page gets a fresh start after an error on the previous one.
+        _errorBoundary?.Recover();
+    }
+
+    private Task ToggleSidebarAsync() => OnSidebarExpandedChangedAsync(!_sidebarExpanded);
+
+    private async Task OnSidebarExpandedChangedAsync(bool expanded)
+    {
+        _sidebarExpanded = expanded;
+        SidebarExpanded = expanded;
+        try
+        {
+            await Preferences.SetAsync(CurrentUser.Id, SidebarPreferenceKey, expanded.ToString(), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Logger.LogWarning(ex, "Could not save layout preference {Key}", SidebarPreferenceKey);
+        }
+    }
+}

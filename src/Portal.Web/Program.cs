@@ -1,0 +1,3 @@
+using Portal.Web;
+
+await PortalWebApplication.Create(args).RunAsync();
