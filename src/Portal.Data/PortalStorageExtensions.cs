@@ -35,6 +35,7 @@ public static class PortalStorageExtensions
         }
 
         services.AddHostedService<StoreMigrator>();
+        services.AddSingleton<StoreHealthCheck>();
         services.AddSingleton<IPreferenceStore, PreferenceStore>();
         return services;
     }

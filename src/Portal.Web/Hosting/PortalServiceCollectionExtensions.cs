@@ -37,7 +37,6 @@ internal static class PortalServiceCollectionExtensions
     public static IServiceCollection AddPortalStorageAndHealth(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddPortalStorage(configuration);
-        services.AddSingleton<StoreHealthCheck>();
         services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: [LiveTag])
             .AddCheck<StoreHealthCheck>("store", tags: [ReadyTag]);

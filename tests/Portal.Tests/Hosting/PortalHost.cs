@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using Portal.Tests.Support;
+using Portal.Web;
+
+namespace Portal.Tests.Hosting;
+
+/// <summary>The real portal on an in-memory test server, with its store in a temp folder.</summary>
+internal sealed class PortalHost : IAsyncDisposable
+{
+    private readonly TempDirectory _temp;
+
+    private PortalHost(WebApplication app, TempDirectory temp)
+    {
+        App = app;
+        _temp = temp;
+    }
+
+    public WebApplication App { get; }
+
+    public string StoreFolder => _temp.Path;
+
+    public HttpClient CreateClient() => App.GetTestClient();
+
+    /// <summary>Builds the app with the store in a fresh temp folder; extra args are configuration (<c>--Key=Value</c>).</summary>
+    public static WebApplication Build(TempDirectory temp, params string[] extraArgs)
+    {
+        string[] args = [$"--Portal:Storage:SqlitePath={temp.File("portal.db")}", .. extraArgs];
+        return PortalWebApplication.Create(args, builder => builder.WebHost.UseTestServer());
+    }
+
+    public static async Task<PortalHost> StartAsync(params string[] extraArgs)
+    {
+        var temp = new TempDirectory();
+        var app = Build(temp, extraArgs);
+        await app.StartAsync();
+        return new PortalHost(app, temp);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        _temp.Dispose();
+    }
+}
