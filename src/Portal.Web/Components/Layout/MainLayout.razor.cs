@@ -51,10 +51,9 @@ public sealed partial class MainLayout
         _errorBoundary?.Recover();
     }
 
-    private Task ToggleSidebarAsync() => OnSidebarExpandedChangedAsync(!_sidebarExpanded);
-
-    private async Task OnSidebarExpandedChangedAsync(bool expanded)
+    private async Task ToggleSidebarAsync()
     {
+        var expanded = !_sidebarExpanded;
         _sidebarExpanded = expanded;
         SidebarExpanded = expanded;
         try
