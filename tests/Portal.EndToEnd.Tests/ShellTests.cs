@@ -1,0 +1,118 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace Portal.EndToEnd.Tests;
+
+[Collection(PortalServerGroup.Name)]
+public sealed partial class ShellTests(PortalServerFixture server) : PortalPageTest(server)
+{
+    [Fact]
+    public async Task Home_Loads_CircuitConnectsWithoutBrowserErrors()
+    {
+        var response = await Page.GotoAsync("");
+
+        Assert.NotNull(response);
+        Assert.Equal(200, response.Status);
+        await WaitForCircuitAsync();
+        await Assertions.Expect(Page).ToHaveTitleAsync("Home · Model Catalog Portal");
+        await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Model Catalog Portal", Level = 1 })).ToBeVisibleAsync();
+        Assert.Empty(BrowserErrors);
+    }
+
+    [Fact]
+    public async Task NavLinks_Click_ChangePagesWithoutFullReload()
+    {
+        await OpenInteractiveAsync("");
+        await Page.EvaluateAsync("() => { window.__portalSameDocument = 'yes'; }");
+
+        (string Link, string Path, string Heading)[] entries =
+        [
+            ("Catalog", "models", "Model catalog"),
+            ("Benchmarks", "benchmarks", "Benchmarks"),
+            ("Playground", "playground", "Playground"),
+            ("Deployments", "deployments", "Deployments"),
+            ("Settings", "settings", "Settings"),
+            ("Home", "", "Model Catalog Portal"),
+        ];
+
+        foreach (var (link, path, heading) in entries)
+        {
+            await Page.Locator(".rz-sidebar").GetByRole(AriaRole.Link, new() { Name = link, Exact = true }).ClickAsync();
+
+            await Assertions.Expect(Page).ToHaveURLAsync(new Regex("^" + Regex.Escape(Server.BaseUrl + path) + "$"));
+            await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 })).ToBeVisibleAsync();
+            Assert.Equal("yes", await Page.EvaluateAsync<string?>("() => window.__portalSameDocument ?? null"));
+        }
+
+        Assert.Empty(BrowserErrors);
+    }
+
+    [Fact]
+    public async Task PlaceholderPages_SayTheyAreNotBuiltYet()
+    {
+        foreach (var path in new[] { "models", "benchmarks", "playground", "deployments" })
+        {
+            await OpenInteractiveAsync(path);
+            await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("Not available yet.");
+        }
+
+        Assert.Empty(BrowserErrors);
+    }
+
+    [Fact]
+    public async Task ThemeToggle_Click_ServerRendersDarkThemeAndBrowserRemembersIt()
+    {
+        await OpenInteractiveAsync("");
+        var themeLink = Page.Locator("link#radzen-theme-link");
+        await Assertions.Expect(themeLink).ToHaveAttributeAsync("href", new Regex("css/material-base\\.css"));
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Switch to dark theme" }).ClickAsync();
+
+        await Assertions.Expect(themeLink).ToHaveAttributeAsync("href", new Regex("css/material-dark-base\\.css"));
+        await Assertions.Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Switch to light theme" })).ToBeVisibleAsync();
+
+        // A full reload: the server reads the cookie, so the very first (prerendered) paint is dark.
+        var html = await (await Page.Context.APIRequest.GetAsync(Server.BaseUrl)).TextAsync();
+        Assert.Contains("css/material-dark-base.css", html, StringComparison.Ordinal);
+        await Page.ReloadAsync();
+        await WaitForCircuitAsync();
+        await Assertions.Expect(themeLink).ToHaveAttributeAsync("href", new Regex("css/material-dark-base\\.css"));
+        Assert.Empty(BrowserErrors);
+    }
+
+    [Fact]
+    public async Task SidebarToggle_Collapse_IsRememberedAcrossReload()
+    {
+        await OpenInteractiveAsync("settings");
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Collapse navigation" }).ClickAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Expand navigation" })).ToBeVisibleAsync();
+        await Page.ReloadAsync();
+        await WaitForCircuitAsync();
+
+        await Assertions.Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Expand navigation" })).ToBeVisibleAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Expand navigation" }).ClickAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Collapse navigation" })).ToBeVisibleAsync();
+        Assert.Empty(BrowserErrors);
+    }
+
+    [Fact]
+    public async Task UnknownUrl_ShowsNotFoundPageWith404()
+    {
+        var response = await Page.GotoAsync("no/such/page");
+
+        Assert.NotNull(response);
+        Assert.Equal(404, response.Status);
+        await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Page not found" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Settings_ShowsEmbeddedStoreReachable()
+    {
+        await OpenInteractiveAsync("settings");
+
+        await Assertions.Expect(Page.GetByTestId("storage-provider")).ToHaveTextAsync("SQLite (embedded)");
+        await Assertions.Expect(Page.GetByTestId("storage-status")).ToContainTextAsync("Reachable");
+        Assert.Empty(BrowserErrors);
+    }
+}
