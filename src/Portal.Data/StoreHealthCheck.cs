@@ -11,9 +11,10 @@ public sealed class StoreHealthCheck(IDbContextFactory<PortalDbContext> contexts
         try
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            var name = db is PostgreSqlPortalDbContext ? "PostgreSQL" : "SQLite";
             return await db.Database.CanConnectAsync(cancellationToken).ConfigureAwait(false)
-                ? HealthCheckResult.Healthy($"{db.Database.ProviderName} store reachable.")
-                : HealthCheckResult.Unhealthy($"{db.Database.ProviderName} store not reachable.");
+                ? HealthCheckResult.Healthy($"{name} store reachable.")
+                : HealthCheckResult.Unhealthy($"{name} store not reachable.");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
