@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using CsvHelper;
+using Portal.Catalog.Query;
+
+namespace Portal.Catalog.Export;
+
+/// <summary>Exports a list of models as a catalog file (JSON, importable again) or as CSV (one row per model).</summary>
+public static class CatalogExporter
+{
+    public static readonly string[] CsvColumns =
+    [
+        "id", "name", "publisher", "collection", "inference_tasks", "fine_tuning_tasks", "license", "commercial_use",
+        "deployment_options", "context_window_tokens", "context_window_as_printed", "parameter_count", "release_date",
+        "deprecation_date", "retirement_date", "provenance", "sources",
+    ];
+
+    public static void WriteJson(Stream output, IEnumerable<CatalogModel> models)
+    {
+        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        json.WriteStartArray("models");
+        foreach (var m in models)
+        {
+            json.WriteStartObject();
+            json.WriteString("id", m.Id);
+            json.WriteString("display_name", m.DisplayName);
+            Strings(json, "aliases", m.Aliases);
+            json.WriteString("publisher", m.Publisher);
+            json.WriteString("collection", m.Collection);
+            Strings(json, "inference_tasks", m.InferenceTasks);
+            Strings(json, "fine_tuning_tasks", m.FineTuningTasks);
+            json.WriteString("license", m.License);
+            json.WriteString("license_note", m.LicenseNote);
+            Number(json, "context_window_tokens", m.ContextWindowTokens);
+            json.WriteString("context_window_as_printed", m.ContextWindowAsPrinted);
+            Number(json, "max_output_tokens", m.MaxOutputTokens);
+            json.WriteString("parameter_count", m.ParameterCount);
+            json.WriteString("parameter_note", m.ParameterNote);
+            json.WriteString("release_date", m.ReleaseDate);
+            Strings(json, "versions", m.Versions);
+            json.WriteString("knowledge_cutoff", m.KnowledgeCutoff);
+            Strings(json, "input_modalities", m.InputModalities);
+            Strings(json, "output_modalities", m.OutputModalities);
+            if (m.Deployment is { } d)
+            {
+                json.WriteStartObject("deployment");
+                Bool(json, "managed_compute", d.ManagedCompute);
+                Bool(json, "serverless_api", d.ServerlessApi);
+                if (d.Note is not null)
+                {
+                    json.WriteString("note", d.Note);
+                }
+
+                json.WriteString("source", d.Source);
+                json.WriteEndObject();
+            }
+            else
+            {
+                json.WriteNull("deployment");
+            }
+
+            if (m.Lifecycle is { } l)
+            {
+                json.WriteStartObject("azure_lifecycle");
+                json.WriteString("inferenceDeprecationDate", l.DeprecationDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                json.WriteString("inferenceRetirementDate", l.RetirementDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                json.WriteString("source_field", l.SourceField);
+                json.WriteEndObject();
+            }
+            else
+            {
+                json.WriteNull("azure_lifecycle");
+            }
+
+            json.WriteString("description", m.Description);
+            json.WriteStartObject("field_sources");
+            foreach (var (field, url) in m.FieldSources)
+            {
+                json.WriteString(field, url);
+            }
+
+            json.WriteEndObject();
+            Strings(json, "sources", m.Sources);
+            Strings(json, "caveats", m.Caveats);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    public static void WriteCsv(TextWriter output, IEnumerable<CatalogModel> models)
+    {
+        // Fields starting with = + - @ are escaped so a spreadsheet never runs catalog text as a formula.
+        var options = new CsvWriterOptions { Injection = CsvInjection.Escape, NewLine = "\n" };
+        using var csv = CsvWriter.Create(output, options, leaveOpen: true);
+        csv.WriteRecord(CsvColumns);
+        foreach (var m in models)
+        {
+            csv.WriteRecord(CsvRow(m));
+        }
+
+        csv.Flush();
+    }
+
+    public static string ToCsv(IEnumerable<CatalogModel> models)
+    {
+        var builder = new StringBuilder();
+        using (var writer = new StringWriter(builder, CultureInfo.InvariantCulture))
+        {
+            WriteCsv(writer, models);
+        }
+
+        return builder.ToString();
+    }
+
+    private static string[] CsvRow(CatalogModel m) =>
+    [
+        m.Id,
+        m.DisplayName,
+        m.Publisher ?? "",
+        m.Collection ?? "",
+        string.Join("; ", m.InferenceTasks),
+        string.Join("; ", m.FineTuningTasks),
+        m.License ?? "",
+        Licenses.Describe(Licenses.CommercialUseOf(m.License)),
+        string.Join("; ", CatalogFacets.Get(Facet.Deployment).Values(m).Select(CatalogFacets.DeploymentLabel)),
+        m.ContextWindowTokens?.ToString(CultureInfo.InvariantCulture) ?? "",
+        m.ContextWindowAsPrinted ?? "",
+        m.ParameterCount ?? "",
+        m.ReleaseDate ?? "",
+        m.Lifecycle?.DeprecationDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+        m.Lifecycle?.RetirementDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+        string.Join("; ", m.Provenance.Select(p => p.SourceName)),
+        string.Join("; ", m.Sources),
+    ];
+
+    private static void Strings(Utf8JsonWriter json, string name, IReadOnlyList<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            json.WriteStringValue(value);
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void Number(Utf8JsonWriter json, string name, int? value)
+    {
+        if (value is { } v)
+        {
+            json.WriteNumber(name, v);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+
+    private static void Bool(Utf8JsonWriter json, string name, bool? value)
+    {
+        if (value is { } v)
+        {
+            json.WriteBoolean(name, v);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+
+namespace Portal.Catalog.Query;
+
+public enum Facet
+{
+    Collection,
+    Publisher,
+    Task,
+    Deployment,
+    FineTuning,
+    License,
+    ContextWindow,
+    InputModality,
+    OutputModality,
+}
+
+/// <summary>A facet: its URL/API parameter, its title, and how a model's values for it are derived.</summary>
+public sealed record FacetDefinition(Facet Facet, string Parameter, string Title, Func<CatalogModel, IEnumerable<string>> Values, Func<string, string> Label);
+
+public static class CatalogFacets
+{
+    public const string Unknown = "unknown";
+    public const string ManagedCompute = "managed-compute";
+    public const string ServerlessApi = "serverless-api";
+    public const string AzureOpenAi = "azure-openai";
+
+    public static IReadOnlyList<FacetDefinition> All { get; } =
+    [
+        new(Facet.Collection, "collection", "Collection", m => [m.Collection ?? Unknown], LabelOrUnknown),
+        new(Facet.Publisher, "publisher", "Publisher", m => [m.Publisher ?? Unknown], LabelOrUnknown),
+        new(Facet.Task, "task", "Inference task", m => m.InferenceTasks, LabelOrUnknown),
+        new(Facet.Deployment, "deployment", "Deployment option", DeploymentValues, DeploymentLabel),
+        new(Facet.FineTuning, "finetune", "Fine-tuning task", m => m.FineTuningTasks, LabelOrUnknown),
+        new(Facet.License, "license", "License", m => [m.License ?? Unknown], LabelOrUnknown),
+        new(Facet.ContextWindow, "context", "Context window", m => [ContextBucket(m.ContextWindowTokens)], ContextLabel),
+        new(Facet.InputModality, "input", "Input", m => m.InputModalities.Select(ModalityKind).Distinct(StringComparer.Ordinal), Capitalize),
+        new(Facet.OutputModality, "output", "Output", m => m.OutputModalities.Select(ModalityKind).Distinct(StringComparer.Ordinal), Capitalize),
+    ];
+
+    public static FacetDefinition Get(Facet facet) => All[(int)facet];
+
+    /// <summary>Context window ranges, in the order shown.</summary>
+    public static IReadOnlyList<string> ContextBuckets { get; } = ["up-to-8k", "8k-32k", "32k-128k", "over-128k", Unknown];
+
+    public static string ContextBucket(int? tokens) => tokens switch
+    {
+        null => Unknown,
+        <= 8_192 => "up-to-8k",
+        <= 32_768 => "8k-32k",
+        <= 131_072 => "32k-128k",
+        _ => "over-128k",
+    };
+
+    private static string ContextLabel(string bucket) => bucket switch
+    {
+        "up-to-8k" => "Up to 8K tokens",
+        "8k-32k" => "8K – 32K tokens",
+        "32k-128k" => "32K – 128K tokens",
+        "over-128k" => "Over 128K tokens",
+        _ => "Unknown",
+    };
+
+    private static IEnumerable<string> DeploymentValues(CatalogModel model)
+    {
+        if (model.Deployment?.ManagedCompute == true)
+        {
+            yield return ManagedCompute;
+        }
+
+        if (model.Deployment?.ServerlessApi == true)
+        {
+            yield return ServerlessApi;
+        }
+
+        // The facts leave both options null for Azure OpenAI models: they deploy as Azure OpenAI deployments.
+        if (model.Deployment?.ManagedCompute is null && model.Deployment?.ServerlessApi is null
+            && string.Equals(model.Collection, "Azure OpenAI", StringComparison.OrdinalIgnoreCase))
+        {
+            yield return AzureOpenAi;
+        }
+    }
+
+    public static string DeploymentLabel(string value) => value switch
+    {
+        ManagedCompute => "Managed compute",
+        ServerlessApi => "Serverless API",
+        AzureOpenAi => "Azure OpenAI deployment",
+        _ => value,
+    };
+
+    /// <summary>"text (multilingual)" → "text"; "vector (1,024 dim.)" → "vector".</summary>
+    public static string ModalityKind(string printed)
+    {
+        var paren = printed.IndexOf('(', StringComparison.Ordinal);
+        return (paren > 0 ? printed[..paren] : printed).Trim().ToLowerInvariant();
+    }
+
+    private static string LabelOrUnknown(string value) => value == Unknown ? "Unknown" : value;
+
+    private static string Capitalize(string value) =>
+        value.Length == 0 ? value : char.ToUpper(value[0], CultureInfo.InvariantCulture) + value[1..];
+}
