@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.Data.Catalog;
 using Portal.Data.Preferences;
 
 namespace Portal.Data;
@@ -11,6 +12,8 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
 {
     public DbSet<UserPreference> UserPreferences => Set<UserPreference>();
 
+    public DbSet<CatalogImport> CatalogImports => Set<CatalogImport>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
@@ -22,6 +25,15 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
             preference.Property(p => p.UserId).HasMaxLength(200);
             preference.Property(p => p.Key).HasMaxLength(200);
             preference.Property(p => p.Value).HasMaxLength(4000);
+        });
+
+        modelBuilder.Entity<CatalogImport>(import =>
+        {
+            import.ToTable("catalog_imports");
+            import.HasKey(i => i.Id);
+            import.Property(i => i.Name).HasMaxLength(200);
+            import.Property(i => i.FileName).HasMaxLength(260);
+            import.HasIndex(i => new { i.Name, i.Version }).IsUnique();
         });
     }
 }

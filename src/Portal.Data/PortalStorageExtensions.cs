@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Portal.Catalog.Sources;
+using Portal.Data.Catalog;
 using Portal.Data.Preferences;
 
 namespace Portal.Data;
@@ -37,6 +39,7 @@ public static class PortalStorageExtensions
         services.AddHostedService<StoreMigrator>();
         services.AddSingleton<StoreHealthCheck>();
         services.AddSingleton<IPreferenceStore, PreferenceStore>();
+        services.AddSingleton<ICatalogImportStore, CatalogImportStore>();
         return services;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
+using Portal.Catalog.Sources;
 using Portal.Data.Preferences;
 using Portal.Tests.Support;
 
@@ -47,6 +48,7 @@ public sealed class StoreMigrationTests
         Assert.True(File.Exists(path));
         Assert.Contains("20261122000000_InitialCreate", await StoreFactory.AppliedMigrationsAsync(provider));
         await AssertPreferencesRoundTripAsync(provider.GetRequiredService<IPreferenceStore>());
+        await AssertImportsRoundTripAsync(provider.GetRequiredService<ICatalogImportStore>());
     }
 
     [Fact]
@@ -84,6 +86,7 @@ public sealed class StoreMigrationTests
 
             Assert.Contains("20261122000000_InitialCreate", await StoreFactory.AppliedMigrationsAsync(provider));
             await AssertPreferencesRoundTripAsync(provider.GetRequiredService<IPreferenceStore>());
+            await AssertImportsRoundTripAsync(provider.GetRequiredService<ICatalogImportStore>());
 
             var health = await provider.GetRequiredService<StoreHealthCheck>().CheckHealthAsync(new());
             Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, health.Status);
@@ -92,6 +95,26 @@ public sealed class StoreMigrationTests
         {
             await server.DisposeAsync();
         }
+    }
+
+    private static async Task AssertImportsRoundTripAsync(ICatalogImportStore store)
+    {
+        var v1 = await store.AddAsync("team-models", "team.json", "{\"models\":[{\"id\":\"a\"}]}", 1, CancellationToken.None);
+        var v2 = await store.AddAsync("team-models", "team-2.json", "{\"models\":[{\"id\":\"b\"}]}", 1, CancellationToken.None);
+        await store.AddAsync("other", "other.json", "{\"models\":[{\"id\":\"c\"}]}", 1, CancellationToken.None);
+
+        Assert.Equal((1, 2), (v1.Version, v2.Version));
+        var all = await store.ListAsync(CancellationToken.None);
+        Assert.Equal(3, all.Count);
+        Assert.True(all.Single(i => i.Id == v2.Id).IsActive);
+        Assert.False(all.Single(i => i.Id == v1.Id).IsActive);
+        var active = await store.ListActiveWithContentAsync(CancellationToken.None);
+        Assert.Equal(["b", "c"], active.Select(a => a.Content[^5..^4]));
+
+        Assert.True(await store.RemoveAsync(v2.Id, CancellationToken.None));
+        Assert.False(await store.RemoveAsync(v2.Id, CancellationToken.None));
+        var afterRemove = await store.ListActiveWithContentAsync(CancellationToken.None);
+        Assert.Contains(afterRemove, a => a.Import.Id == v1.Id && a.Import.Version == 1);
     }
 
     private static async Task AssertPreferencesRoundTripAsync(IPreferenceStore store)

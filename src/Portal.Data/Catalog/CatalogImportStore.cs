@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Catalog.Sources;
+
+namespace Portal.Data.Catalog;
+
+internal sealed class CatalogImportStore(IDbContextFactory<PortalDbContext> contexts, TimeProvider time) : ICatalogImportStore
+{
+    public async Task<IReadOnlyList<CatalogImportRecord>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await db.CatalogImports.AsNoTracking()
+            .Select(i => new { i.Id, i.Name, i.Version, i.ImportedUtc, i.FileName, i.ModelCount })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var newest = rows.GroupBy(r => r.Name).ToDictionary(g => g.Key, g => g.Max(r => r.Version));
+        return [.. rows
+            .OrderBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ThenByDescending(r => r.Version)
+            .Select(r => new CatalogImportRecord(r.Id, r.Name, r.Version, r.ImportedUtc, r.FileName, r.ModelCount, newest[r.Name] == r.Version))];
+    }
+
+    public async Task<IReadOnlyList<(CatalogImportRecord Import, string Content)>> ListActiveWithContentAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var active = await db.CatalogImports.AsNoTracking()
+            .Where(i => i.Version == db.CatalogImports.Where(o => o.Name == i.Name).Max(o => o.Version))
+            .OrderBy(i => i.Id)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. active.Select(i => (new CatalogImportRecord(i.Id, i.Name, i.Version, i.ImportedUtc, i.FileName, i.ModelCount, true), i.Content))];
+    }
+
+    public async Task<CatalogImportRecord> AddAsync(string name, string fileName, string content, int modelCount, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var version = 1 + (await db.CatalogImports.Where(i => i.Name == name).MaxAsync(i => (int?)i.Version, cancellationToken).ConfigureAwait(false) ?? 0);
+        var row = new CatalogImport
+        {
+            Name = name,
+            Version = version,
+            FileName = fileName,
+            Content = content,
+            ModelCount = modelCount,
+            ImportedUtc = time.GetUtcNow(),
+        };
+        db.CatalogImports.Add(row);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return new CatalogImportRecord(row.Id, row.Name, row.Version, row.ImportedUtc, row.FileName, row.ModelCount, true);
+    }
+
+    public async Task<bool> RemoveAsync(int id, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await db.CatalogImports.Where(i => i.Id == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false) > 0;
+    }
+}
