@@ -26,6 +26,7 @@ public static class PortalWebApplication
         builder.AddPortalLogging();
         builder.Services.AddPortalShell();
         builder.Services.AddPortalStorageAndHealth(builder.Configuration);
+        builder.Services.AddCatalog();
 
         configureBuilder?.Invoke(builder);
 

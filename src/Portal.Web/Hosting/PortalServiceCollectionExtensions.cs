@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Portal.Data;
+using Portal.Web.Catalog;
 using Radzen;
 
 namespace Portal.Web.Hosting;
@@ -54,6 +55,9 @@ internal static class PortalServiceCollectionExtensions
 
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
         app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+
+        app.MapOpenApi();
+        app.MapCatalogApi();
 
         app.MapStaticAssets();
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();

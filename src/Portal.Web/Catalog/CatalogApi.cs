@@ -1,0 +1,129 @@
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Primitives;
+using Portal.Catalog;
+using Portal.Catalog.Export;
+using Portal.Catalog.Query;
+
+namespace Portal.Web.Catalog;
+
+/// <summary>One model in a list: what scripts and the checks need.</summary>
+public sealed record ModelSummaryDto(
+    string Id,
+    string Name,
+    string? Publisher,
+    string? Collection,
+    IReadOnlyList<string> Tasks,
+    IReadOnlyList<string> FineTuningTasks,
+    string? License,
+    string CommercialUse,
+    IReadOnlyList<string> DeploymentOptions,
+    int? ContextWindow,
+    string? ContextWindowAsPrinted,
+    DateOnly? DeprecationDate,
+    DateOnly? RetirementDate);
+
+public sealed record FacetValueDto(string Value, string Label, int Count, bool Selected);
+
+public sealed record ModelListDto(
+    int Total,
+    int Page,
+    int PageSize,
+    IReadOnlyList<ModelSummaryDto> Items,
+    IReadOnlyDictionary<string, IReadOnlyList<FacetValueDto>> Facets,
+    IReadOnlyList<string> Notices);
+
+/// <summary><c>/api/models</c>: the catalog for scripts, with the same query parameters as the catalog page.</summary>
+public static class CatalogApi
+{
+    public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/models").WithTags("Catalog");
+
+        group.MapGet("", (HttpRequest request, ICatalogService catalog) => List(request, catalog))
+            .WithName("ListModels")
+            .WithSummary("Search the model catalog")
+            .WithDescription(
+                "Query parameters: q (text), collection, publisher, task, deployment (managed-compute | serverless-api | azure-openai), "
+                + "finetune, license, context (up-to-8k | 8k-32k | 32k-128k | over-128k | unknown), input, output, "
+                + "sort (name | context | newest), page (from 1), pageSize (1-200, default 48). A repeated parameter means OR "
+                + "within that facet; different facets are combined with AND. Facet counts are computed under the other facets' filters. "
+                + "A value no model has matches nothing and is reported in notices.");
+
+        group.MapGet("{id}", Results<Ok<CatalogModel>, ProblemHttpResult> (string id, ICatalogService catalog) =>
+                catalog.Current.Find(id) is { } model
+                    ? TypedResults.Ok(model)
+                    : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Model not found",
+                        detail: $"The catalog has no model with id '{id}'."))
+            .WithName("GetModel")
+            .WithSummary("One model with every field, its provenance and the conflicts between sources");
+
+        group.MapGet("export.json", (HttpRequest request, ICatalogService catalog) =>
+            {
+                using var buffer = new MemoryStream();
+                CatalogExporter.WriteJson(buffer, AllMatches(request, catalog));
+                return Results.File(buffer.ToArray(), "application/json", "catalog.json");
+            })
+            .WithName("ExportModelsJson")
+            .WithSummary("The filtered catalog as a catalog file (importable again)");
+
+        group.MapGet("export.csv", (HttpRequest request, ICatalogService catalog) =>
+                Results.File(Encoding.UTF8.GetBytes(CatalogExporter.ToCsv(AllMatches(request, catalog))), "text/csv; charset=utf-8", "catalog.csv"))
+            .WithName("ExportModelsCsv")
+            .WithSummary("The filtered catalog as CSV, one row per model");
+
+        return endpoints;
+    }
+
+    private static Ok<ModelListDto> List(HttpRequest request, ICatalogService catalog)
+    {
+        var index = catalog.Current;
+        var parsed = Parse(request.Query, index, keepUnknownValues: true);
+        var result = index.Search(parsed.Query);
+        return TypedResults.Ok(new ModelListDto(
+            result.Total,
+            result.Page,
+            result.PageSize,
+            [.. result.Items.Select(ToSummary)],
+            result.Facets.ToDictionary(f => f.Parameter, f => (IReadOnlyList<FacetValueDto>)[.. f.Values.Select(v => new FacetValueDto(v.Value, v.Label, v.Count, v.Selected))]),
+            parsed.Notices));
+    }
+
+    /// <summary>Every model the query matches, in its sort order (paging parameters are ignored for exports).</summary>
+    internal static IReadOnlyList<CatalogModel> AllMatches(HttpRequest request, ICatalogService catalog)
+    {
+        var index = catalog.Current;
+        var query = Parse(request.Query, index, keepUnknownValues: true).Query;
+        var all = new List<CatalogModel>();
+        for (var page = 1; ; page++)
+        {
+            var result = index.Search(query with { Page = page, PageSize = CatalogQuery.MaxPageSize });
+            all.AddRange(result.Items);
+            if (all.Count >= result.Total || result.Items.Count == 0)
+            {
+                return all;
+            }
+        }
+    }
+
+    public static ParsedCatalogQuery Parse(IEnumerable<KeyValuePair<string, StringValues>> query, CatalogIndex index, bool keepUnknownValues) =>
+        CatalogQueryParser.Parse(
+            query.Select(p => new KeyValuePair<string, IReadOnlyList<string?>>(p.Key, p.Value.ToArray())),
+            index,
+            keepUnknownValues);
+
+    public static ModelSummaryDto ToSummary(CatalogModel m) => new(
+        m.Id,
+        m.DisplayName,
+        m.Publisher,
+        m.Collection,
+        m.InferenceTasks,
+        m.FineTuningTasks,
+        m.License,
+        Licenses.Describe(Licenses.CommercialUseOf(m.License)),
+        [.. CatalogFacets.Get(Facet.Deployment).Values(m)],
+        m.ContextWindowTokens,
+        m.ContextWindowAsPrinted,
+        m.Lifecycle?.DeprecationDate,
+        m.Lifecycle?.RetirementDate);
+}

@@ -1,0 +1,62 @@
+using Portal.Catalog;
+using Portal.Catalog.Facts;
+using Portal.Catalog.Sources;
+
+namespace Portal.Web.Catalog;
+
+public sealed record CatalogImportOutcome(CatalogImportRecord? Import, IReadOnlyList<CatalogFileError> Errors)
+{
+    public bool Succeeded => Import is not null;
+}
+
+/// <summary>Validates a whole catalog file, stores it as a new version only when it is entirely valid, and reloads the catalog.</summary>
+public sealed partial class CatalogImporter(ICatalogImportStore store, ICatalogService catalog, ILogger<CatalogImporter> logger)
+{
+    public const long MaxFileBytes = 5 * 1024 * 1024;
+
+    public async Task<CatalogImportOutcome> ImportAsync(string name, string fileName, string content, CancellationToken cancellationToken)
+    {
+        var trimmedName = name.Trim();
+        if (trimmedName.Length is 0 or > 200)
+        {
+            return new(null, [new CatalogFileError("name", "Give the imported catalog a name of 1 to 200 characters.")]);
+        }
+
+        var read = CatalogFileReader.Read(content, new Provenance("import", trimmedName, null, null));
+        if (!read.IsValid)
+        {
+            LogRejected(logger, fileName, read.Errors.Count);
+            return new(null, read.Errors);
+        }
+
+        var import = await store.AddAsync(trimmedName, Path.GetFileName(fileName), content, read.Models.Count, cancellationToken);
+        LogImported(logger, trimmedName, import.Version, read.Models.Count);
+        await catalog.ReloadAsync(cancellationToken);
+        return new(import, []);
+    }
+
+    public async Task<bool> RemoveAsync(int id, CancellationToken cancellationToken)
+    {
+        var removed = await store.RemoveAsync(id, cancellationToken);
+        if (removed)
+        {
+            await catalog.ReloadAsync(cancellationToken);
+        }
+
+        return removed;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Catalog file {FileName} rejected with {Count} error(s)")]
+    private static partial void LogRejected(ILogger logger, string fileName, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Imported catalog {Name} v{Version} with {Count} model(s)")]
+    private static partial void LogImported(ILogger logger, string name, int version, int count);
+}
+
+/// <summary>Loads every catalog source once the store is migrated (hosted services start in registration order).</summary>
+internal sealed class CatalogLoader(ICatalogService catalog) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => catalog.ReloadAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,163 @@
+using Microsoft.AspNetCore.Components;
+using Portal.Catalog;
+using Portal.Catalog.Query;
+
+namespace Portal.Web.Components.Pages.Catalog;
+
+/// <summary>
+/// The catalog page. Everything the user sees is derived from the URL: changing a filter, the sort, the page or the
+/// view navigates, so reload, back/forward and shared links reproduce the exact view.
+/// </summary>
+public sealed partial class Models : IDisposable
+{
+    internal static readonly int[] PageSizes = [24, 48, 96];
+
+    [Inject]
+    public required ICatalogService Catalog { get; init; }
+
+    [Inject]
+    public required NavigationManager Navigation { get; init; }
+
+    [Inject]
+    public required TimeProvider Time { get; init; }
+
+    [SupplyParameterFromQuery(Name = "q")] public string? Q { get; set; }
+
+    [SupplyParameterFromQuery(Name = "collection")] public string[]? Collection { get; set; }
+
+    [SupplyParameterFromQuery(Name = "publisher")] public string[]? Publisher { get; set; }
+
+    [SupplyParameterFromQuery(Name = "task")] public string[]? Task { get; set; }
+
+    [SupplyParameterFromQuery(Name = "deployment")] public string[]? Deployment { get; set; }
+
+    [SupplyParameterFromQuery(Name = "finetune")] public string[]? Finetune { get; set; }
+
+    [SupplyParameterFromQuery(Name = "license")] public string[]? License { get; set; }
+
+    [SupplyParameterFromQuery(Name = "context")] public string[]? Context { get; set; }
+
+    [SupplyParameterFromQuery(Name = "input")] public string[]? Input { get; set; }
+
+    [SupplyParameterFromQuery(Name = "output")] public string[]? Output { get; set; }
+
+    [SupplyParameterFromQuery(Name = "sort")] public string? Sort { get; set; }
+
+    [SupplyParameterFromQuery(Name = "page")] public string? PageNumber { get; set; }
+
+    [SupplyParameterFromQuery(Name = "pageSize")] public string? PageSize { get; set; }
+
+    [SupplyParameterFromQuery(Name = "view")] public string? View { get; set; }
+
+    private CatalogQuery _query = new();
+    private CatalogSearchResult? _result;
+    private readonly List<string> _notices = [];
+    private string _searchText = "";
+
+    private bool ListView => string.Equals(View, "list", StringComparison.OrdinalIgnoreCase);
+
+    private string ViewName => ListView ? "list" : "cards";
+
+    private int ActiveFilterCount => _query.Selected.Sum(s => s.Value.Count) + (_query.Text is null ? 0 : 1);
+
+    protected override void OnInitialized() => Catalog.Changed += OnCatalogChanged;
+
+    protected override void OnParametersSet()
+    {
+        var index = Catalog.Current;
+        var parameters = new List<KeyValuePair<string, IReadOnlyList<string?>>>();
+        void Add(string name, params string?[]? values)
+        {
+            if (values is { Length: > 0 })
+            {
+                parameters.Add(new(name, values));
+            }
+        }
+
+        Add("q", Q);
+        Add("collection", Collection);
+        Add("publisher", Publisher);
+        Add("task", Task);
+        Add("deployment", Deployment);
+        Add("finetune", Finetune);
+        Add("license", License);
+        Add("context", Context);
+        Add("input", Input);
+        Add("output", Output);
+        Add("sort", Sort);
+        Add("page", PageNumber);
+        Add("pageSize", PageSize);
+
+        var parsed = CatalogQueryParser.Parse(parameters, index, keepUnknownValues: false);
+        _notices.Clear();
+        _notices.AddRange(parsed.Notices);
+        if (View is not null && !string.Equals(View, "list", StringComparison.OrdinalIgnoreCase) && !string.Equals(View, "cards", StringComparison.OrdinalIgnoreCase))
+        {
+            _notices.Add($"Ignored view '{View}': use cards or list.");
+        }
+
+        _query = parsed.Query;
+        _searchText = _query.Text ?? "";
+        _result = index.Search(_query);
+        if (_result.Items.Count == 0 && _result.Total > 0 && _query.Page > 1)
+        {
+            _notices.Add($"There is no page {_query.Page}; showing the last page.");
+            _query = _query with { Page = _result.PageCount };
+            _result = index.Search(_query);
+        }
+    }
+
+    private void NavigateTo(CatalogQuery query, string? view = null) =>
+        Navigation.NavigateTo(PortalUrls.Catalog(query, view ?? ViewName));
+
+    private void ToggleValue(Facet facet, string value, bool selected)
+    {
+        var current = _query.SelectedValues(facet).ToList();
+        current.RemoveAll(v => string.Equals(v, value, StringComparison.OrdinalIgnoreCase));
+        if (selected)
+        {
+            current.Add(value);
+        }
+
+        var map = _query.Selected.ToDictionary(p => p.Key, p => p.Value);
+        if (current.Count == 0)
+        {
+            map.Remove(facet);
+        }
+        else
+        {
+            map[facet] = current;
+        }
+
+        NavigateTo(_query with { Selected = map, Page = 1 });
+    }
+
+    private void ClearFacet(Facet facet)
+    {
+        var map = _query.Selected.Where(p => p.Key != facet).ToDictionary(p => p.Key, p => p.Value);
+        NavigateTo(_query with { Selected = map, Page = 1 });
+    }
+
+    private void ClearAll() => NavigateTo(new CatalogQuery { Sort = _query.Sort, PageSize = _query.PageSize });
+
+    private void Search() => NavigateTo(_query with { Text = string.IsNullOrWhiteSpace(_searchText) ? null : _searchText.Trim(), Page = 1 });
+
+    private void OnSortChanged(CatalogSort sort) => NavigateTo(_query with { Sort = sort, Page = 1 });
+
+    private void OnPageSizeChanged(int size) => NavigateTo(_query with { PageSize = size, Page = 1 });
+
+    private void OnViewChanged(bool list) => NavigateTo(_query, list ? "list" : "cards");
+
+    private string PageUrl(int page) => PortalUrls.Catalog(_query with { Page = page }, ViewName);
+
+    internal static IEnumerable<string> DeploymentLabels(CatalogModel model) =>
+        CatalogFacets.Get(Facet.Deployment).Values(model).Select(CatalogFacets.DeploymentLabel);
+
+    private void OnCatalogChanged() => _ = InvokeAsync(() =>
+    {
+        OnParametersSet();
+        StateHasChanged();
+    });
+
+    public void Dispose() => Catalog.Changed -= OnCatalogChanged;
+}
