@@ -12,7 +12,7 @@ public sealed record CatalogFileReadResult(IReadOnlyList<CatalogModel> Models, I
 }
 
 /// <summary>
-/// Reads a catalog file: <c>{"models": [...]}</c> in the shape of the shared facts file (docs/catalog-file.md).
+/// Reads a catalog file: <c>{"models": [...]}</c> in the shape of the shared facts file (src/Portal.Catalog/catalog-file.md).
 /// The whole file is validated first; models are returned only when there is no error at all.
 /// </summary>
 public static class CatalogFileReader

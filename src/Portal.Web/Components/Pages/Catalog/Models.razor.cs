@@ -91,6 +91,9 @@ public sealed partial class Models : IDisposable
         var parsed = CatalogQueryParser.Parse(parameters, index, keepUnknownValues: false);
         _notices.Clear();
         _notices.AddRange(parsed.Notices);
+        var unknownParameters = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(Navigation.Uri).Query).Keys
+            .Where(key => !CatalogQueryParser.Parameters.Contains(key));
+        _notices.AddRange(unknownParameters.Select(key => $"Ignored the unknown parameter '{key}'."));
         if (View is not null && !string.Equals(View, "list", StringComparison.OrdinalIgnoreCase) && !string.Equals(View, "cards", StringComparison.OrdinalIgnoreCase))
         {
             _notices.Add($"Ignored view '{View}': use cards or list.");

@@ -1,0 +1,151 @@
+using System.Text;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Forms;
+using Portal.Catalog.Facts;
+using Portal.Catalog.Sources;
+using Portal.Web.Catalog;
+using Radzen;
+
+namespace Portal.Web.Components.Pages.Settings;
+
+/// <summary>Import a catalog file (validated whole, applied only when all is valid), list versions, remove one.</summary>
+public sealed partial class CatalogImports : IDisposable
+{
+    private readonly CancellationTokenSource _cts = new();
+    private IReadOnlyList<CatalogImportRecord>? _imports;
+    private IReadOnlyList<CatalogFileError> _errors = [];
+    private string? _loadError;
+    private string? _success;
+    private string _name = "";
+    private IBrowserFile? _file;
+    private bool _busy;
+
+    [Inject]
+    public required ICatalogImportStore Store { get; init; }
+
+    [Inject]
+    public required CatalogImporter Importer { get; init; }
+
+    [Inject]
+    public required DialogService Dialogs { get; init; }
+
+    [Inject]
+    public required ILogger<CatalogImports> Logger { get; init; }
+
+    protected override Task OnInitializedAsync() => LoadAsync();
+
+    private async Task LoadAsync()
+    {
+        try
+        {
+            _imports = await Store.ListAsync(_cts.Token);
+            _loadError = null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Logger.LogWarning(ex, "Could not list catalog imports");
+            _loadError = "The list of imports could not be read from the store. The embedded catalog is unaffected; try again later.";
+        }
+    }
+
+    private void OnFileSelected(InputFileChangeEventArgs e)
+    {
+        _file = e.File;
+        _errors = [];
+        _success = null;
+        if (string.IsNullOrWhiteSpace(_name))
+        {
+            _name = Path.GetFileNameWithoutExtension(e.File.Name);
+        }
+    }
+
+    private async Task ImportAsync()
+    {
+        if (_file is null)
+        {
+            _errors = [new CatalogFileError("file", "Choose a catalog file (.json) first.")];
+            return;
+        }
+
+        _busy = true;
+        _errors = [];
+        _success = null;
+        try
+        {
+            if (_file.Size > CatalogImporter.MaxFileBytes)
+            {
+                _errors = [new CatalogFileError("file", $"The file is {_file.Size / 1024:N0} KB; the limit is {CatalogImporter.MaxFileBytes / 1024 / 1024} MB.")];
+                return;
+            }
+
+            string content;
+            try
+            {
+                await using var stream = _file.OpenReadStream(CatalogImporter.MaxFileBytes, _cts.Token);
+                using var reader = new StreamReader(stream, Encoding.UTF8);
+                content = await reader.ReadToEndAsync(_cts.Token);
+            }
+            catch (IOException ex)
+            {
+                Logger.LogWarning(ex, "Catalog file upload failed");
+                _errors = [new CatalogFileError("file", "The file could not be read from the browser. Choose it again.")];
+                return;
+            }
+
+            var outcome = await Importer.ImportAsync(_name, _file.Name, content, _cts.Token);
+            if (outcome.Succeeded)
+            {
+                _success = $"Imported '{outcome.Import!.Name}' v{outcome.Import.Version}: {outcome.Import.ModelCount} model(s) added to the catalog.";
+                _file = null;
+                _name = "";
+                await LoadAsync();
+            }
+            else
+            {
+                _errors = outcome.Errors;
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Logger.LogError(ex, "Catalog import failed");
+            _errors = [new CatalogFileError("store", "The file is valid but could not be saved; nothing was changed. Try again.")];
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task RemoveAsync(CatalogImportRecord import)
+    {
+        var confirmed = await Dialogs.Confirm(
+            $"Remove '{import.Name}' v{import.Version} ({import.ModelCount} models)?" + (import.IsActive ? " The previous version, if any, becomes active." : ""),
+            "Remove import",
+            new ConfirmOptions { OkButtonText = "Remove", CancelButtonText = "Cancel" });
+        if (confirmed != true)
+        {
+            return;
+        }
+
+        try
+        {
+            _success = await Importer.RemoveAsync(import.Id, _cts.Token)
+                ? $"Removed '{import.Name}' v{import.Version}."
+                : $"'{import.Name}' v{import.Version} was already removed.";
+            _errors = [];
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Logger.LogError(ex, "Removing catalog import {Id} failed", import.Id);
+            _errors = [new CatalogFileError("store", "The import could not be removed; nothing was changed. Try again.")];
+        }
+
+        await LoadAsync();
+    }
+
+    public void Dispose()
+    {
+        _cts.Cancel();
+        _cts.Dispose();
+    }
+}

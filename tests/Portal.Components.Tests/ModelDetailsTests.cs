@@ -1,0 +1,68 @@
+using Portal.Web.Components.Pages.Catalog;
+
+namespace Portal.Components.Tests;
+
+public sealed class ModelDetailsTests : PortalBunitContext
+{
+    public ModelDetailsTests()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+    }
+
+    private static string FactValue(IRenderedComponent<ModelDetails> cut, string label) =>
+        cut.Find($"tr[data-fact='{label}'] .model-fact-value").TextContent;
+
+    [Fact]
+    public void Render_KnownModel_ShowsSourcedFactsAndUnknownsAsDash()
+    {
+        var cut = Render<ModelDetails>(p => p.Add(c => c.Id, "Phi-3-mini-4k-instruct"));
+
+        Assert.Equal("mit", FactValue(cut, "License"));
+        Assert.Equal("4,096 tokens", FactValue(cut, "Context window"));
+        Assert.Contains("Source:", cut.Find("tr[data-fact='License'] .model-fact-source").TextContent, StringComparison.Ordinal);
+        Assert.NotEmpty(cut.FindAll("[data-testid=model-sources] li"));
+        Assert.Contains("Commercial use allowed", cut.Find("tr[data-fact='License']").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_NullFact_IsADashWithoutASource()
+    {
+        var cut = Render<ModelDetails>(p => p.Add(c => c.Id, "gpt-4o"));
+
+        Assert.Equal("—", FactValue(cut, "License"));
+        Assert.Empty(cut.Find("tr[data-fact='License'] .model-fact-source").Children);
+        Assert.Contains("131,072", cut.Find("tr[data-fact='Context window']").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_CodeSamples_UseTheModelIdAndNoKey()
+    {
+        var cut = Render<ModelDetails>(p => p.Add(c => c.Id, "Meta-Llama-3.1-8B-Instruct"));
+
+        var code = string.Join("\n", cut.FindAll(".model-code code").Select(c => c.TextContent));
+        Assert.Contains("\"Meta-Llama-3.1-8B-Instruct\"", code, StringComparison.Ordinal);
+        Assert.Contains("OPENAI_API_KEY", code, StringComparison.Ordinal);
+        Assert.Equal(4, cut.FindAll(".model-code").Count);
+    }
+
+    [Fact]
+    public void Render_ActionsNotBuiltYet_AreDisabledWithTheReason()
+    {
+        var cut = Render<ModelDetails>(p => p.Add(c => c.Id, "gpt-4o"));
+
+        foreach (var name in new[] { "Try in playground", "Deploy", "Add to compare" })
+        {
+            var button = cut.FindAll(".model-action button").Single(b => b.TextContent.Contains(name, StringComparison.OrdinalIgnoreCase));
+            Assert.True(button.HasAttribute("disabled"));
+            Assert.False(string.IsNullOrEmpty(button.ParentElement!.GetAttribute("title")));
+        }
+    }
+
+    [Fact]
+    public void Render_UnknownId_SaysNotFound()
+    {
+        var cut = Render<ModelDetails>(p => p.Add(c => c.Id, "no-such-model"));
+
+        Assert.Equal("Model not found", cut.Find("h1").TextContent);
+    }
+}
