@@ -27,7 +27,7 @@ public sealed class CatalogImportsTests : PortalBunitContext
     {
         var cut = Upload("""{"models": [{"id": "a", "context_window_tokens": -5}, {"display_name": "no id"}]}""");
 
-        cut.WaitForAssertion(() => Assert.Contains("Not imported: 2 problems found. Nothing was changed.", cut.Find("[role=alert]").TextContent, StringComparison.Ordinal));
+        cut.WaitForAssertion(() => Assert.Contains("Not imported: 2 problems found. Nothing was changed.", cut.Find(".imports-errors [role=alert]").TextContent, StringComparison.Ordinal));
         var paths = cut.FindAll(".imports-errors tbody tr td:first-child").Select(td => td.TextContent).ToList();
         Assert.Equal(["$.models[0].context_window_tokens", "$.models[1].id"], paths);
         Assert.Empty(Store.Rows);

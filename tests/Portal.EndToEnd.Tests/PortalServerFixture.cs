@@ -10,7 +10,7 @@ namespace Portal.EndToEnd.Tests;
 /// The real portal on Kestrel at http://127.0.0.1:0 (started in-process, store in a temp folder) and a headless
 /// Debian Chromium driven by Playwright. Set PORTAL_CHROMIUM to use another Chromium binary.
 /// </summary>
-public sealed class PortalServerFixture : IAsyncLifetime
+public class PortalServerFixture : IAsyncLifetime
 {
     private readonly string _storeFolder = Path.Combine(Path.GetTempPath(), "portal-e2e-" + Guid.NewGuid().ToString("N")[..10]);
     private WebApplication? _app;
@@ -37,7 +37,7 @@ public sealed class PortalServerFixture : IAsyncLifetime
         [
             "--urls=http://127.0.0.1:0",
             "--environment=Development",
-            $"--contentRoot={WebProjectDirectory()}",
+            $"--contentRoot={Path.Combine(RepositoryRoot, "src", "Portal.Web")}",
             $"--Portal:Storage:SqlitePath={Path.Combine(_storeFolder, "portal.db")}",
         ],
         builder => builder.Logging.AddProvider(new CapturingLoggerProvider(Logs)));
@@ -77,13 +77,15 @@ public sealed class PortalServerFixture : IAsyncLifetime
         }
     }
 
-    private static string WebProjectDirectory()
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    private static string FindRepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Portal.sln")))
             {
-                return Path.Combine(dir.FullName, "src", "Portal.Web");
+                return dir.FullName;
             }
         }
 
@@ -95,6 +97,15 @@ public sealed class PortalServerFixture : IAsyncLifetime
 public sealed class PortalServerGroup : ICollectionFixture<PortalServerFixture>
 {
     public const string Name = "Portal server";
+}
+
+/// <summary>A server of its own, for tests that change the catalog (imports), so no other test sees their changes.</summary>
+public sealed class WritablePortalServerFixture : PortalServerFixture;
+
+[CollectionDefinition(Name)]
+public sealed class WritablePortalServerGroup : ICollectionFixture<WritablePortalServerFixture>
+{
+    public const string Name = "Portal server for catalog changes";
 }
 
 internal sealed class CapturingLoggerProvider(ConcurrentQueue<string> sink) : ILoggerProvider

@@ -17,6 +17,7 @@ public sealed partial class CatalogImports : IDisposable
     private string? _loadError;
     private string? _success;
     private string _name = "";
+    private string _nameFromFile = "";
     private IBrowserFile? _file;
     private bool _busy;
 
@@ -53,9 +54,10 @@ public sealed partial class CatalogImports : IDisposable
         _file = e.File;
         _errors = [];
         _success = null;
-        if (string.IsNullOrWhiteSpace(_name))
+        // The name follows the chosen file, unless the user typed a name of their own.
+        if (string.IsNullOrWhiteSpace(_name) || _name == _nameFromFile)
         {
-            _name = Path.GetFileNameWithoutExtension(e.File.Name);
+            _name = _nameFromFile = Path.GetFileNameWithoutExtension(e.File.Name);
         }
     }
 
@@ -97,7 +99,7 @@ public sealed partial class CatalogImports : IDisposable
             {
                 _success = $"Imported '{outcome.Import!.Name}' v{outcome.Import.Version}: {outcome.Import.ModelCount} model(s) added to the catalog.";
                 _file = null;
-                _name = "";
+                _name = _nameFromFile = "";
                 await LoadAsync();
             }
             else
