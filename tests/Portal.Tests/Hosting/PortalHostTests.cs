@@ -70,12 +70,7 @@ public sealed class PortalHostTests
     [Fact]
     public async Task ThemeCookie_Dark_IsAppliedInTheFirstPaint()
     {
-        await using var host = await PortalHost.StartAsync();
-        using var client = host.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
-        request.Headers.Add("Cookie", "portal-theme=material-dark");
-
-        var html = await (await client.SendAsync(request)).Content.ReadAsStringAsync();
+        var html = await HomeWithThemeCookieAsync("material-dark");
 
         Assert.Contains("css/material-dark-base.css", html, StringComparison.Ordinal);
         Assert.Contains("aria-label=\"Switch to light theme\"", html, StringComparison.Ordinal);
@@ -84,12 +79,7 @@ public sealed class PortalHostTests
     [Fact]
     public async Task ThemeCookie_Tampered_FallsBackToLightTheme()
     {
-        await using var host = await PortalHost.StartAsync();
-        using var client = host.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
-        request.Headers.Add("Cookie", "portal-theme=%22%3E%3Cscript%3E");
-
-        var html = await (await client.SendAsync(request)).Content.ReadAsStringAsync();
+        var html = await HomeWithThemeCookieAsync("%22%3E%3Cscript%3E");
 
         Assert.Contains("css/material-base.css", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
@@ -114,5 +104,14 @@ public sealed class PortalHostTests
         var error = Assert.Throws<InvalidOperationException>(() => PortalHost.Build(temp, "--Portal:Storage:Provider=Oracle"));
 
         Assert.Contains("Portal:Storage:Provider", error.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> HomeWithThemeCookieAsync(string cookieValue)
+    {
+        await using var host = await PortalHost.StartAsync();
+        using var client = host.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Add("Cookie", "portal-theme=" + cookieValue);
+        return await (await client.SendAsync(request)).Content.ReadAsStringAsync();
     }
 }

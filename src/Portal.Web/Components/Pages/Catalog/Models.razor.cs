@@ -153,9 +153,6 @@ public sealed partial class Models : IDisposable
 
     private string PageUrl(int page) => PortalUrls.Catalog(_query with { Page = page }, ViewName);
 
-    internal static IEnumerable<string> DeploymentLabels(CatalogModel model) =>
-        CatalogFacets.Get(Facet.Deployment).Values(model).Select(CatalogFacets.DeploymentLabel);
-
     private void OnCatalogChanged() => _ = InvokeAsync(() =>
     {
         OnParametersSet();
