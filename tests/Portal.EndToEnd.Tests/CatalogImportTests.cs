@@ -13,6 +13,10 @@ public sealed class CatalogImportTests(WritablePortalServerFixture server) : Por
     {
         await OpenInteractiveAsync("settings/catalog-imports");
 
+        // Blazor's InputFile attaches its change listener after its first interactive render; a file chosen before
+        // that is lost. A person is never that fast; the test waits for it.
+        await Page.WaitForFunctionAsync("() => document.querySelector('input[type=file]')?._blazorInputFileNextFileId !== undefined");
+
         await Page.GetByLabel("Catalog file").SetInputFilesAsync(new FilePayload
         {
             Name = "broken.json",
