@@ -73,28 +73,7 @@ public sealed class CatalogIndex
         ArgumentNullException.ThrowIfNull(query);
 
         var tokens = Tokens(query.Text);
-
-        // The selected value ids of each facet that filters; unknown values select nothing (and so match nothing).
-        var filters = new List<(int Facet, bool[] Selected)>();
-        foreach (var (facet, values) in query.Selected)
-        {
-            if (values.Count == 0)
-            {
-                continue;
-            }
-
-            var column = _facets[(int)facet];
-            var selected = new bool[column.Values.Length];
-            foreach (var value in values)
-            {
-                if (column.Ids.TryGetValue(value, out var id))
-                {
-                    selected[id] = true;
-                }
-            }
-
-            filters.Add(((int)facet, selected));
-        }
+        var filters = Filters(query);
 
         var counts = new int[_facets.Length][];
         for (var f = 0; f < _facets.Length; f++)
@@ -148,29 +127,7 @@ public sealed class CatalogIndex
 
         var pageSize = Math.Clamp(query.PageSize, 1, CatalogQuery.MaxPageSize);
         var skip = (long)(Math.Max(1, query.Page) - 1) * pageSize;
-        var items = new List<CatalogModel>(Math.Min(pageSize, total));
-        if (skip < total)
-        {
-            var seen = 0L;
-            foreach (var i in _orders[(int)query.Sort])
-            {
-                if (!matched[i])
-                {
-                    continue;
-                }
-
-                if (seen++ < skip)
-                {
-                    continue;
-                }
-
-                items.Add(_models[i]);
-                if (items.Count == pageSize)
-                {
-                    break;
-                }
-            }
-        }
+        var items = skip < total ? InOrder(matched, query.Sort, skip, pageSize) : [];
 
         var facets = new FacetResult[_facets.Length];
         for (var f = 0; f < _facets.Length; f++)
@@ -179,6 +136,76 @@ public sealed class CatalogIndex
         }
 
         return new CatalogSearchResult(total, Math.Max(1, query.Page), pageSize, items, facets);
+    }
+
+    /// <summary>Every model the query matches, in its sort order, without paging or facet counts (for exports).</summary>
+    public IReadOnlyList<CatalogModel> AllMatches(CatalogQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var tokens = Tokens(query.Text);
+        var filters = Filters(query);
+        var matched = new bool[_models.Length];
+        var total = 0;
+        for (var i = 0; i < _models.Length; i++)
+        {
+            if ((tokens.Length == 0 || MatchesText(_searchText[i], tokens))
+                && filters.TrueForAll(f => AnySelected(_facets[f.Facet].ModelValues[i], f.Selected)))
+            {
+                matched[i] = true;
+                total++;
+            }
+        }
+
+        return InOrder(matched, query.Sort, 0, total);
+    }
+
+    private List<CatalogModel> InOrder(bool[] matched, CatalogSort sort, long skip, int take)
+    {
+        var items = new List<CatalogModel>(take);
+        var seen = 0L;
+        foreach (var i in _orders[(int)sort])
+        {
+            if (!matched[i] || seen++ < skip)
+            {
+                continue;
+            }
+
+            if (items.Count == take)
+            {
+                break;
+            }
+
+            items.Add(_models[i]);
+        }
+
+        return items;
+    }
+
+    /// <summary>The selected value ids of each facet that filters; unknown values select nothing (and so match nothing).</summary>
+    private List<(int Facet, bool[] Selected)> Filters(CatalogQuery query)
+    {
+        var filters = new List<(int Facet, bool[] Selected)>();
+        foreach (var (facet, values) in query.Selected)
+        {
+            if (values.Count == 0)
+            {
+                continue;
+            }
+
+            var column = _facets[(int)facet];
+            var selected = new bool[column.Values.Length];
+            foreach (var value in values)
+            {
+                if (column.Ids.TryGetValue(value, out var id))
+                {
+                    selected[id] = true;
+                }
+            }
+
+            filters.Add(((int)facet, selected));
+        }
+
+        return filters;
     }
 
     private static bool AnySelected(int[] valueIds, bool[] selected)

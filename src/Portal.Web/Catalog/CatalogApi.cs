@@ -93,17 +93,7 @@ public static class CatalogApi
     internal static IReadOnlyList<CatalogModel> AllMatches(HttpRequest request, ICatalogService catalog)
     {
         var index = catalog.Current;
-        var query = Parse(request.Query, index, keepUnknownValues: true).Query;
-        var all = new List<CatalogModel>();
-        for (var page = 1; ; page++)
-        {
-            var result = index.Search(query with { Page = page, PageSize = CatalogQuery.MaxPageSize });
-            all.AddRange(result.Items);
-            if (all.Count >= result.Total || result.Items.Count == 0)
-            {
-                return all;
-            }
-        }
+        return index.AllMatches(Parse(request.Query, index, keepUnknownValues: true).Query);
     }
 
     public static ParsedCatalogQuery Parse(IEnumerable<KeyValuePair<string, StringValues>> query, CatalogIndex index, bool keepUnknownValues) =>

@@ -108,6 +108,17 @@ public sealed class CatalogQueryTests
     }
 
     [Fact]
+    public void AllMatches_EqualsEveryPageOfTheSearchInOrder()
+    {
+        var query = Parse(false, ("task", "chat-completion"), ("sort", "context")).Query;
+
+        var paged = Enumerable.Range(1, 5).SelectMany(p => Index.Search(query with { Page = p, PageSize = 10 }).Items).Select(m => m.Id).ToList();
+
+        Assert.Equal(paged, Index.AllMatches(query).Select(m => m.Id));
+        Assert.Equal(Index.Search(query).Total, paged.Count);
+    }
+
+    [Fact]
     public void ContextFacet_BucketsEveryModelOnce()
     {
         var context = Index.Search(new CatalogQuery()).Facets.Single(f => f.Facet == Facet.ContextWindow).Values;
