@@ -9,6 +9,53 @@ public static class PortalUrls
     public const string CatalogPath = "models";
     public const string CatalogImportsPath = "settings/catalog-imports";
 
+    public const string BenchmarksPath = "benchmarks";
+
+    /// <summary>The compare view for 2–4 models.</summary>
+    public static string BenchmarkCompare(IEnumerable<string> models) =>
+        "benchmarks/compare" + Join(models.Select(m => ("models", m)).ToList());
+
+    /// <summary>The dashboard with a query; defaults are left out.</summary>
+    public static string Benchmarks(Portal.Catalog.Benchmarks.BenchmarkViewQuery query, string? view = null) =>
+        "benchmarks" + BenchmarkQueryString(query, view);
+
+    public static string BenchmarksExport(Portal.Catalog.Benchmarks.BenchmarkViewQuery query) =>
+        "api/benchmarks/export.csv" + BenchmarkQueryString(query, null);
+
+    public static string BenchmarkQueryString(Portal.Catalog.Benchmarks.BenchmarkViewQuery query, string? view)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var parts = CatalogParts(query.Catalog);
+        parts.AddRange(query.Models.Select(m => ("models", m)));
+        parts.AddRange(query.Datasets.Select(d => ("dataset", d.Key)));
+        if (query.Metric != Portal.Catalog.Benchmarks.MetricKind.Accuracy)
+        {
+            parts.Add(("metric", Portal.Catalog.Benchmarks.MetricKinds.Parameter(query.Metric)));
+        }
+
+        if (query.Ratio != Portal.Catalog.Benchmarks.TokenRatio.Default)
+        {
+            parts.Add(("ratio", query.Ratio.ToString()));
+        }
+
+        if (query.Sort != "index")
+        {
+            parts.Add(("sort", query.Sort));
+        }
+
+        if (query.Ascending != (query.Sort == "name"))
+        {
+            parts.Add(("dir", query.Ascending ? "asc" : "desc"));
+        }
+
+        if (!string.IsNullOrEmpty(view) && view != "charts")
+        {
+            parts.Add(("view", view));
+        }
+
+        return Join(parts);
+    }
+
     public static string Model(string id) => $"models/{Uri.EscapeDataString(id)}";
 
     /// <summary>The catalog page for a query; defaults (sort by name, page 1, 48 per page, cards) are left out.</summary>
@@ -19,16 +66,7 @@ public static class PortalUrls
     public static string QueryString(CatalogQuery query, string? view)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var parts = new List<(string Key, string Value)>();
-        if (!string.IsNullOrWhiteSpace(query.Text))
-        {
-            parts.Add(("q", query.Text));
-        }
-
-        foreach (var facet in CatalogFacets.All)
-        {
-            parts.AddRange(query.SelectedValues(facet.Facet).Select(v => (facet.Parameter, v)));
-        }
+        var parts = CatalogParts(query);
 
         if (query.Sort != CatalogSort.Name)
         {
@@ -50,6 +88,27 @@ public static class PortalUrls
             parts.Add(("view", view));
         }
 
+        return Join(parts);
+    }
+
+    private static List<(string Key, string Value)> CatalogParts(CatalogQuery query)
+    {
+        var parts = new List<(string Key, string Value)>();
+        if (!string.IsNullOrWhiteSpace(query.Text))
+        {
+            parts.Add(("q", query.Text));
+        }
+
+        foreach (var facet in CatalogFacets.All)
+        {
+            parts.AddRange(query.SelectedValues(facet.Facet).Select(v => (facet.Parameter, v)));
+        }
+
+        return parts;
+    }
+
+    private static string Join(List<(string Key, string Value)> parts)
+    {
         if (parts.Count == 0)
         {
             return "";

@@ -105,6 +105,26 @@ public static class CatalogExporter
         csv.Flush();
     }
 
+    /// <summary>Any table as CSV (header first), with the same formula escaping.</summary>
+    public static string ToCsv(IEnumerable<string[]> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var builder = new StringBuilder();
+        using (var writer = new StringWriter(builder, CultureInfo.InvariantCulture))
+        {
+            var options = new CsvWriterOptions { Injection = CsvInjection.Escape, NewLine = "\n" };
+            using var csv = CsvWriter.Create(writer, options, leaveOpen: true);
+            foreach (var row in rows)
+            {
+                csv.WriteRecord(row);
+            }
+
+            csv.Flush();
+        }
+
+        return builder.ToString();
+    }
+
     public static string ToCsv(IEnumerable<CatalogModel> models)
     {
         var builder = new StringBuilder();

@@ -1,4 +1,5 @@
 using Portal.Catalog;
+using Portal.Catalog.Benchmarks;
 using Portal.Catalog.Sources;
 using Portal.Web.Catalog;
 
@@ -13,6 +14,8 @@ internal static class CatalogServiceCollectionExtensions
         services.AddSingleton<ICatalogSource, ImportedCatalogSource>();
         services.AddSingleton<CatalogService>();
         services.AddSingleton<ICatalogService>(sp => sp.GetRequiredService<CatalogService>());
+        services.AddSingleton(_ => BenchmarkData.Embedded);
+        services.AddScoped<Portal.Web.Benchmarks.CompareTray>();
         services.AddSingleton<CatalogImporter>();
         services.AddHostedService<CatalogLoader>();
         services.AddOpenApi();

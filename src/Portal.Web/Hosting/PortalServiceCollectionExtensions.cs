@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Portal.Data;
+using Portal.Web.Benchmarks;
 using Portal.Web.Catalog;
 using Radzen;
 
@@ -58,6 +59,7 @@ internal static class PortalServiceCollectionExtensions
 
         app.MapOpenApi();
         app.MapCatalogApi();
+        app.MapBenchmarkApi();
 
         app.MapStaticAssets();
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();

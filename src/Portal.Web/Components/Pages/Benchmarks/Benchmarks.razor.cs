@@ -1,0 +1,204 @@
+using Microsoft.AspNetCore.Components;
+using Portal.Catalog;
+using Portal.Catalog.Benchmarks;
+using Portal.Catalog.Query;
+
+namespace Portal.Web.Components.Pages.Benchmarks;
+
+/// <summary>
+/// The benchmark dashboard. Like the catalog page, everything shown is derived from the URL (the catalog's filter
+/// parameters plus models, dataset, metric, ratio, sort, dir and view), so any view can be bookmarked and shared.
+/// </summary>
+public sealed partial class Benchmarks : IDisposable
+{
+    [Inject]
+    public required ICatalogService Catalog { get; init; }
+
+    [Inject]
+    public required BenchmarkData Data { get; init; }
+
+    [Inject]
+    public required NavigationManager Navigation { get; init; }
+
+    [SupplyParameterFromQuery(Name = "q")] public string? Q { get; set; }
+
+    [SupplyParameterFromQuery(Name = "collection")] public string[]? Collection { get; set; }
+
+    [SupplyParameterFromQuery(Name = "publisher")] public string[]? Publisher { get; set; }
+
+    [SupplyParameterFromQuery(Name = "task")] public string[]? Task { get; set; }
+
+    [SupplyParameterFromQuery(Name = "deployment")] public string[]? Deployment { get; set; }
+
+    [SupplyParameterFromQuery(Name = "finetune")] public string[]? Finetune { get; set; }
+
+    [SupplyParameterFromQuery(Name = "license")] public string[]? License { get; set; }
+
+    [SupplyParameterFromQuery(Name = "context")] public string[]? Context { get; set; }
+
+    [SupplyParameterFromQuery(Name = "input")] public string[]? Input { get; set; }
+
+    [SupplyParameterFromQuery(Name = "output")] public string[]? Output { get; set; }
+
+    [SupplyParameterFromQuery(Name = "models")] public string[]? ModelIds { get; set; }
+
+    [SupplyParameterFromQuery(Name = "dataset")] public string[]? Dataset { get; set; }
+
+    [SupplyParameterFromQuery(Name = "metric")] public string? Metric { get; set; }
+
+    [SupplyParameterFromQuery(Name = "ratio")] public string? Ratio { get; set; }
+
+    [SupplyParameterFromQuery(Name = "sort")] public string? Sort { get; set; }
+
+    [SupplyParameterFromQuery(Name = "dir")] public string? Dir { get; set; }
+
+    [SupplyParameterFromQuery(Name = "view")] public string? View { get; set; }
+
+    internal const int ChartCount = 6;
+
+    private BenchmarkView? _view;
+    private readonly List<string> _notices = [];
+    private readonly HashSet<string> _expanded = new(StringComparer.OrdinalIgnoreCase);
+    private string _searchText = "";
+    private string _ratioText = "";
+
+    internal string ViewName => View?.ToLowerInvariant() switch
+    {
+        "list" => "list",
+        "embeddings" => "embeddings",
+        _ => "charts",
+    };
+
+    private BenchmarkViewQuery Query => _view?.Query ?? new BenchmarkViewQuery();
+
+    private IEnumerable<CatalogModel> ModelsWithScores => Catalog.Current.Models.Where(m => Data.HasScores(m.Id));
+
+    private static IEnumerable<MetricKind> MetricOptions => Enum.GetValues<MetricKind>();
+
+    protected override void OnInitialized() => Catalog.Changed += OnCatalogChanged;
+
+    protected override void OnParametersSet()
+    {
+        var parameters = new List<KeyValuePair<string, IReadOnlyList<string?>>>();
+        void Add(string name, params string?[]? values)
+        {
+            if (values is { Length: > 0 })
+            {
+                parameters.Add(new(name, values));
+            }
+        }
+
+        Add("q", Q);
+        Add("collection", Collection);
+        Add("publisher", Publisher);
+        Add("task", Task);
+        Add("deployment", Deployment);
+        Add("finetune", Finetune);
+        Add("license", License);
+        Add("context", Context);
+        Add("input", Input);
+        Add("output", Output);
+        Add("models", ModelIds);
+        Add("dataset", Dataset);
+        Add("metric", Metric);
+        Add("ratio", Ratio);
+        Add("sort", Sort);
+        Add("dir", Dir);
+
+        var parsed = BenchmarkViewParser.Parse(parameters, Catalog.Current, Data);
+        _notices.Clear();
+        _notices.AddRange(parsed.Notices);
+        var known = new HashSet<string>(BenchmarkViewParser.OwnParameters.Concat(CatalogQueryParser.Parameters), StringComparer.OrdinalIgnoreCase);
+        _notices.AddRange(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(Navigation.Uri).Query).Keys
+            .Where(k => !known.Contains(k)).Select(k => $"Ignored the unknown parameter '{k}'."));
+        if (View is not null && !string.Equals(ViewName, View, StringComparison.OrdinalIgnoreCase))
+        {
+            _notices.Add($"Ignored view '{View}': use charts, list or embeddings.");
+        }
+
+        _view = BenchmarkView.Build(parsed.Query, Catalog.Current, Data);
+        _searchText = parsed.Query.Catalog.Text ?? "";
+        _ratioText = parsed.Query.Ratio.ToString();
+    }
+
+    private string Url(BenchmarkViewQuery query, string? view = null) => PortalUrls.Benchmarks(query, view ?? ViewName);
+
+    private void NavigateTo(BenchmarkViewQuery query, string? view = null) => Navigation.NavigateTo(Url(query, view));
+
+    private void OnModelsChanged(object value) =>
+        NavigateTo(Query with { Models = value is IEnumerable<string> ids ? [.. ids] : [] });
+
+    private void OnDatasetsChanged(object value) =>
+        NavigateTo(Query with { Datasets = value is IEnumerable<string> keys ? [.. keys.Select(BenchmarkColumn.Parse)] : [] });
+
+    private void OnMetricChanged(object value)
+    {
+        if (value is MetricKind metric)
+        {
+            NavigateTo(Query with { Metric = metric, Datasets = [], Sort = "index" });
+        }
+    }
+
+    private void OnFacetChanged(Facet facet, object value)
+    {
+        var map = Query.Catalog.Selected.Where(p => p.Key != facet).ToDictionary(p => p.Key, p => p.Value);
+        if (value is IEnumerable<string> values && values.ToList() is { Count: > 0 } list)
+        {
+            map[facet] = list;
+        }
+
+        NavigateTo(Query with { Catalog = Query.Catalog with { Selected = map } });
+    }
+
+    private void Search() =>
+        NavigateTo(Query with { Catalog = Query.Catalog with { Text = string.IsNullOrWhiteSpace(_searchText) ? null : _searchText.Trim() } });
+
+    private void ApplyRatio()
+    {
+        if (TokenRatio.TryParse(_ratioText, out var ratio))
+        {
+            NavigateTo(Query with { Ratio = ratio });
+        }
+        else
+        {
+            _notices.Add($"'{_ratioText}' is not a token ratio: write input:output, for example 3:1.");
+        }
+    }
+
+    private string SortUrl(string key)
+    {
+        var ascending = Query.Sort == key ? !Query.Ascending : key == "name";
+        return Url(Query with { Sort = key, Ascending = ascending });
+    }
+
+    private string? AriaSort(string key) => Query.Sort == key ? (Query.Ascending ? "ascending" : "descending") : null;
+
+    private void Toggle(string modelId)
+    {
+        if (!_expanded.Remove(modelId))
+        {
+            _expanded.Add(modelId);
+        }
+    }
+
+    private IEnumerable<FacetValueCount> FacetValues(Facet facet) =>
+        Catalog.Current.Search(new CatalogQuery { PageSize = 1 }).Facets.First(f => f.Facet == facet).Values;
+
+    private List<(CatalogModel Model, BenchmarkScore Score, bool Conflict)> Bars(BenchmarkColumnInfo column)
+    {
+        var bars = _view!.Models
+            .Select(m => (Model: m, Score: Data.Representative(m.Id, column.Column)))
+            .Where(p => p.Score is not null)
+            .Select(p => (p.Model, Score: p.Score!, Conflict: Data.HasConflict(p.Model.Id, column.Column)));
+        return [.. (MetricKinds.HigherIsBetter(column.Metric) ? bars.OrderByDescending(b => b.Score.Value) : bars.OrderBy(b => b.Score.Value))
+            .ThenBy(b => b.Model.DisplayName, StringComparer.OrdinalIgnoreCase)];
+    }
+
+    private void OnCatalogChanged() => _ = InvokeAsync(() =>
+    {
+        OnParametersSet();
+        StateHasChanged();
+    });
+
+    public void Dispose() => Catalog.Changed -= OnCatalogChanged;
+}
