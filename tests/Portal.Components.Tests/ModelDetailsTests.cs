@@ -1,3 +1,5 @@
+using Portal.Catalog.Benchmarks;
+using Portal.Web.Benchmarks;
 using Portal.Web.Components.Pages.Catalog;
 
 namespace Portal.Components.Tests;
@@ -50,12 +52,47 @@ public sealed class ModelDetailsTests : PortalBunitContext
     {
         var cut = Render<ModelDetails>(p => p.Add(c => c.Id, "gpt-4o"));
 
-        foreach (var name in new[] { "Try in playground", "Deploy", "Add to compare" })
+        foreach (var name in new[] { "Try in playground", "Deploy" })
         {
             var button = cut.FindAll(".model-action button").Single(b => b.TextContent.Contains(name, StringComparison.OrdinalIgnoreCase));
             Assert.True(button.HasAttribute("disabled"));
             Assert.False(string.IsNullOrEmpty(button.ParentElement!.GetAttribute("title")));
         }
+    }
+
+    [Fact]
+    public void AddToCompare_PutsTheModelInTheTray_AndTheButtonSaysSo()
+    {
+        var cut = Render<ModelDetails>(p => p.Add(c => c.Id, "gpt-4o"));
+
+        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Add GPT-4o to compare").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains(cut.FindAll("button"), b => b.TextContent.Contains("In compare tray", StringComparison.Ordinal)));
+        Assert.Equal("gpt-4o", Preferences.Peek("tester", CompareTray.PreferenceKey));
+    }
+
+    [Fact]
+    public void Render_BenchmarksSection_ListsEveryNumberWithItsSource_AndMarksConflicts()
+    {
+        var cut = Render<ModelDetails>(p => p.Add(c => c.Id, "Phi-3-mini-4k-instruct"));
+
+        var section = cut.Find("[data-testid=model-benchmarks]");
+        var rows = section.QuerySelectorAll("tr[data-dataset]");
+        Assert.Equal(BenchmarkData.Embedded.ForModel("Phi-3-mini-4k-instruct").Count, rows.Length);
+        var mmlu = rows.Where(r => r.GetAttribute("data-dataset") == "MMLU").Select(r => r.QuerySelector(".bench-score-value")!.TextContent).ToList();
+        Assert.Contains("70.9", mmlu);
+        Assert.Contains("69", mmlu);
+        Assert.Contains("MMLU", section.QuerySelector(".bench-conflict-note")!.TextContent, StringComparison.Ordinal);
+        Assert.All(rows, r => Assert.StartsWith("https://", r.QuerySelector("a")!.GetAttribute("href"), StringComparison.Ordinal));
+        Assert.Contains("unofficial", section.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_ModelWithoutBenchmarks_SaysSoInsteadOfShowingZeros()
+    {
+        var cut = Render<ModelDetails>(p => p.Add(c => c.Id, "Mistral-large"));
+
+        Assert.Contains("No benchmark number is published", cut.Find("[data-testid=model-benchmarks]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

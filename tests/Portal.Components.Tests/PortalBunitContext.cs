@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Portal.Catalog;
+using Portal.Catalog.Benchmarks;
 using Portal.Catalog.Sources;
+using Portal.Web.Benchmarks;
 using Portal.Web.Catalog;
 using Portal.Data.Preferences;
 using Portal.Web.Hosting;
@@ -26,6 +28,8 @@ public abstract class PortalBunitContext : BunitContext
         Services.AddSingleton<ICatalogService>(sp => new CatalogService([new EmbeddedCatalogSource(), new ImportedCatalogSource(Imports)], NullLogger<CatalogService>.Instance));
         Services.AddSingleton<ICatalogImportStore>(Imports);
         Services.AddSingleton<CatalogImporter>();
+        Services.AddSingleton(BenchmarkData.Embedded);
+        Services.AddScoped<CompareTray>();
 
         // The portal runs as interactive server components. (Touching the renderer builds the services: keep it last.)
         Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));

@@ -85,9 +85,41 @@ public sealed class BenchmarkData
         return rows.FirstOrDefault(r => r.Kind == SourceKind.ModelOwner) ?? (rows.Count > 0 ? rows[0] : null);
     }
 
-    /// <summary>True when sources give different numbers for the same model, dataset and setting.</summary>
-    public bool HasConflict(string modelId, BenchmarkColumn column) =>
-        Values(modelId, column).GroupBy(r => (r.Setting.Shots, r.Setting.ChainOfThought)).Any(g => g.Select(r => r.Value).Distinct().Count() > 1);
+    /// <summary>
+    /// True when sources give different numbers for the same model, dataset and setting. A row whose shot count is not
+    /// printed is taken to be in the same setting as any other.
+    /// </summary>
+    public bool HasConflict(string modelId, BenchmarkColumn column)
+    {
+        var rows = Values(modelId, column);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            for (var j = i + 1; j < rows.Count; j++)
+            {
+                if (Conflicts(rows[i], rows[j]))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Two numbers for the same model and column that differ although their settings do not (as far as printed).</summary>
+    public static bool Conflicts(BenchmarkScore a, BenchmarkScore b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return a.Value != b.Value && SameSetting(a.Setting, b.Setting);
+    }
+
+    public static bool SameSetting(BenchmarkSetting a, BenchmarkSetting b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return (a.Shots is null || b.Shots is null || a.Shots == b.Shots) && a.ChainOfThought == b.ChainOfThought && a.Variant == b.Variant;
+    }
 
     public IReadOnlyList<ModelPrice> PricesFor(string modelId) => _prices.TryGetValue(modelId, out var rows) ? rows : [];
 

@@ -88,7 +88,26 @@ public sealed class QualityIndexTests
         var result = QualityIndex.Compute(data, ["x", "y"]);
 
         Assert.Equal(45.3, result.For("x")!.Value);
-        Assert.True(data.HasConflict("x", new("MMLU", null)) || data.Values("x", new("MMLU", null)).Count == 2);
+        Assert.True(data.HasConflict("x", new("MMLU", null)));
+        Assert.False(data.HasConflict("y", new("MMLU", null)));
+    }
+
+    [Fact]
+    public void Conflicts_DifferentShotCounts_AreDifferentSettings_NotAConflict()
+    {
+        var data = new BenchmarkData([Score("x", "MMLU (5-shot)", 68.4), Score("x", "MMLU (CoT)", 65.3, setting: "0-shot, CoT"), Score("x", "MMLU 0-shot", 60, setting: "0-shot")], []);
+
+        Assert.False(data.HasConflict("x", new("MMLU", null)));
+    }
+
+    [Fact]
+    public void Conflicts_EmbeddedNotes_AreDetected()
+    {
+        var data = BenchmarkData.Embedded;
+
+        Assert.True(data.HasConflict("Phi-3-mini-4k-instruct", new("MMLU", null)));
+        Assert.True(data.HasConflict("Llama-2-7b", new("MMLU", null)));
+        Assert.True(data.HasConflict("mistralai-Mistral-7B-v01", new("MMLU", null)));
     }
 
     [Fact]
