@@ -80,7 +80,7 @@ public static class CatalogQueryParser
                     sort = CatalogSort.Newest;
                     break;
                 case "quality":
-                    notices.Add("Sorting by benchmark quality arrives with the benchmark dashboard; sorted by name.");
+                    notices.Add("Sorted by name: models are ranked by quality on the benchmark dashboard (/benchmarks), where every ranked model is scored on the same datasets.");
                     break;
                 default:
                     notices.Add($"Ignored sort '{sortText}': use name, context or newest.");
