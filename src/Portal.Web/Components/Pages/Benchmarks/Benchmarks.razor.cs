@@ -9,7 +9,7 @@ namespace Portal.Web.Components.Pages.Benchmarks;
 /// The benchmark dashboard. Like the catalog page, everything shown is derived from the URL (the catalog's filter
 /// parameters plus models, dataset, metric, ratio, sort, dir and view), so any view can be bookmarked and shared.
 /// </summary>
-public sealed partial class Benchmarks : IDisposable
+public sealed partial class Benchmarks : Portal.Web.Components.Pages.Catalog.CatalogFilterPage, IDisposable
 {
     [Inject]
     public required ICatalogService Catalog { get; init; }
@@ -20,26 +20,6 @@ public sealed partial class Benchmarks : IDisposable
     [Inject]
     public required NavigationManager Navigation { get; init; }
 
-    [SupplyParameterFromQuery(Name = "q")] public string? Q { get; set; }
-
-    [SupplyParameterFromQuery(Name = "collection")] public string[]? Collection { get; set; }
-
-    [SupplyParameterFromQuery(Name = "publisher")] public string[]? Publisher { get; set; }
-
-    [SupplyParameterFromQuery(Name = "task")] public string[]? Task { get; set; }
-
-    [SupplyParameterFromQuery(Name = "deployment")] public string[]? Deployment { get; set; }
-
-    [SupplyParameterFromQuery(Name = "finetune")] public string[]? Finetune { get; set; }
-
-    [SupplyParameterFromQuery(Name = "license")] public string[]? License { get; set; }
-
-    [SupplyParameterFromQuery(Name = "context")] public string[]? Context { get; set; }
-
-    [SupplyParameterFromQuery(Name = "input")] public string[]? Input { get; set; }
-
-    [SupplyParameterFromQuery(Name = "output")] public string[]? Output { get; set; }
-
     [SupplyParameterFromQuery(Name = "models")] public string[]? ModelIds { get; set; }
 
     [SupplyParameterFromQuery(Name = "dataset")] public string[]? Dataset { get; set; }
@@ -48,11 +28,7 @@ public sealed partial class Benchmarks : IDisposable
 
     [SupplyParameterFromQuery(Name = "ratio")] public string? Ratio { get; set; }
 
-    [SupplyParameterFromQuery(Name = "sort")] public string? Sort { get; set; }
-
     [SupplyParameterFromQuery(Name = "dir")] public string? Dir { get; set; }
-
-    [SupplyParameterFromQuery(Name = "view")] public string? View { get; set; }
 
     internal const int ChartCount = 6;
 
@@ -79,31 +55,7 @@ public sealed partial class Benchmarks : IDisposable
 
     protected override void OnParametersSet()
     {
-        var parameters = new List<KeyValuePair<string, IReadOnlyList<string?>>>();
-        void Add(string name, params string?[]? values)
-        {
-            if (values is { Length: > 0 })
-            {
-                parameters.Add(new(name, values));
-            }
-        }
-
-        Add("q", Q);
-        Add("collection", Collection);
-        Add("publisher", Publisher);
-        Add("task", Task);
-        Add("deployment", Deployment);
-        Add("finetune", Finetune);
-        Add("license", License);
-        Add("context", Context);
-        Add("input", Input);
-        Add("output", Output);
-        Add("models", ModelIds);
-        Add("dataset", Dataset);
-        Add("metric", Metric);
-        Add("ratio", Ratio);
-        Add("sort", Sort);
-        Add("dir", Dir);
+        var parameters = FilterParameters(("models", ModelIds), ("dataset", Dataset), ("metric", [Metric]), ("ratio", [Ratio]), ("dir", [Dir]));
 
         var parsed = BenchmarkViewParser.Parse(parameters, Catalog.Current, Data);
         _notices.Clear();

@@ -8,7 +8,7 @@ namespace Portal.Web.Components.Pages.Catalog;
 /// The catalog page. Everything the user sees is derived from the URL: changing a filter, the sort, the page or the
 /// view navigates, so reload, back/forward and shared links reproduce the exact view.
 /// </summary>
-public sealed partial class Models : IDisposable
+public sealed partial class Models : CatalogFilterPage, IDisposable
 {
     internal static readonly int[] PageSizes = [24, 48, 96];
 
@@ -21,33 +21,9 @@ public sealed partial class Models : IDisposable
     [Inject]
     public required TimeProvider Time { get; init; }
 
-    [SupplyParameterFromQuery(Name = "q")] public string? Q { get; set; }
-
-    [SupplyParameterFromQuery(Name = "collection")] public string[]? Collection { get; set; }
-
-    [SupplyParameterFromQuery(Name = "publisher")] public string[]? Publisher { get; set; }
-
-    [SupplyParameterFromQuery(Name = "task")] public string[]? Task { get; set; }
-
-    [SupplyParameterFromQuery(Name = "deployment")] public string[]? Deployment { get; set; }
-
-    [SupplyParameterFromQuery(Name = "finetune")] public string[]? Finetune { get; set; }
-
-    [SupplyParameterFromQuery(Name = "license")] public string[]? License { get; set; }
-
-    [SupplyParameterFromQuery(Name = "context")] public string[]? Context { get; set; }
-
-    [SupplyParameterFromQuery(Name = "input")] public string[]? Input { get; set; }
-
-    [SupplyParameterFromQuery(Name = "output")] public string[]? Output { get; set; }
-
-    [SupplyParameterFromQuery(Name = "sort")] public string? Sort { get; set; }
-
     [SupplyParameterFromQuery(Name = "page")] public string? PageNumber { get; set; }
 
     [SupplyParameterFromQuery(Name = "pageSize")] public string? PageSize { get; set; }
-
-    [SupplyParameterFromQuery(Name = "view")] public string? View { get; set; }
 
     private CatalogQuery _query = new();
     private CatalogSearchResult? _result;
@@ -65,28 +41,7 @@ public sealed partial class Models : IDisposable
     protected override void OnParametersSet()
     {
         var index = Catalog.Current;
-        var parameters = new List<KeyValuePair<string, IReadOnlyList<string?>>>();
-        void Add(string name, params string?[]? values)
-        {
-            if (values is { Length: > 0 })
-            {
-                parameters.Add(new(name, values));
-            }
-        }
-
-        Add("q", Q);
-        Add("collection", Collection);
-        Add("publisher", Publisher);
-        Add("task", Task);
-        Add("deployment", Deployment);
-        Add("finetune", Finetune);
-        Add("license", License);
-        Add("context", Context);
-        Add("input", Input);
-        Add("output", Output);
-        Add("sort", Sort);
-        Add("page", PageNumber);
-        Add("pageSize", PageSize);
+        var parameters = FilterParameters(("page", [PageNumber]), ("pageSize", [PageSize]));
 
         var parsed = CatalogQueryParser.Parse(parameters, index, keepUnknownValues: false);
         _notices.Clear();
