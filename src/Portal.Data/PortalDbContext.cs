@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data.Catalog;
+using Portal.Data.Connections;
+using Portal.Data.Playground;
 using Portal.Data.Preferences;
 
 namespace Portal.Data;
@@ -13,6 +15,12 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<UserPreference> UserPreferences => Set<UserPreference>();
 
     public DbSet<CatalogImport> CatalogImports => Set<CatalogImport>();
+
+    public DbSet<StoredConnection> Connections => Set<StoredConnection>();
+
+    public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
+
+    public DbSet<PlaygroundSessionRow> PlaygroundSessions => Set<PlaygroundSessionRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -34,6 +42,38 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
             import.Property(i => i.Name).HasMaxLength(200);
             import.Property(i => i.FileName).HasMaxLength(260);
             import.HasIndex(i => new { i.Name, i.Version }).IsUnique();
+        });
+
+        modelBuilder.Entity<StoredConnection>(connection =>
+        {
+            connection.ToTable("connections");
+            connection.HasKey(c => c.Id);
+            connection.Property(c => c.UserId).HasMaxLength(200);
+            connection.Property(c => c.Name).HasMaxLength(100);
+            connection.Property(c => c.Kind).HasMaxLength(40);
+            connection.Property(c => c.Endpoint).HasMaxLength(2000);
+            connection.Property(c => c.Auth).HasMaxLength(20);
+            connection.Property(c => c.ProtectedApiKey).HasMaxLength(4000);
+            connection.Property(c => c.KeyHint).HasMaxLength(8);
+            connection.Property(c => c.Models).HasMaxLength(4000);
+            connection.HasIndex(c => new { c.UserId, c.Name }).IsUnique();
+        });
+
+        modelBuilder.Entity<DataProtectionKeyRow>(key =>
+        {
+            key.ToTable("data_protection_keys");
+            key.HasKey(k => k.Id);
+            key.Property(k => k.FriendlyName).HasMaxLength(200);
+        });
+
+        modelBuilder.Entity<PlaygroundSessionRow>(session =>
+        {
+            session.ToTable("playground_sessions");
+            session.HasKey(s => s.Id);
+            session.Property(s => s.UserId).HasMaxLength(200);
+            session.Property(s => s.Kind).HasMaxLength(20);
+            session.Property(s => s.Title).HasMaxLength(200);
+            session.HasIndex(s => s.UserId);
         });
     }
 }

@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Portal.Catalog.Sources;
 using Portal.Data.Catalog;
+using Portal.Data.Connections;
+using Portal.Data.Playground;
 using Portal.Data.Preferences;
 
 namespace Portal.Data;
@@ -40,6 +42,8 @@ public static class PortalStorageExtensions
         services.AddSingleton<StoreHealthCheck>();
         services.AddSingleton<IPreferenceStore, PreferenceStore>();
         services.AddSingleton<ICatalogImportStore, CatalogImportStore>();
+        services.AddSingleton<IConnectionStore, ConnectionStore>();
+        services.AddSingleton<IPlaygroundSessionStore, PlaygroundSessionStore>();
         return services;
     }
 

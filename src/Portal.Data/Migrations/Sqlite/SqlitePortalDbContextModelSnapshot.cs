@@ -33,5 +33,46 @@ public sealed class SqlitePortalDbContextModelSnapshot : ModelSnapshot
             b.HasKey("UserId", "Key");
             b.ToTable("user_preferences");
         });
+
+        modelBuilder.Entity("Portal.Data.Connections.DataProtectionKeyRow", b =>
+        {
+            b.Property<int>("Id").ValueGeneratedOnAdd().HasColumnType("INTEGER");
+            b.Property<string>("FriendlyName").HasMaxLength(200).HasColumnType("TEXT");
+            b.Property<string>("Xml").IsRequired().HasColumnType("TEXT");
+            b.HasKey("Id");
+            b.ToTable("data_protection_keys");
+        });
+
+        modelBuilder.Entity("Portal.Data.Connections.StoredConnection", b =>
+        {
+            b.Property<Guid>("Id").ValueGeneratedOnAdd().HasColumnType("TEXT");
+            b.Property<string>("Auth").IsRequired().HasMaxLength(20).HasColumnType("TEXT");
+            b.Property<DateTimeOffset>("CreatedUtc").HasColumnType("TEXT");
+            b.Property<string>("Endpoint").IsRequired().HasMaxLength(2000).HasColumnType("TEXT");
+            b.Property<string>("KeyHint").HasMaxLength(8).HasColumnType("TEXT");
+            b.Property<string>("Kind").IsRequired().HasMaxLength(40).HasColumnType("TEXT");
+            b.Property<string>("Models").IsRequired().HasMaxLength(4000).HasColumnType("TEXT");
+            b.Property<string>("Name").IsRequired().HasMaxLength(100).HasColumnType("TEXT");
+            b.Property<string>("ProtectedApiKey").HasMaxLength(4000).HasColumnType("TEXT");
+            b.Property<DateTimeOffset>("UpdatedUtc").HasColumnType("TEXT");
+            b.Property<string>("UserId").IsRequired().HasMaxLength(200).HasColumnType("TEXT");
+            b.HasKey("Id");
+            b.HasIndex("UserId", "Name").IsUnique();
+            b.ToTable("connections");
+        });
+
+        modelBuilder.Entity("Portal.Data.Playground.PlaygroundSessionRow", b =>
+        {
+            b.Property<Guid>("Id").ValueGeneratedOnAdd().HasColumnType("TEXT");
+            b.Property<DateTimeOffset>("CreatedUtc").HasColumnType("TEXT");
+            b.Property<string>("Kind").IsRequired().HasMaxLength(20).HasColumnType("TEXT");
+            b.Property<string>("State").IsRequired().HasColumnType("TEXT");
+            b.Property<string>("Title").IsRequired().HasMaxLength(200).HasColumnType("TEXT");
+            b.Property<DateTimeOffset>("UpdatedUtc").HasColumnType("TEXT");
+            b.Property<string>("UserId").IsRequired().HasMaxLength(200).HasColumnType("TEXT");
+            b.HasKey("Id");
+            b.HasIndex("UserId");
+            b.ToTable("playground_sessions");
+        });
     }
 }

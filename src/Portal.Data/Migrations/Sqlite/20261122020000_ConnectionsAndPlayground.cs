@@ -1,0 +1,63 @@
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace Portal.Data.Migrations.Sqlite;
+
+[DbContext(typeof(SqlitePortalDbContext))]
+[Migration("20261122020000_ConnectionsAndPlayground")]
+public sealed class ConnectionsAndPlayground : Migration
+{
+    protected override void Up(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.CreateTable(
+            name: "connections",
+            columns: table => new
+            {
+                Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                UserId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                Kind = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                Endpoint = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                Auth = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                ProtectedApiKey = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                KeyHint = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
+                Models = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                CreatedUtc = table.Column<string>(type: "TEXT", nullable: false),
+                UpdatedUtc = table.Column<string>(type: "TEXT", nullable: false),
+            },
+            constraints: table => table.PrimaryKey("PK_connections", x => x.Id));
+        migrationBuilder.CreateIndex(name: "IX_connections_UserId_Name", table: "connections", columns: ["UserId", "Name"], unique: true);
+
+        migrationBuilder.CreateTable(
+            name: "data_protection_keys",
+            columns: table => new
+            {
+                Id = table.Column<int>(type: "INTEGER", nullable: false).Annotation("Sqlite:Autoincrement", true),
+                FriendlyName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                Xml = table.Column<string>(type: "TEXT", nullable: false),
+            },
+            constraints: table => table.PrimaryKey("PK_data_protection_keys", x => x.Id));
+
+        migrationBuilder.CreateTable(
+            name: "playground_sessions",
+            columns: table => new
+            {
+                Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                UserId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                State = table.Column<string>(type: "TEXT", nullable: false),
+                CreatedUtc = table.Column<string>(type: "TEXT", nullable: false),
+                UpdatedUtc = table.Column<string>(type: "TEXT", nullable: false),
+            },
+            constraints: table => table.PrimaryKey("PK_playground_sessions", x => x.Id));
+        migrationBuilder.CreateIndex(name: "IX_playground_sessions_UserId", table: "playground_sessions", column: "UserId");
+    }
+
+    protected override void Down(MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.DropTable(name: "playground_sessions");
+        migrationBuilder.DropTable(name: "data_protection_keys");
+        migrationBuilder.DropTable(name: "connections");
+    }
+}

@@ -1,0 +1,306 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Portal.TestPeers;
+
+/// <summary>
+/// An OpenAI-compatible server on loopback (Kestrel, a real socket) that follows the documented wire format:
+/// <c>GET /v1/models</c>, <c>POST /v1/chat/completions</c> (streaming or not, with usage), <c>POST /v1/completions</c>
+/// and <c>POST /v1/images/generations</c> (b64_json). The model name picks a scripted behaviour:
+/// <list type="bullet">
+/// <item><c>peer-chat</c> answers "Echo: &lt;last user message&gt;" then a fixed sentence, word by word, <see cref="TokenDelay"/> apart;</item>
+/// <item><c>peer-slow</c> the same, 60 ms per word; <c>no-completions</c> has no /completions API (plain 404);</item>
+/// <item><c>fault-401</c>, <c>fault-404</c>, <c>fault-429</c> (Retry-After: 7), <c>fault-500</c>, <c>fault-hang</c> (never answers),
+/// <c>fault-reset</c> (drops the connection after three words), <c>fault-malformed</c> (a broken SSE line after three words),
+/// <c>fault-content-filter</c> (Azure's 400 content_filter error), <c>fault-stream-filter</c> (stops with finish_reason
+/// content_filter and content_filter_results after three words).</item>
+/// </list>
+/// When created with a key, every request must carry it (<c>Authorization: Bearer</c> or <c>api-key</c>), else 401.
+/// </summary>
+public sealed class OpenAiPeer : IAsyncDisposable
+{
+    public const string Sentence = "The quick brown fox jumps over the lazy dog and keeps running far away.";
+
+    /// <summary>A 1×1 PNG.</summary>
+    public static readonly byte[] TinyPng = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+
+    /// <summary>What <c>GET /v1/models</c> lists.</summary>
+    public static readonly string[] ListedModels = ["peer-chat", "peer-slow", "peer-images", "no-completions"];
+
+    private readonly WebApplication _app;
+    private readonly string? _key;
+
+    private OpenAiPeer(WebApplication app, string? key)
+    {
+        _app = app;
+        _key = key;
+    }
+
+    public Uri BaseUrl { get; private set; } = default!;
+
+    /// <summary>The v1 base URL, as a connection would hold it.</summary>
+    public Uri V1 => new(BaseUrl, "v1/");
+
+    public TimeSpan TokenDelay { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>Every request body received, newest last, with its path.</summary>
+    public ConcurrentQueue<(string Path, JsonObject? Body, IReadOnlyDictionary<string, string> Headers)> Requests { get; } = new();
+
+    public static async Task<OpenAiPeer> StartAsync(string? key = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var peer = new OpenAiPeer(app, key);
+        peer.Map(app);
+        await app.StartAsync().ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        peer.BaseUrl = new Uri(address.EndsWith('/') ? address : address + "/");
+        return peer;
+    }
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    private void Map(WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            if (_key is not null && context.Request.Headers.Authorization != $"Bearer {_key}" && context.Request.Headers["api-key"] != _key)
+            {
+                await Error(context, 401, "Incorrect API key provided.", "invalid_api_key").ConfigureAwait(false);
+                return;
+            }
+
+            await next(context).ConfigureAwait(false);
+        });
+
+        app.MapGet("/v1/models", () => Results.Json(new
+        {
+            @object = "list",
+            data = ListedModels.Select(id => new { id, @object = "model", created = 1_700_000_000, owned_by = "portal-test-peer" }),
+        }));
+
+        app.MapPost("/v1/chat/completions", ChatAsync);
+        app.MapPost("/v1/completions", CompletionsAsync);
+        app.MapPost("/v1/images/generations", ImagesAsync);
+    }
+
+    private async Task<JsonObject?> ReadAsync(HttpContext context)
+    {
+        var body = await JsonNode.ParseAsync(context.Request.Body).ConfigureAwait(false) as JsonObject;
+        Requests.Enqueue((context.Request.Path, body, context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
+        return body;
+    }
+
+    private async Task ChatAsync(HttpContext context)
+    {
+        var body = await ReadAsync(context).ConfigureAwait(false);
+        var model = body?["model"]?.GetValue<string>() ?? "";
+        if (await FaultAsync(context, model).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var last = body?["messages"]?.AsArray().LastOrDefault(m => m?["role"]?.GetValue<string>() == "user")?["content"];
+        var question = last is JsonValue value ? value.GetValue<string>() : last?.ToJsonString() ?? "";
+        var words = Words($"Echo: {question}. {Sentence}");
+        var stream = body?["stream"]?.GetValue<bool>() == true;
+        var usage = new { prompt_tokens = Math.Max(1, question.Length / 4), completion_tokens = words.Count, total_tokens = Math.Max(1, question.Length / 4) + words.Count };
+        if (!stream)
+        {
+            await context.Response.WriteAsJsonAsync(new
+            {
+                id = "chatcmpl-peer",
+                @object = "chat.completion",
+                created = 1_700_000_000,
+                model,
+                choices = new[] { new { index = 0, message = new { role = "assistant", content = string.Concat(words) }, finish_reason = "stop" } },
+                usage,
+            }).ConfigureAwait(false);
+            return;
+        }
+
+        var includeUsage = body?["stream_options"]?["include_usage"]?.GetValue<bool>() == true;
+        await StartStreamAsync(context).ConfigureAwait(false);
+        await SendAsync(context, Chunk(model, new JsonObject { ["role"] = "assistant", ["content"] = "" }, null)).ConfigureAwait(false);
+        var delay = model == "peer-slow" ? TimeSpan.FromMilliseconds(60) : TokenDelay;
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (i == 3 && await MidStreamFaultAsync(context, model).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            await Task.Delay(delay, context.RequestAborted).ConfigureAwait(false);
+            await SendAsync(context, Chunk(model, new JsonObject { ["content"] = words[i] }, null)).ConfigureAwait(false);
+        }
+
+        await SendAsync(context, Chunk(model, new JsonObject(), "stop")).ConfigureAwait(false);
+        if (includeUsage)
+        {
+            await SendAsync(context, JsonSerializer.Serialize(new { id = "chatcmpl-peer", @object = "chat.completion.chunk", created = 1_700_000_000, model, choices = Array.Empty<object>(), usage })).ConfigureAwait(false);
+        }
+
+        await context.Response.WriteAsync("data: [DONE]\n\n").ConfigureAwait(false);
+    }
+
+    private async Task CompletionsAsync(HttpContext context)
+    {
+        var body = await ReadAsync(context).ConfigureAwait(false);
+        var model = body?["model"]?.GetValue<string>() ?? "";
+        if (model == "no-completions")
+        {
+            context.Response.StatusCode = 404;
+            await context.Response.WriteAsync("Not Found").ConfigureAwait(false);
+            return;
+        }
+
+        if (await FaultAsync(context, model).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var prompt = body?["prompt"]?.GetValue<string>() ?? "";
+        var words = Words($" continues {prompt.Length} characters: {Sentence}");
+        await StartStreamAsync(context).ConfigureAwait(false);
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (i == 3 && await MidStreamFaultAsync(context, model).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            await Task.Delay(model == "peer-slow" ? TimeSpan.FromMilliseconds(60) : TokenDelay, context.RequestAborted).ConfigureAwait(false);
+            await SendAsync(context, JsonSerializer.Serialize(new { id = "cmpl-peer", @object = "text_completion", created = 1_700_000_000, model, choices = new[] { new { text = words[i], index = 0, logprobs = (object?)null, finish_reason = (string?)null } } })).ConfigureAwait(false);
+        }
+
+        await SendAsync(context, JsonSerializer.Serialize(new { id = "cmpl-peer", @object = "text_completion", created = 1_700_000_000, model, choices = new[] { new { text = "", index = 0, logprobs = (object?)null, finish_reason = "stop" } }, usage = new { prompt_tokens = Math.Max(1, prompt.Length / 4), completion_tokens = words.Count, total_tokens = Math.Max(1, prompt.Length / 4) + words.Count } })).ConfigureAwait(false);
+        await context.Response.WriteAsync("data: [DONE]\n\n").ConfigureAwait(false);
+    }
+
+    private async Task ImagesAsync(HttpContext context)
+    {
+        var body = await ReadAsync(context).ConfigureAwait(false);
+        var model = body?["model"]?.GetValue<string>() ?? "";
+        if (await FaultAsync(context, model).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var count = body?["n"]?.GetValue<int>() ?? 1;
+        var prompt = body?["prompt"]?.GetValue<string>() ?? "";
+        await context.Response.WriteAsJsonAsync(new
+        {
+            created = 1_700_000_000,
+            data = Enumerable.Range(0, count).Select(i => new { b64_json = Convert.ToBase64String(TinyPng), revised_prompt = $"A detailed picture of {prompt} (variation {i + 1})" }),
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>Faults answered before any content. True when the request was answered.</summary>
+    private static async Task<bool> FaultAsync(HttpContext context, string model)
+    {
+        switch (model)
+        {
+            case "fault-401":
+                await Error(context, 401, "Access denied due to invalid subscription key or wrong API endpoint.", "401").ConfigureAwait(false);
+                return true;
+            case "fault-429":
+                context.Response.Headers.RetryAfter = "7";
+                await Error(context, 429, "Rate limit reached for requests. Please retry after 7 seconds.", "rate_limit_exceeded").ConfigureAwait(false);
+                return true;
+            case "fault-500":
+                await Error(context, 500, "The server had an error while processing your request.", "server_error").ConfigureAwait(false);
+                return true;
+            case "fault-hang":
+                await Task.Delay(Timeout.Infinite, context.RequestAborted).ConfigureAwait(false);
+                return true;
+            case "fault-content-filter":
+                context.Response.StatusCode = 400;
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(ContentFilterError).ConfigureAwait(false);
+                return true;
+            case "peer-chat" or "peer-slow" or "peer-images" or "no-completions" or "fault-reset" or "fault-malformed" or "fault-stream-filter":
+                return false;
+            default:
+                await Error(context, 404, $"The model `{model}` does not exist or you do not have access to it.", "model_not_found").ConfigureAwait(false);
+                return true;
+        }
+    }
+
+    /// <summary>Faults in the middle of a stream. True when the stream was ended by the fault.</summary>
+    private static async Task<bool> MidStreamFaultAsync(HttpContext context, string model)
+    {
+        switch (model)
+        {
+            case "fault-reset":
+                await context.Response.Body.FlushAsync().ConfigureAwait(false);
+                await Task.Delay(100).ConfigureAwait(false); // let the words sent so far reach the client before the reset
+                context.Abort();
+                return true;
+            case "fault-malformed":
+                await context.Response.WriteAsync("data: {\"id\": \"chatcmpl-peer\", \"choices\": [{\"delta\": {\"content\": \n\n").ConfigureAwait(false);
+                await context.Response.WriteAsync("data: [DONE]\n\n").ConfigureAwait(false);
+                return true;
+            case "fault-stream-filter":
+                await SendAsync(context, """{"id":"chatcmpl-peer","object":"chat.completion.chunk","created":1699587397,"model":"fault-stream-filter","choices":[{"index":0,"finish_reason":"content_filter","delta":{},"content_filter_results":{"hate":{"filtered":false,"severity":"safe"},"self_harm":{"filtered":false,"severity":"safe"},"sexual":{"filtered":false,"severity":"safe"},"violence":{"filtered":true,"severity":"medium"}}}],"usage":null}""").ConfigureAwait(false);
+                await context.Response.WriteAsync("data: [DONE]\n\n").ConfigureAwait(false);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Azure OpenAI's 400 for a prompt the content filter blocked (Microsoft's documented example).</summary>
+    public const string ContentFilterError = """
+        {"error":{"message":"The response was filtered due to the prompt triggering Azure Content management policy. Please modify your prompt and retry.","type":null,"param":"prompt","code":"content_filter","status":400,"innererror":{"code":"ResponsibleAIPolicyViolation","content_filter_result":{"hate":{"filtered":true,"severity":"high"},"self-harm":{"filtered":true,"severity":"high"},"sexual":{"filtered":false,"severity":"safe"},"violence":{"filtered":true,"severity":"medium"}}}}}
+        """;
+
+    private static Task Error(HttpContext context, int status, string message, string code)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new { error = new { message, type = status == 429 ? "requests" : "invalid_request_error", param = (string?)null, code } });
+    }
+
+    private static async Task StartStreamAsync(HttpContext context)
+    {
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        await context.Response.Body.FlushAsync().ConfigureAwait(false);
+    }
+
+    private static async Task SendAsync(HttpContext context, string json)
+    {
+        await context.Response.WriteAsync($"data: {json}\n\n").ConfigureAwait(false);
+        await context.Response.Body.FlushAsync().ConfigureAwait(false);
+    }
+
+    private static string Chunk(string model, JsonObject delta, string? finish) => new JsonObject
+    {
+        ["id"] = "chatcmpl-peer",
+        ["object"] = "chat.completion.chunk",
+        ["created"] = 1_700_000_000,
+        ["model"] = model,
+        ["system_fingerprint"] = "fp_peer",
+        ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["logprobs"] = null, ["finish_reason"] = finish }),
+    }.ToJsonString();
+
+    private static List<string> Words(string text)
+    {
+        var words = new List<string>();
+        foreach (var part in text.Split(' '))
+        {
+            words.Add(words.Count == 0 ? part : " " + part);
+        }
+
+        return words;
+    }
+}
