@@ -10,6 +10,19 @@ public static class PortalUrls
     public const string CatalogImportsPath = "settings/catalog-imports";
 
     public const string BenchmarksPath = "benchmarks";
+    public const string ConnectionsPath = "settings/connections";
+
+    /// <summary>The chat playground, with the connection and model chosen when given.</summary>
+    public static string PlaygroundChat(string? connection, string? model, Guid? session = null) =>
+        Playground("playground/chat", connection, model, session);
+
+    /// <summary>A playground page (chat, completions, images) with its connection, model and saved session.</summary>
+    public static string Playground(string path, string? connection, string? model, Guid? session = null) =>
+        path + Join([
+            .. connection is { Length: > 0 } ? new[] { ("connection", connection) } : [],
+            .. model is { Length: > 0 } ? new[] { ("model", model) } : [],
+            .. session is { } id ? new[] { ("session", id.ToString()) } : [],
+        ]);
 
     /// <summary>The compare view for 2–4 models.</summary>
     public static string BenchmarkCompare(IEnumerable<string> models) =>

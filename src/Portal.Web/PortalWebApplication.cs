@@ -27,6 +27,7 @@ public static class PortalWebApplication
         builder.Services.AddPortalShell();
         builder.Services.AddPortalStorageAndHealth(builder.Configuration);
         builder.Services.AddCatalog();
+        builder.Services.AddPlayground(builder.Configuration);
 
         configureBuilder?.Invoke(builder);
 

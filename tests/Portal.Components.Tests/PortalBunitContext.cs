@@ -5,6 +5,15 @@ using Portal.Catalog;
 using Portal.Catalog.Benchmarks;
 using Portal.Catalog.Sources;
 using Portal.Web.Benchmarks;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+using Portal.Data.Connections;
+using Portal.Data.Playground;
+using Portal.Playground.Inference;
+using Portal.Playground.Outbound;
+using Portal.TestPeers;
+using Portal.Web.Connections;
+using Portal.Web.Playground;
 using Portal.Web.Catalog;
 using Portal.Data.Preferences;
 using Portal.Web.Hosting;
@@ -16,6 +25,12 @@ namespace Portal.Components.Tests;
 public abstract class PortalBunitContext : BunitContext
 {
     protected PortalBunitContext()
+        : this(null)
+    {
+    }
+
+    /// <param name="configure">More services (or replacements), added before the renderer is built.</param>
+    protected PortalBunitContext(Action<IServiceCollection>? configure)
     {
         Services.AddRadzenComponents();
         Services.AddRadzenCookieThemeService(options => options.Name = "portal-theme");
@@ -31,6 +46,20 @@ public abstract class PortalBunitContext : BunitContext
         Services.AddSingleton(BenchmarkData.Embedded);
         Services.AddScoped<CompareTray>();
 
+        // Playground: real inference (against a loopback peer where a test gives one), stores in memory, keys with an ephemeral key ring.
+        Services.AddSingleton<IConnectionStore>(ConnectionStore);
+        Services.AddSingleton<IPlaygroundSessionStore>(SessionStore);
+        Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
+        Services.AddSingleton(new OutboundUrlPolicy(new TestOptionsMonitor<OutboundOptions>(new OutboundOptions())));
+        Services.AddSingleton(Options.Create(new InferenceOptions { Timeout = TimeSpan.FromSeconds(2) }));
+        Services.AddSingleton(Options.Create(new ConnectionsOptions()));
+        Services.AddSingleton(sp => new InferenceClientFactory(sp.GetRequiredService<OutboundUrlPolicy>(), sp.GetRequiredService<IOptions<InferenceOptions>>(), () => throw new InvalidOperationException("No Entra ID in component tests.")));
+        Services.AddSingleton<InferenceService>();
+        Services.AddScoped<ConnectionService>();
+        Services.AddScoped<PlaygroundSessions>();
+        Services.AddSingleton<StreamRunner>();
+        configure?.Invoke(Services);
+
         // The portal runs as interactive server components. (Touching the renderer builds the services: keep it last.)
         Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
@@ -38,6 +67,10 @@ public abstract class PortalBunitContext : BunitContext
     protected FakePreferenceStore Preferences { get; } = new();
 
     protected FakeImportStore Imports { get; } = new();
+
+    protected FakeConnectionStore ConnectionStore { get; } = new();
+
+    protected FakeSessionStore SessionStore { get; } = new();
 
     private sealed record FakeUser(string Id) : ICurrentUser;
 }
@@ -102,4 +135,71 @@ public sealed class FakeImportStore : ICatalogImportStore
     }
 
     public Task<bool> RemoveAsync(int id, CancellationToken cancellationToken) => Task.FromResult(Rows.RemoveAll(r => r.Record.Id == id) > 0);
+}
+
+/// <summary>Connections in memory, as the store keeps them (the key already encrypted).</summary>
+public sealed class FakeConnectionStore : IConnectionStore
+{
+    public List<StoredConnection> Rows { get; } = [];
+
+    public Task<IReadOnlyList<StoredConnection>> ListAsync(string userId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<StoredConnection>>([.. Rows.Where(r => r.UserId == userId)]);
+
+    public Task<StoredConnection> SaveAsync(StoredConnection connection, CancellationToken cancellationToken)
+    {
+        if (Rows.Any(r => r.UserId == connection.UserId && r.Name == connection.Name && r.Id != connection.Id))
+        {
+            throw new DuplicateConnectionNameException(connection.Name);
+        }
+
+        Rows.RemoveAll(r => r.Id == connection.Id && connection.Id != Guid.Empty);
+        if (connection.Id == Guid.Empty)
+        {
+            connection.Id = Guid.NewGuid();
+        }
+
+        Rows.Add(connection);
+        return Task.FromResult(connection);
+    }
+
+    public Task<bool> DeleteAsync(string userId, Guid id, CancellationToken cancellationToken) => Task.FromResult(Rows.RemoveAll(r => r.Id == id) > 0);
+}
+
+/// <summary>Playground history in memory; <see cref="FailWrites"/> makes saving fail as a store that is down would.</summary>
+public sealed class FakeSessionStore : IPlaygroundSessionStore
+{
+    public Dictionary<Guid, PlaygroundSessionRow> Rows { get; } = [];
+
+    public bool FailWrites { get; set; }
+
+    public Task<IReadOnlyList<PlaygroundSessionSummary>> ListAsync(string userId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<PlaygroundSessionSummary>>([.. Rows.Values.Where(r => r.UserId == userId).Select(r => new PlaygroundSessionSummary(r.Id, r.Kind, r.Title, r.CreatedUtc, r.UpdatedUtc))]);
+
+    public Task<PlaygroundSessionRow?> GetAsync(string userId, Guid id, CancellationToken cancellationToken) =>
+        Task.FromResult(Rows.TryGetValue(id, out var row) && row.UserId == userId ? row : null);
+
+    public Task<Guid> SaveAsync(string userId, Guid id, string kind, string title, string state, CancellationToken cancellationToken)
+    {
+        if (FailWrites)
+        {
+            throw new IOException("disk full");
+        }
+
+        id = id == Guid.Empty ? Guid.NewGuid() : id;
+        Rows[id] = new PlaygroundSessionRow { Id = id, UserId = userId, Kind = kind, Title = Rows.TryGetValue(id, out var old) ? old.Title : title, State = state };
+        return Task.FromResult(id);
+    }
+
+    public Task<bool> RenameAsync(string userId, Guid id, string title, CancellationToken cancellationToken)
+    {
+        if (!Rows.TryGetValue(id, out var row))
+        {
+            return Task.FromResult(false);
+        }
+
+        row.Title = title;
+        return Task.FromResult(true);
+    }
+
+    public Task<bool> DeleteAsync(string userId, Guid id, CancellationToken cancellationToken) => Task.FromResult(Rows.Remove(id));
 }

@@ -63,6 +63,10 @@ public sealed class InferenceTarget(string name, ConnectionKind kind, Uri endpoi
 
     internal string? ApiKey { get; } = apiKey;
 
+    /// <summary>The same credentials against another address or kind (testing an edited connection without retyping its key).</summary>
+    public InferenceTarget With(string newName, ConnectionKind newKind, Uri newEndpoint, ConnectionAuth newAuth) =>
+        new(newName, newKind, newEndpoint, newAuth, newAuth == ConnectionAuth.ApiKey ? ApiKey : null);
+
     public override string ToString() => $"{Name} ({Endpoint})";
 }
 

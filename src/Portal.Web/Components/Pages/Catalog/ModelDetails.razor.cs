@@ -78,4 +78,13 @@ public sealed partial class ModelDetails : IDisposable
     });
 
     public void Dispose() => Catalog.Changed -= OnCatalogChanged;
+
+    /// <summary>The playground page for the model's API (chat, completions or images), or null when it has none there.</summary>
+    private static string? PlaygroundUrl(CatalogModel model) => ModelCodeSamples.ApiFor(model) switch
+    {
+        ModelCodeSamples.Api.Chat => PortalUrls.Playground("playground/chat", null, model.Id),
+        ModelCodeSamples.Api.Completions => PortalUrls.Playground("playground/completions", null, model.Id),
+        ModelCodeSamples.Api.Images => PortalUrls.Playground("playground/images", null, model.Id),
+        _ => null,
+    };
 }

@@ -1,0 +1,167 @@
+using Microsoft.AspNetCore.Components;
+using Portal.Playground.Inference;
+using Portal.Web.Connections;
+
+namespace Portal.Web.Components.Pages.Settings;
+
+/// <summary>Settings → Connections: add, edit, test and delete inference connections.</summary>
+public sealed partial class Connections
+{
+    [Inject]
+    public required ConnectionService Service { get; init; }
+
+    private sealed class Form
+    {
+        public Guid? Id { get; init; }
+
+        public string OriginalName { get; init; } = "";
+
+        public string Name { get; set; } = "";
+
+        public ConnectionKind Kind { get; set; } = ConnectionKind.OpenAICompatible;
+
+        public string Endpoint { get; set; } = "";
+
+        public ConnectionAuth Auth { get; set; } = ConnectionAuth.ApiKey;
+
+        public string? KeyHint { get; init; }
+
+        public string Models { get; set; } = "";
+    }
+
+    private IReadOnlyList<ConnectionView>? _connections;
+    private Form? _form;
+    private string? _apiKey;
+    private int _keyFieldVersion;
+    private readonly List<string> _errors = [];
+    private ConnectionTestResult? _test;
+    private bool _busy;
+    private Guid? _confirmDelete;
+    private string? _status;
+
+    protected override async Task OnInitializedAsync() => await LoadAsync();
+
+    private async Task LoadAsync()
+    {
+        try
+        {
+            _connections = await Service.ListAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _connections = [];
+            _status = "The connections could not be read from the store. Check Settings → Storage.";
+        }
+    }
+
+    private void StartAdd()
+    {
+        ResetForm();
+        _form = new Form();
+    }
+
+    private void StartEdit(ConnectionView c)
+    {
+        ResetForm();
+        _form = new Form
+        {
+            Id = c.Id,
+            OriginalName = c.Name,
+            Name = c.Name,
+            Kind = c.Kind,
+            Endpoint = c.Endpoint.AbsoluteUri,
+            Auth = c.Auth,
+            KeyHint = c.KeyHint,
+            Models = string.Join('\n', c.Models),
+        };
+    }
+
+    private void Cancel()
+    {
+        ResetForm();
+        _form = null;
+    }
+
+    private void ResetForm()
+    {
+        _errors.Clear();
+        _test = null;
+        _apiKey = null;
+        _keyFieldVersion++;
+        _status = null;
+    }
+
+    private ConnectionInput Input(Form form) => new(
+        form.Id,
+        form.Name,
+        form.Kind,
+        form.Endpoint,
+        form.Auth,
+        _apiKey,
+        [.. form.Models.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]);
+
+    private async Task TestAsync()
+    {
+        if (_form is not { } form)
+        {
+            return;
+        }
+
+        _busy = true;
+        _errors.Clear();
+        try
+        {
+            _test = await Service.TestAsync(Input(form), CancellationToken.None);
+            if (_test.Success && _test.Models.Count > 0)
+            {
+                form.Models = string.Join('\n', _test.Models);
+            }
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task SaveAsync()
+    {
+        if (_form is not { } form)
+        {
+            return;
+        }
+
+        _busy = true;
+        try
+        {
+            var (saved, errors) = await Service.SaveAsync(Input(form), CancellationToken.None);
+            _errors.Clear();
+            _errors.AddRange(errors);
+            if (saved is not null)
+            {
+                ResetForm();
+                _form = null;
+                _status = $"Saved {saved.Name}.";
+                await LoadAsync();
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _errors.Add("The connection could not be saved: the store did not answer. Nothing was changed; try again.");
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task DeleteAsync(ConnectionView c)
+    {
+        _confirmDelete = null;
+        if (c.Id is { } id && await Service.DeleteAsync(id, CancellationToken.None))
+        {
+            _status = $"Deleted {c.Name}.";
+        }
+
+        await LoadAsync();
+    }
+}

@@ -1,0 +1,236 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+using Portal.Data.Connections;
+using Portal.Playground.Inference;
+using Portal.Playground.Outbound;
+using Portal.Web.Hosting;
+
+namespace Portal.Web.Connections;
+
+/// <summary>A connection as the UI sees it: never the key, only its last four characters.</summary>
+public sealed record ConnectionView(
+    Guid? Id,
+    string Name,
+    ConnectionKind Kind,
+    Uri Endpoint,
+    ConnectionAuth Auth,
+    string? KeyHint,
+    IReadOnlyList<string> Models,
+    bool FromConfiguration);
+
+/// <summary>What the connection form sends. <see cref="ApiKey"/> null or empty keeps the stored key.</summary>
+public sealed record ConnectionInput(
+    Guid? Id,
+    string Name,
+    ConnectionKind Kind,
+    string Endpoint,
+    ConnectionAuth Auth,
+    string? ApiKey,
+    IReadOnlyList<string> Models);
+
+public sealed record ConnectionTestResult(bool Success, string Message, IReadOnlyList<string> Models);
+
+/// <summary>
+/// The current user's connections (saved in the store) and the ones declared in configuration. Keys are encrypted
+/// with ASP.NET Core Data Protection before they reach the store and decrypted only to build an
+/// <see cref="InferenceTarget"/>; they are never returned to the UI nor logged.
+/// </summary>
+public sealed partial class ConnectionService(
+    IConnectionStore store,
+    ICurrentUser user,
+    IDataProtectionProvider protection,
+    IOptions<ConnectionsOptions> configured,
+    OutboundUrlPolicy policy,
+    InferenceService inference,
+    ILogger<ConnectionService> logger)
+{
+    public const int MaxNameLength = 100;
+    private const string Purpose = "Portal.Connections.ApiKey.v1";
+
+    private IDataProtector Protector => protection.CreateProtector(Purpose);
+
+    public async Task<IReadOnlyList<ConnectionView>> ListAsync(CancellationToken cancellationToken)
+    {
+        var stored = await store.ListAsync(user.Id, cancellationToken);
+        return [.. Configured().Concat(stored.Select(ToView)).OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase)];
+    }
+
+    public async Task<ConnectionView?> FindAsync(string? name, CancellationToken cancellationToken) =>
+        string.IsNullOrWhiteSpace(name) ? null : (await ListAsync(cancellationToken)).FirstOrDefault(c => string.Equals(c.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Validates, encrypts the key and saves. Returns the problems instead when there are any.</summary>
+    public async Task<(ConnectionView? Saved, IReadOnlyList<string> Errors)> SaveAsync(ConnectionInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var errors = new List<string>();
+        var name = input.Name.Trim();
+        if (name.Length == 0)
+        {
+            errors.Add("Enter a name.");
+        }
+        else if (name.Length > MaxNameLength)
+        {
+            errors.Add($"Use at most {MaxNameLength} characters for the name.");
+        }
+        else if (Configured().Any(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)))
+        {
+            errors.Add($"'{name}' is declared in configuration; choose another name.");
+        }
+
+        if (!Uri.TryCreate(input.Endpoint.Trim(), UriKind.Absolute, out var endpoint))
+        {
+            errors.Add("Enter the base URL, for example " + ConnectionKinds.EndpointHint(input.Kind).Split(' ')[0] + ".");
+        }
+        else if (policy.Check(endpoint) is { } refused)
+        {
+            errors.Add(refused);
+        }
+
+        var existing = input.Id is { } id ? (await store.ListAsync(user.Id, cancellationToken)).FirstOrDefault(c => c.Id == id) : null;
+        if (input.Id is not null && existing is null)
+        {
+            errors.Add("This connection no longer exists; it may have been deleted in another tab.");
+        }
+
+        var newKey = string.IsNullOrWhiteSpace(input.ApiKey) ? null : input.ApiKey.Trim();
+        if (input.Auth == ConnectionAuth.ApiKey && newKey is null && existing?.ProtectedApiKey is null)
+        {
+            errors.Add("Enter the API key (or choose another authentication).");
+        }
+
+        var models = input.Models.Select(m => m.Trim()).Where(m => m.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+
+        var row = existing ?? new StoredConnection { UserId = user.Id, Name = name, Kind = "", Endpoint = "", Auth = "" };
+        row.Name = name;
+        row.Kind = input.Kind.ToString();
+        row.Endpoint = endpoint!.AbsoluteUri;
+        row.Auth = input.Auth.ToString();
+        row.Models = string.Join('\n', models);
+        if (input.Auth != ConnectionAuth.ApiKey)
+        {
+            row.ProtectedApiKey = null;
+            row.KeyHint = null;
+        }
+        else if (newKey is not null)
+        {
+            row.ProtectedApiKey = Protector.Protect(newKey);
+            row.KeyHint = newKey.Length >= 8 ? newKey[^4..] : null;
+        }
+
+        try
+        {
+            var saved = await store.SaveAsync(row, cancellationToken);
+            LogSaved(logger, saved.Name, saved.Kind, saved.Endpoint);
+            return (ToView(saved), []);
+        }
+        catch (DuplicateConnectionNameException ex)
+        {
+            return (null, [ex.Message]);
+        }
+    }
+
+    public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken) => await store.DeleteAsync(user.Id, id, cancellationToken);
+
+    /// <summary>The target to call, with the key decrypted. Null when the connection is unknown.</summary>
+    public async Task<InferenceTarget?> TargetAsync(string name, CancellationToken cancellationToken)
+    {
+        var configuredItem = configured.Value.Items.FirstOrDefault(c => string.Equals(c.Name?.Trim(), name.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (configuredItem is not null)
+        {
+            var view = ToView(configuredItem);
+            return new InferenceTarget(view.Name, view.Kind, view.Endpoint, view.Auth, configuredItem.ApiKey);
+        }
+
+        var row = (await store.ListAsync(user.Id, cancellationToken)).FirstOrDefault(c => string.Equals(c.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
+        if (row is null)
+        {
+            return null;
+        }
+
+        string? key = null;
+        if (row.ProtectedApiKey is { } protectedKey)
+        {
+            try
+            {
+                key = Protector.Unprotect(protectedKey);
+            }
+            catch (System.Security.Cryptography.CryptographicException ex)
+            {
+                LogKeyUnreadable(logger, ex, row.Name);
+                throw new InferenceException(new(InferenceErrorKind.Unauthorized,
+                    $"The key saved for '{row.Name}' can no longer be decrypted (the portal's key ring changed). Enter it again in Settings → Connections."));
+            }
+        }
+
+        var v = ToView(row);
+        return new InferenceTarget(v.Name, v.Kind, v.Endpoint, v.Auth, key);
+    }
+
+    /// <summary>
+    /// Tests a connection as the form has it now (a new key, or the saved one when the field is empty): lists its models.
+    /// </summary>
+    public async Task<ConnectionTestResult> TestAsync(ConnectionInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (!Uri.TryCreate(input.Endpoint.Trim(), UriKind.Absolute, out var endpoint))
+        {
+            return new(false, "Enter an absolute base URL first.", []);
+        }
+
+        if (policy.Check(endpoint) is { } refused)
+        {
+            return new(false, refused, []);
+        }
+
+        var key = string.IsNullOrWhiteSpace(input.ApiKey) ? null : input.ApiKey.Trim();
+        try
+        {
+            var saved = key is null && input.Auth == ConnectionAuth.ApiKey && input.Id is { } id
+                ? (await store.ListAsync(user.Id, cancellationToken)).FirstOrDefault(c => c.Id == id) is { } row ? await TargetAsync(row.Name, cancellationToken) : null
+                : null;
+            var target = saved?.With(input.Name, input.Kind, endpoint, input.Auth) ?? new InferenceTarget(input.Name, input.Kind, endpoint, input.Auth, key);
+            var models = await inference.ListModelsAsync(target, cancellationToken);
+            return new(true, models.Count == 0
+                ? "Connected. The endpoint lists no models: enter model or deployment names by hand."
+                : $"Connected. The endpoint lists {models.Count} {(models.Count == 1 ? "model" : "models")}.", models);
+        }
+        catch (InferenceException ex) when (ex.Error.Kind == InferenceErrorKind.NotFound)
+        {
+            return new(false, "The endpoint answered 404 for /models: either the base URL is wrong, or this endpoint does not list models (then enter model or deployment names by hand).", []);
+        }
+        catch (InferenceException ex)
+        {
+            return new(false, ex.Error.ProviderMessage is { } provider ? $"{ex.Error.Message} The endpoint said: “{provider}”" : ex.Error.Message, []);
+        }
+    }
+
+    private IEnumerable<ConnectionView> Configured() => configured.Value.Items.Where(c => !string.IsNullOrWhiteSpace(c.Name)).Select(ToView);
+
+    private static ConnectionView ToView(ConfiguredConnection c)
+    {
+        var kind = Enum.TryParse<ConnectionKind>(c.Kind, true, out var k) ? k : ConnectionKind.OpenAICompatible;
+        var auth = Enum.TryParse<ConnectionAuth>(c.Auth, true, out var a) ? a : string.IsNullOrEmpty(c.ApiKey) ? ConnectionAuth.None : ConnectionAuth.ApiKey;
+        var hint = c.ApiKey is { Length: >= 8 } key ? key[^4..] : null;
+        return new(null, c.Name!.Trim(), kind, new Uri(c.Endpoint!), auth, hint, [.. c.Models.Where(m => !string.IsNullOrWhiteSpace(m)).Select(m => m.Trim())], true);
+    }
+
+    private static ConnectionView ToView(StoredConnection c) => new(
+        c.Id,
+        c.Name,
+        Enum.TryParse<ConnectionKind>(c.Kind, out var kind) ? kind : ConnectionKind.OpenAICompatible,
+        new Uri(c.Endpoint),
+        Enum.TryParse<ConnectionAuth>(c.Auth, out var auth) ? auth : ConnectionAuth.None,
+        c.KeyHint,
+        [.. c.Models.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
+        false);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Saved connection {Name} ({Kind}, {Endpoint}).")]
+    private static partial void LogSaved(ILogger logger, string name, string kind, string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The saved key of connection {Name} could not be decrypted.")]
+    private static partial void LogKeyUnreadable(ILogger logger, Exception exception, string name);
+}

@@ -1,0 +1,52 @@
+using Azure.Core;
+using Azure.Identity;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Data;
+using Portal.Playground.Inference;
+using Portal.Playground.Outbound;
+using Portal.Web.Connections;
+using Portal.Web.Playground;
+
+namespace Portal.Web.Hosting;
+
+internal static class PlaygroundServiceCollectionExtensions
+{
+    /// <summary>
+    /// Connections (stored encrypted, or declared in configuration), the outbound URL policy, inference through the
+    /// OpenAI SDK and the playground sessions.
+    /// </summary>
+    public static IServiceCollection AddPlayground(this IServiceCollection services, IConfiguration configuration)
+    {
+        // Data Protection encrypts API keys at rest; its key ring lives in the store so every instance shares it.
+        services.AddDataProtection().SetApplicationName("ModelCatalogPortal");
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new EfXmlRepository(sp.GetRequiredService<IDbContextFactory<PortalDbContext>>())));
+
+        services.AddOptions<OutboundOptions>().Bind(configuration.GetSection(OutboundOptions.SectionName));
+        services.AddOptions<InferenceOptions>().Bind(configuration.GetSection(InferenceOptions.SectionName))
+            .Validate(o => o.Timeout > TimeSpan.Zero, $"{InferenceOptions.SectionName}:Timeout must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<ConnectionsOptions>()
+            .Configure(o => o.Items = configuration.GetSection(ConnectionsOptions.SectionName).Get<List<ConfiguredConnection>>() ?? [])
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ConnectionsOptions>, ConnectionsOptionsValidator>();
+
+        services.AddSingleton<OutboundUrlPolicy>();
+        services.AddSingleton<Func<TokenCredential>>(sp => () => new DefaultAzureCredential(new DefaultAzureCredentialOptions
+        {
+            TenantId = sp.GetRequiredService<IOptions<InferenceOptions>>().Value.TenantId,
+        }));
+        services.AddSingleton(sp => new InferenceClientFactory(
+            sp.GetRequiredService<OutboundUrlPolicy>(),
+            sp.GetRequiredService<IOptions<InferenceOptions>>(),
+            sp.GetRequiredService<Func<TokenCredential>>()));
+        services.AddSingleton<InferenceService>();
+        services.AddScoped<ConnectionService>();
+        services.AddScoped<PlaygroundSessions>();
+        services.AddSingleton<StreamRunner>();
+        return services;
+    }
+}

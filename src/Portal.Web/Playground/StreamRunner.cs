@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text;
+using Portal.Catalog;
+using Portal.Catalog.Benchmarks;
+using Portal.Playground.Inference;
+
+namespace Portal.Web.Playground;
+
+/// <summary>
+/// Runs one streamed answer into a message: text is appended as it arrives and the UI is asked to render at most
+/// every <see cref="RenderInterval"/> (never buffering the whole answer); time to first token, total time, tokens and
+/// cost are measured; failures and Stop keep the text that arrived.
+/// </summary>
+public sealed class StreamRunner(ICatalogService catalog, BenchmarkData benchmarks, TimeProvider time)
+{
+    public static readonly TimeSpan RenderInterval = TimeSpan.FromMilliseconds(30);
+
+    public async Task RunAsync(
+        IAsyncEnumerable<StreamEvent> stream,
+        ChatMessageState answer,
+        string model,
+        string promptText,
+        Func<Task> render,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(answer);
+        ArgumentNullException.ThrowIfNull(render);
+        var started = time.GetTimestamp();
+        long? firstToken = null;
+        var lastRender = started;
+        var text = new StringBuilder(answer.Content);
+        StreamFinished? finished = null;
+        answer.Streaming = true;
+        answer.Error = null;
+        answer.Stopped = false;
+        answer.Note = null;
+        try
+        {
+            await foreach (var e in stream.WithCancellation(cancellationToken))
+            {
+                if (e is TextDelta delta)
+                {
+                    firstToken ??= time.GetTimestamp();
+                    text.Append(delta.Text);
+                    answer.Content = text.ToString();
+                    if (time.GetElapsedTime(lastRender) >= RenderInterval)
+                    {
+                        lastRender = time.GetTimestamp();
+                        await render();
+                    }
+                }
+                else if (e is StreamFinished f)
+                {
+                    finished = f;
+                }
+            }
+
+            if (finished?.FinishReason == "content_filter")
+            {
+                answer.Error = PlaygroundError.From(InferenceErrors.ContentFilter(finished.FilterCategories, null, null, prompt: false));
+            }
+            else if (finished?.FinishReason == "length")
+            {
+                answer.Note = "The answer stopped at the max tokens limit.";
+            }
+        }
+        catch (InferenceException ex)
+        {
+            answer.Error = PlaygroundError.From(ex.Error);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            answer.Stopped = true;
+        }
+        finally
+        {
+            answer.Streaming = false;
+            answer.Content = text.ToString();
+            answer.Metrics = Measure(started, firstToken, finished, answer.Content, promptText, model);
+        }
+
+        await render();
+    }
+
+    private AnswerMetrics Measure(long started, long? firstToken, StreamFinished? finished, string output, string prompt, string model)
+    {
+        var total = time.GetElapsedTime(started);
+        var ttft = firstToken is { } t ? time.GetElapsedTime(started, t) : (TimeSpan?)null;
+        var estimated = finished?.OutputTokens is null;
+        var outputTokens = finished?.OutputTokens ?? EstimateTokens(output);
+        var inputTokens = finished?.InputTokens ?? (estimated ? EstimateTokens(prompt) : null);
+        var generating = ttft is { } first ? total - first : TimeSpan.Zero;
+        double? speed = outputTokens > 1 && generating > TimeSpan.FromMilliseconds(1) ? (outputTokens - 1) / generating.TotalSeconds : null;
+        return new(ttft?.TotalMilliseconds, total.TotalMilliseconds, inputTokens, outputTokens, estimated, speed, Cost(model, inputTokens, outputTokens));
+    }
+
+    /// <summary>About four characters per token: labelled "estimated" wherever it is shown.</summary>
+    public static int EstimateTokens(string text) => string.IsNullOrEmpty(text) ? 0 : (int)Math.Ceiling(text.Length / 4.0);
+
+    /// <summary>An estimate from the community price map when the model is in the catalog with a price; null otherwise.</summary>
+    public string? Cost(string model, int? inputTokens, int outputTokens)
+    {
+        var catalogModel = catalog.Current.Find(model)
+            ?? catalog.Current.Models.FirstOrDefault(m => m.Aliases.Contains(model, StringComparer.OrdinalIgnoreCase));
+        if (catalogModel is null || inputTokens is null || benchmarks.PricesFor(catalogModel.Id) is not { Count: > 0 } prices)
+        {
+            return null;
+        }
+
+        var costs = prices.Select(p => ((inputTokens.Value * p.InputPerMillion) + (outputTokens * p.OutputPerMillion)) / 1_000_000).ToList();
+        var low = costs.Min();
+        var high = costs.Max();
+        var range = low == high ? Usd(low) : $"{Usd(low)}–{Usd(high)}";
+        return $"≈ {range} (unofficial community price for {catalogModel.DisplayName})";
+    }
+
+    private static string Usd(double value) => "$" + value.ToString(value < 0.01 ? "0.######" : "0.####", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,205 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Portal.TestPeers;
+using Portal.Web.Connections;
+using Portal.Web.Components.Pages.Playground;
+
+namespace Portal.Components.Tests;
+
+/// <summary>
+/// The chat playground against a real OpenAI-compatible peer on loopback: what the user sees for each fault, and that
+/// the conversation and any partial answer are kept.
+/// </summary>
+public sealed class ChatPlaygroundTests : PortalBunitContext, IAsyncLifetime
+{
+    private readonly OpenAiPeer _peer;
+
+    public ChatPlaygroundTests()
+        : this(OpenAiPeer.StartAsync(key: "sk-peer-secret-9876").GetAwaiter().GetResult())
+    {
+    }
+
+    private ChatPlaygroundTests(OpenAiPeer peer)
+        : base(services => services.AddSingleton(Options.Create(new ConnectionsOptions
+        {
+            Items = [new ConfiguredConnection { Name = "peer", Kind = "OpenAICompatible", Endpoint = peer.V1.AbsoluteUri, ApiKey = "sk-peer-secret-9876", Models = ["peer-chat", "peer-slow"] }],
+        })))
+    {
+        _peer = peer;
+        JSInterop.Mode = JSRuntimeMode.Loose;
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public new async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _peer.DisposeAsync();
+    }
+
+    private IRenderedComponent<ChatPlayground> Open(string model)
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"playground/chat?connection=peer&model={model}");
+        return Render<ChatPlayground>();
+    }
+
+    private static void Send(IRenderedComponent<ChatPlayground> cut, string text)
+    {
+        cut.WaitForElement("#chat-message:not([disabled])").Input(text);
+        cut.Find("form.pg-composer").Submit();
+    }
+
+    private static IReadOnlyList<(string Role, string Text)> Transcript(IRenderedComponent<ChatPlayground> cut) =>
+        [.. cut.FindAll("[data-testid=transcript] .pg-message").Select(m => (m.GetAttribute("data-role")!, m.QuerySelector(".pg-content")!.TextContent.Trim()))];
+
+    private static string Error(IRenderedComponent<ChatPlayground> cut)
+    {
+        cut.WaitForElement("[data-testid=answer-error]", TimeSpan.FromSeconds(10));
+        return cut.Find("[data-testid=answer-error]").TextContent;
+    }
+
+    [Fact]
+    public void Send_StreamsTheAnswer_WithMetrics_AndSavesTheSession()
+    {
+        var cut = Open("peer-chat");
+
+        Send(cut, "Hello peer");
+
+        cut.WaitForAssertion(() => Assert.Contains("lazy dog", Transcript(cut)[^1].Text, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        cut.WaitForAssertion(() => Assert.Contains("tokens/s", cut.Find("[data-testid=metrics]").TextContent, StringComparison.Ordinal));
+        Assert.Equal(("user", "Hello peer"), Transcript(cut)[0]);
+        Assert.Contains("TTFT", cut.Find("[data-testid=metrics]").TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("estimated", cut.Find("[data-testid=metrics]").TextContent, StringComparison.Ordinal);
+        Assert.Single(SessionStore.Rows);
+        Assert.Equal("Hello peer", SessionStore.Rows.Values.Single().Title);
+    }
+
+    [Theory]
+    [InlineData("fault-401", "Not authorised", "Access denied")]
+    [InlineData("fault-404", "not know the model or deployment 'fault-404'", "does not exist")]
+    [InlineData("fault-429", "wait 7 s", "Rate limit reached")]
+    [InlineData("fault-500", "The endpoint failed (500)", "server had an error")]
+    [InlineData("fault-hang", "No answer from the endpoint within 2 seconds", null)]
+    [InlineData("fault-content-filter", "hate (high), self-harm (high), violence (medium)", "content management policy")]
+    public void Faults_BeforeTheAnswer_AreShownInline_AndTheConversationIsKept(string model, string expected, string? provider)
+    {
+        var cut = Open(model);
+
+        Send(cut, "First question");
+        var error = Error(cut);
+
+        Assert.Contains(expected, error, StringComparison.OrdinalIgnoreCase);
+        if (provider is not null)
+        {
+            Assert.Contains(provider, error, StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.Equal(("user", "First question"), Transcript(cut)[0]);
+        Assert.DoesNotContain("Exception", cut.Markup, StringComparison.Ordinal);
+
+        // The conversation goes on: switch to a working model and the question is still part of it.
+        cut.Find("#chat-model").Change("peer-chat");
+        Send(cut, "Second question");
+        cut.WaitForAssertion(() => Assert.Contains("Echo: Second question", Transcript(cut)[^1].Text, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        var sent = _peer.Requests.Last().Body!["messages"]!.AsArray().Select(m => m!["content"]!.GetValue<string>()).ToList();
+        Assert.Contains("First question", sent);
+    }
+
+    [Theory]
+    [InlineData("fault-reset", "connection to the endpoint dropped")]
+    [InlineData("fault-malformed", "could not read")]
+    [InlineData("fault-stream-filter", "content filter stopped the answer: violence (medium)")]
+    public void Faults_InTheMiddleOfTheStream_KeepThePartialAnswer(string model, string expected)
+    {
+        var cut = Open(model);
+
+        Send(cut, "Tell me");
+        var error = Error(cut);
+
+        Assert.Contains(expected, error, StringComparison.OrdinalIgnoreCase);
+        var answer = Transcript(cut)[^1];
+        Assert.Equal("assistant", answer.Role);
+        Assert.StartsWith("Echo: Tell", answer.Text, StringComparison.Ordinal);
+        Assert.Equal(("user", "Tell me"), Transcript(cut)[0]);
+        Assert.Single(SessionStore.Rows);
+    }
+
+    [Fact]
+    public void Stop_KeepsWhatArrived_AndSaysSo()
+    {
+        var cut = Open("peer-slow");
+
+        Send(cut, "Long answer please");
+        cut.WaitForAssertion(() => Assert.StartsWith("Echo:", Transcript(cut)[^1].Text, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        cut.FindAll("button").Single(b => b.TextContent.Contains("Stop", StringComparison.Ordinal)).Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("Stopped. The answer so far is kept.", cut.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain("lazy dog", Transcript(cut)[^1].Text, StringComparison.Ordinal);
+        Assert.StartsWith("Echo:", Transcript(cut)[^1].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Regenerate_ReplacesTheLastAnswer_AndEditResend_ReplacesWhatFollowed()
+    {
+        var cut = Open("peer-chat");
+        Send(cut, "One");
+        cut.WaitForAssertion(() => Assert.Contains("lazy dog", Transcript(cut)[^1].Text, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        Send(cut, "Two");
+        cut.WaitForAssertion(() => Assert.Equal(4, Transcript(cut).Count), TimeSpan.FromSeconds(10));
+        cut.WaitForAssertion(() => Assert.Contains(cut.FindAll("button"), b => b.TextContent == "Regenerate"), TimeSpan.FromSeconds(10));
+
+        cut.FindAll("button").Single(b => b.TextContent == "Regenerate").Click();
+        cut.WaitForAssertion(() => Assert.Contains(cut.FindAll("button"), b => b.TextContent == "Regenerate"), TimeSpan.FromSeconds(10));
+        Assert.Equal(4, Transcript(cut).Count);
+
+        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Edit message 1").Click();
+        Assert.Contains("editing message 1", cut.Find("label[for=chat-message]").TextContent, StringComparison.Ordinal);
+        Send(cut, "One, edited");
+        cut.WaitForAssertion(() => Assert.Contains("Echo: One, edited", Transcript(cut)[^1].Text, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        Assert.Equal(2, Transcript(cut).Count);
+    }
+
+    [Fact]
+    public void Markdown_IsRendered_ButRawHtmlAndScriptLinksAreNot()
+    {
+        var cut = Open("peer-chat");
+
+        Send(cut, "<img src=x onerror=alert(1)> [click](javascript:alert(1)) **bold**");
+
+        cut.WaitForAssertion(() => Assert.Contains("lazy dog", Transcript(cut)[^1].Text, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        var answer = cut.FindAll("[data-testid=answer]")[^1];
+        Assert.Empty(answer.QuerySelectorAll("img"));
+        Assert.Empty(answer.QuerySelectorAll("a[href^='javascript']"));
+        Assert.NotNull(answer.QuerySelector("strong"));
+        Assert.Contains("(link removed)", answer.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ViewCode_HasTheRealEndpointModelAndMessages_ButNotTheKey()
+    {
+        var cut = Open("peer-chat");
+        Send(cut, "Hello code");
+        cut.WaitForAssertion(() => Assert.Contains("lazy dog", Transcript(cut)[^1].Text, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+
+        var code = cut.Find("[data-testid=view-code]").TextContent;
+
+        Assert.Contains(_peer.V1.AbsoluteUri, code, StringComparison.Ordinal);
+        Assert.Contains("\"peer-chat\"", code, StringComparison.Ordinal);
+        Assert.Contains("Hello code", code, StringComparison.Ordinal);
+        Assert.Contains("OPENAI_API_KEY", code, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-peer-secret-9876", cut.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HistoryFailure_KeepsTheConversation_AndSaysSo()
+    {
+        SessionStore.FailWrites = true;
+        var cut = Open("peer-chat");
+
+        Send(cut, "Hello");
+
+        cut.WaitForAssertion(() => Assert.Contains("could not be saved to history", cut.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        Assert.Contains("lazy dog", Transcript(cut)[^1].Text, StringComparison.Ordinal);
+    }
+}
