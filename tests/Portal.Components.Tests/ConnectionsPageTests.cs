@@ -1,0 +1,150 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Portal.TestPeers;
+using Portal.Web.Connections;
+using Portal.Web.Components.Pages.Settings;
+
+namespace Portal.Components.Tests;
+
+public sealed class ConnectionsPageTests : PortalBunitContext, IAsyncLifetime
+{
+    private const string Key = "sk-live-abcdefgh12345678WXYZ";
+    private readonly OpenAiPeer _peer;
+
+    public ConnectionsPageTests()
+        : this(OpenAiPeer.StartAsync(key: Key).GetAwaiter().GetResult())
+    {
+    }
+
+    private ConnectionsPageTests(OpenAiPeer peer)
+        : base(services => services.AddSingleton(Options.Create(new ConnectionsOptions
+        {
+            Items = [new ConfiguredConnection { Name = "from-config", Endpoint = "http://127.0.0.1:11434/v1/" }],
+        })))
+    {
+        _peer = peer;
+        JSInterop.Mode = JSRuntimeMode.Loose;
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public new async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _peer.DisposeAsync();
+    }
+
+    private static void Fill(IRenderedComponent<Connections> cut, string name, string endpoint, string? key)
+    {
+        cut.Find("#conn-name").Change(name);
+        cut.Find("#conn-endpoint").Change(endpoint);
+        if (key is not null)
+        {
+            cut.Find("#conn-key").Change(key);
+        }
+    }
+
+    private static void Click(IRenderedComponent<Connections> cut, string text) =>
+        cut.FindAll("button").First(b => (b.QuerySelector(".rz-button-text")?.TextContent ?? b.TextContent).Trim() == text).Click();
+
+    [Fact]
+    public void Add_Test_Save_TheKeyIsEncrypted_AndNeverRenderedBack()
+    {
+        var cut = Render<Connections>();
+        Click(cut, "Add connection");
+        Fill(cut, "local peer", _peer.V1.AbsoluteUri, Key);
+
+        Click(cut, "Test connection");
+        cut.WaitForAssertion(() => Assert.Contains("lists 4 models", cut.Find("[data-testid=connection-test]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        Assert.Contains("peer-chat", cut.Find("#conn-models").TextContent, StringComparison.Ordinal);
+        Click(cut, "Save");
+
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("tr[data-connection='local peer']")));
+        Assert.Contains("••••WXYZ", cut.Find("tr[data-connection='local peer']").TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key, cut.Markup, StringComparison.Ordinal);
+        var row = ConnectionStore.Rows.Single();
+        Assert.NotNull(row.ProtectedApiKey);
+        Assert.DoesNotContain(Key, row.ProtectedApiKey, StringComparison.Ordinal);
+        Assert.Equal("WXYZ", row.KeyHint);
+        Assert.Contains("peer-chat", row.Models, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Edit_WithoutRetypingTheKey_KeepsIt_AndTestUsesTheSavedKey()
+    {
+        var cut = Render<Connections>();
+        Click(cut, "Add connection");
+        Fill(cut, "peer", _peer.V1.AbsoluteUri, Key);
+        Click(cut, "Save");
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("tr[data-connection=peer]")));
+        var protectedKey = ConnectionStore.Rows.Single().ProtectedApiKey;
+
+        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Edit peer").Click();
+        Assert.Contains("ending in WXYZ", cut.Find("#conn-key").GetAttribute("placeholder"), StringComparison.Ordinal);
+        Assert.Null(cut.Find("#conn-key").GetAttribute("value"));
+        Click(cut, "Test connection");
+        cut.WaitForAssertion(() => Assert.Contains("Connected", cut.Find("[data-testid=connection-test]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        Click(cut, "Save");
+
+        cut.WaitForAssertion(() => Assert.Contains("Saved peer", cut.Markup, StringComparison.Ordinal));
+        Assert.Equal(protectedKey, ConnectionStore.Rows.Single().ProtectedApiKey);
+    }
+
+    [Fact]
+    public void Test_WrongKey_GivesTheExactReason()
+    {
+        var cut = Render<Connections>();
+        Click(cut, "Add connection");
+        Fill(cut, "peer", _peer.V1.AbsoluteUri, "sk-wrong-key-0000");
+
+        Click(cut, "Test connection");
+
+        cut.WaitForAssertion(() => Assert.Contains("refused the credentials (401)", cut.Find("[data-testid=connection-test]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        Assert.Contains("Incorrect API key provided.", cut.Find("[data-testid=connection-test]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("", "http://127.0.0.1:1/v1/", "Enter a name.")]
+    [InlineData("x", "not a url", "Enter the base URL")]
+    [InlineData("x", "http://169.254.169.254/", "cloud metadata address")]
+    [InlineData("x", "http://10.1.2.3/v1/", "AllowPrivateNetworks")]
+    [InlineData("from-config", "http://127.0.0.1:1/v1/", "declared in configuration")]
+    public void Save_BadInput_ListsTheProblem_AndStoresNothing(string name, string endpoint, string expected)
+    {
+        var cut = Render<Connections>();
+        Click(cut, "Add connection");
+        Fill(cut, name, endpoint, "sk-something-long");
+
+        Click(cut, "Save");
+
+        cut.WaitForAssertion(() => Assert.Contains(expected, cut.Find(".rz-alert").TextContent, StringComparison.Ordinal));
+        Assert.Empty(ConnectionStore.Rows);
+    }
+
+    [Fact]
+    public void ConfiguredConnections_AreListed_ButNotEditable()
+    {
+        var cut = Render<Connections>();
+
+        var row = cut.Find("tr[data-connection=from-config]");
+        Assert.Contains("configuration", row.TextContent, StringComparison.Ordinal);
+        Assert.Empty(row.QuerySelectorAll("button"));
+    }
+
+    [Fact]
+    public void Delete_AsksFirst()
+    {
+        var cut = Render<Connections>();
+        Click(cut, "Add connection");
+        Fill(cut, "temp", _peer.V1.AbsoluteUri, Key);
+        Click(cut, "Save");
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("tr[data-connection=temp]")));
+
+        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Delete temp").Click();
+        Assert.Single(ConnectionStore.Rows);
+        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Confirm deleting temp").Click();
+
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("tr[data-connection=temp]")));
+        Assert.Empty(ConnectionStore.Rows);
+    }
+}
