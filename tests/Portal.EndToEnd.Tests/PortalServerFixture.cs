@@ -33,6 +33,7 @@ public class PortalServerFixture : IAsyncLifetime
                 $"Chromium not found at {ChromiumPath}. Install it with 'apt-get install -y chromium' (the README test command does) or set PORTAL_CHROMIUM.");
         }
 
+        await BeforeBuildAsync();
         _app = PortalWebApplication.Create(
         [
             "--urls=http://127.0.0.1:0",
@@ -41,6 +42,7 @@ public class PortalServerFixture : IAsyncLifetime
             $"--Portal:Storage:SqlitePath={Path.Combine(_storeFolder, "portal.db")}",
         ],
         builder => builder.Logging.AddProvider(new CapturingLoggerProvider(Logs)));
+        AfterBuild();
         await _app.StartAsync();
         BaseUrl = _app.Urls.Single().TrimEnd('/') + "/";
 
@@ -57,7 +59,15 @@ public class PortalServerFixture : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
+    /// <summary>Runs before the portal is built (configuration is read then).</summary>
+    protected virtual Task BeforeBuildAsync() => Task.CompletedTask;
+
+    /// <summary>Runs once the portal is built, before it starts.</summary>
+    protected virtual void AfterBuild()
+    {
+    }
+
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null)
         {
@@ -126,4 +136,54 @@ internal sealed class CapturingLoggerProvider(ConcurrentQueue<string> sink) : IL
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
             sink.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
     }
+}
+
+/// <summary>
+/// A portal with an OpenAI-compatible peer on loopback, declared the way a headless deployment would: through
+/// <c>Portal__Connections__0__*</c> environment variables (set while the portal reads its configuration).
+/// </summary>
+public sealed class PlaygroundServerFixture : PortalServerFixture
+{
+    public const string ConnectionName = "local-peer";
+    public const string PeerKey = "sk-e2e-peer-key-7Q2Z";
+
+    public Portal.TestPeers.OpenAiPeer Peer { get; private set; } = default!;
+
+    private static readonly string[] Variables =
+        ["Portal__Connections__0__Name", "Portal__Connections__0__Kind", "Portal__Connections__0__Endpoint", "Portal__Connections__0__ApiKey", "Portal__Connections__0__Models__0", "Portal__Connections__0__Models__1"];
+
+    protected override async Task BeforeBuildAsync()
+    {
+        Peer = await Portal.TestPeers.OpenAiPeer.StartAsync(PeerKey);
+        Peer.TokenDelay = TimeSpan.FromMilliseconds(40);
+        Environment.SetEnvironmentVariable("Portal__Connections__0__Name", ConnectionName);
+        Environment.SetEnvironmentVariable("Portal__Connections__0__Kind", "OpenAICompatible");
+        Environment.SetEnvironmentVariable("Portal__Connections__0__Endpoint", Peer.V1.AbsoluteUri);
+        Environment.SetEnvironmentVariable("Portal__Connections__0__ApiKey", PeerKey);
+        Environment.SetEnvironmentVariable("Portal__Connections__0__Models__0", "peer-chat");
+        Environment.SetEnvironmentVariable("Portal__Connections__0__Models__1", "peer-slow");
+    }
+
+    protected override void AfterBuild()
+    {
+        foreach (var name in Variables)
+        {
+            Environment.SetEnvironmentVariable(name, null);
+        }
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Peer is not null)
+        {
+            await Peer.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PlaygroundServerGroup : ICollectionFixture<PlaygroundServerFixture>
+{
+    public const string Name = "Portal server with an inference peer";
 }
