@@ -29,6 +29,12 @@ public class CatalogRenderBenchmarks
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddSingleton(TimeProvider.System);
         services.AddRadzenComponents();
+
+        // The cards' "Add to compare" buttons read the compare tray: an empty one, kept in memory.
+        services.AddSingleton<Portal.Data.Preferences.IPreferenceStore, MemoryPreferences>();
+        services.AddSingleton<Portal.Web.Hosting.ICurrentUser, BenchUser>();
+        services.AddSingleton<Portal.Catalog.ICatalogService>(sp => new Portal.Catalog.CatalogService([new Portal.Catalog.Sources.EmbeddedCatalogSource()], NullLogger<Portal.Catalog.CatalogService>.Instance));
+        services.AddScoped<Portal.Web.Benchmarks.CompareTray>();
         _services = services.BuildServiceProvider();
         _renderer = new HtmlRenderer(_services, NullLoggerFactory.Instance);
         _page = new CatalogIndex(SyntheticCatalog.Create(10_000)).Search(new CatalogQuery { PageSize = 48 });
@@ -84,4 +90,23 @@ public class CatalogRenderBenchmarks
 
         protected override void BuildRenderTree(Microsoft.AspNetCore.Components.Rendering.RenderTreeBuilder builder) => builder.AddContent(0, Content);
     }
+}
+
+/// <summary>Preferences in memory, for rendering components that read them.</summary>
+public sealed class MemoryPreferences : Portal.Data.Preferences.IPreferenceStore
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), string> _values = new();
+
+    public Task<string?> GetAsync(string userId, string key, CancellationToken cancellationToken) => Task.FromResult(_values.GetValueOrDefault((userId, key)));
+
+    public Task SetAsync(string userId, string key, string value, CancellationToken cancellationToken)
+    {
+        _values[(userId, key)] = value;
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class BenchUser : Portal.Web.Hosting.ICurrentUser
+{
+    public string Id => "bench";
 }

@@ -4,6 +4,11 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
+if (args.Contains("--streaming"))
+{
+    return await Portal.Benchmarks.StreamingMeasurement.RunAsync();
+}
+
 // In-process: no generated project to build, so the benchmarks run wherever the repository builds. Iterations are
 // bounded so a noisy shared machine cannot stretch one benchmark past the in-process toolchain's time limit.
 var config = DefaultConfig.Instance
@@ -15,3 +20,4 @@ var config = DefaultConfig.Instance
     .WithOptions(ConfigOptions.DisableOptimizationsValidator);
 
 BenchmarkSwitcher.FromAssembly(typeof(Portal.Benchmarks.SyntheticCatalog).Assembly).Run(args, config);
+return 0;

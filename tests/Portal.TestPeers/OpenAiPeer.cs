@@ -51,6 +51,9 @@ public sealed class OpenAiPeer : IAsyncDisposable
 
     public TimeSpan TokenDelay { get; set; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>How many times the fixed sentence is repeated in an answer (longer answers for measurements).</summary>
+    public int Repeat { get; set; } = 1;
+
     /// <summary>Every request body received, newest last, with its path.</summary>
     public ConcurrentQueue<(string Path, JsonObject? Body, IReadOnlyDictionary<string, string> Headers)> Requests { get; } = new();
 
@@ -112,7 +115,7 @@ public sealed class OpenAiPeer : IAsyncDisposable
 
         var last = body?["messages"]?.AsArray().LastOrDefault(m => m?["role"]?.GetValue<string>() == "user")?["content"];
         var question = last is JsonValue value ? value.GetValue<string>() : last?.ToJsonString() ?? "";
-        var words = Words($"Echo: {question}. {Sentence}");
+        var words = Words($"Echo: {question}. {string.Join(' ', Enumerable.Repeat(Sentence, Repeat))}");
         var stream = body?["stream"]?.GetValue<bool>() == true;
         var usage = new { prompt_tokens = Math.Max(1, question.Length / 4), completion_tokens = words.Count, total_tokens = Math.Max(1, question.Length / 4) + words.Count };
         if (!stream)

@@ -8,7 +8,7 @@ namespace Portal.Web.Playground;
 
 /// <summary>
 /// Runs one streamed answer into a message: text is appended as it arrives and the UI is asked to render at most
-/// every <see cref="RenderInterval"/> (never buffering the whole answer); time to first token, total time, tokens and
+/// every <see cref="RenderInterval"/> (the first text at once; never buffering the whole answer); time to first token, total time, tokens and
 /// cost are measured; failures and Stop keep the text that arrived.
 /// </summary>
 public sealed class StreamRunner(ICatalogService catalog, BenchmarkData benchmarks, TimeProvider time)
@@ -41,10 +41,11 @@ public sealed class StreamRunner(ICatalogService catalog, BenchmarkData benchmar
             {
                 if (e is TextDelta delta)
                 {
+                    var first = firstToken is null;
                     firstToken ??= time.GetTimestamp();
                     text.Append(delta.Text);
                     answer.Content = text.ToString();
-                    if (time.GetElapsedTime(lastRender) >= RenderInterval)
+                    if (first || time.GetElapsedTime(lastRender) >= RenderInterval)
                     {
                         lastRender = time.GetTimestamp();
                         await render();
