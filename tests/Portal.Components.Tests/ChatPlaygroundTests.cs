@@ -71,8 +71,8 @@ public sealed class ChatPlaygroundTests : PortalBunitContext, IAsyncLifetime
         Assert.Equal(("user", "Hello peer"), Transcript(cut)[0]);
         Assert.Contains("TTFT", cut.Find("[data-testid=metrics]").TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain("estimated", cut.Find("[data-testid=metrics]").TextContent, StringComparison.Ordinal);
-        Assert.Single(SessionStore.Rows);
-        Assert.Equal("Hello peer", SessionStore.Rows.Values.Single().Title);
+        cut.WaitForAssertion(() => Assert.Single(SessionStore.Rows));
+        cut.WaitForAssertion(() => Assert.Equal("Hello peer", Assert.Single(SessionStore.Rows.Values).Title));
     }
 
     [Theory]
@@ -122,7 +122,7 @@ public sealed class ChatPlaygroundTests : PortalBunitContext, IAsyncLifetime
         Assert.Equal("assistant", answer.Role);
         Assert.StartsWith("Echo: Tell", answer.Text, StringComparison.Ordinal);
         Assert.Equal(("user", "Tell me"), Transcript(cut)[0]);
-        Assert.Single(SessionStore.Rows);
+        cut.WaitForAssertion(() => Assert.Single(SessionStore.Rows));
     }
 
     [Fact]
