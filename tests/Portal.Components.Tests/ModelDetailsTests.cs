@@ -52,12 +52,21 @@ public sealed class ModelDetailsTests : PortalBunitContext
     {
         var cut = Render<ModelDetails>(p => p.Add(c => c.Id, "gpt-4o"));
 
-        foreach (var name in new[] { "Try in playground", "Deploy" })
-        {
-            var button = cut.FindAll(".model-action button").Single(b => b.TextContent.Contains(name, StringComparison.OrdinalIgnoreCase));
-            Assert.True(button.HasAttribute("disabled"));
-            Assert.False(string.IsNullOrEmpty(button.ParentElement!.GetAttribute("title")));
-        }
+        var button = cut.FindAll(".model-action button").Single(b => b.TextContent.Contains("Deploy", StringComparison.OrdinalIgnoreCase));
+        Assert.True(button.HasAttribute("disabled"));
+        Assert.False(string.IsNullOrEmpty(button.ParentElement!.GetAttribute("title")));
+    }
+
+    [Fact]
+    public void TryInPlayground_OpensThePlaygroundForTheModelsApi_OrSaysWhyNot()
+    {
+        var chat = Render<ModelDetails>(p => p.Add(c => c.Id, "gpt-4o"));
+        Assert.Equal("playground/chat?model=gpt-4o", chat.FindAll("a").Single(a => a.TextContent == "Try in playground").GetAttribute("href"));
+
+        var embeddings = Render<ModelDetails>(p => p.Add(c => c.Id, "text-embedding-3-small"));
+        var button = embeddings.FindAll(".model-action button").Single(b => b.TextContent.Contains("Try in playground", StringComparison.Ordinal));
+        Assert.True(button.HasAttribute("disabled"));
+        Assert.Contains("embeddings", button.ParentElement!.GetAttribute("title"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed partial class ShellTests(PortalServerFixture server) : PortalPageT
     [Fact]
     public async Task PlaceholderPages_SayTheyAreNotBuiltYet()
     {
-        foreach (var path in new[] { "playground", "deployments" })
+        foreach (var path in new[] { "deployments" })
         {
             await OpenInteractiveAsync(path);
             await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("Not available yet.");

@@ -12,18 +12,22 @@ namespace Portal.Web.Connections;
 /// (Microsoft.AspNetCore.DataProtection.EntityFrameworkCore) is not on the feed; this is its contract: read every
 /// element, store each new one.
 /// </summary>
-internal sealed class EfXmlRepository(IDbContextFactory<PortalDbContext> contexts) : IXmlRepository
+/// <remarks>The store is resolved on first use: Data Protection is configured while the pipeline is built, before the
+/// store's settings have been validated.</remarks>
+internal sealed class EfXmlRepository(IServiceProvider services) : IXmlRepository
 {
+    private IDbContextFactory<PortalDbContext> Contexts => services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+
     public IReadOnlyCollection<XElement> GetAllElements()
     {
-        using var db = contexts.CreateDbContext();
+        using var db = Contexts.CreateDbContext();
         return [.. db.DataProtectionKeys.AsNoTracking().OrderBy(k => k.Id).Select(k => k.Xml).ToList().Select(x => XElement.Parse(x))];
     }
 
     public void StoreElement(XElement element, string friendlyName)
     {
         ArgumentNullException.ThrowIfNull(element);
-        using var db = contexts.CreateDbContext();
+        using var db = Contexts.CreateDbContext();
         db.DataProtectionKeys.Add(new DataProtectionKeyRow { FriendlyName = friendlyName, Xml = element.ToString(SaveOptions.DisableFormatting) });
         db.SaveChanges();
     }

@@ -2,9 +2,7 @@ using Azure.Core;
 using Azure.Identity;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Portal.Data;
 using Portal.Playground.Inference;
 using Portal.Playground.Outbound;
 using Portal.Web.Connections;
@@ -23,7 +21,7 @@ internal static class PlaygroundServiceCollectionExtensions
         // Data Protection encrypts API keys at rest; its key ring lives in the store so every instance shares it.
         services.AddDataProtection().SetApplicationName("ModelCatalogPortal");
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
-            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new EfXmlRepository(sp.GetRequiredService<IDbContextFactory<PortalDbContext>>())));
+            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new EfXmlRepository(sp)));
 
         services.AddOptions<OutboundOptions>().Bind(configuration.GetSection(OutboundOptions.SectionName));
         services.AddOptions<InferenceOptions>().Bind(configuration.GetSection(InferenceOptions.SectionName))
