@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Portal.TestPeers;
 using Portal.Web.Connections;
 using Portal.Web.Components.Pages.Playground;
 
@@ -11,33 +9,8 @@ namespace Portal.Components.Tests;
 /// The chat playground against a real OpenAI-compatible peer on loopback: what the user sees for each fault, and that
 /// the conversation and any partial answer are kept.
 /// </summary>
-public sealed class ChatPlaygroundTests : PortalBunitContext, IAsyncLifetime
+public sealed class ChatPlaygroundTests() : PeerBunitContext("sk-peer-secret-9876", peer => [new ConfiguredConnection { Name = "peer", Kind = "OpenAICompatible", Endpoint = peer.V1.AbsoluteUri, ApiKey = "sk-peer-secret-9876", Models = ["peer-chat", "peer-slow"] }])
 {
-    private readonly OpenAiPeer _peer;
-
-    public ChatPlaygroundTests()
-        : this(OpenAiPeer.StartAsync(key: "sk-peer-secret-9876").GetAwaiter().GetResult())
-    {
-    }
-
-    private ChatPlaygroundTests(OpenAiPeer peer)
-        : base(services => services.AddSingleton(Options.Create(new ConnectionsOptions
-        {
-            Items = [new ConfiguredConnection { Name = "peer", Kind = "OpenAICompatible", Endpoint = peer.V1.AbsoluteUri, ApiKey = "sk-peer-secret-9876", Models = ["peer-chat", "peer-slow"] }],
-        })))
-    {
-        _peer = peer;
-        JSInterop.Mode = JSRuntimeMode.Loose;
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public new async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _peer.DisposeAsync();
-    }
-
     private IRenderedComponent<ChatPlayground> Open(string model)
     {
         Services.GetRequiredService<NavigationManager>().NavigateTo($"playground/chat?connection=peer&model={model}");
@@ -102,7 +75,7 @@ public sealed class ChatPlaygroundTests : PortalBunitContext, IAsyncLifetime
         cut.Find("#chat-model").Change("peer-chat");
         Send(cut, "Second question");
         cut.WaitForAssertion(() => Assert.Contains("Echo: Second question", Transcript(cut)[^1].Text, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
-        var sent = _peer.Requests.Last().Body!["messages"]!.AsArray().Select(m => m!["content"]!.GetValue<string>()).ToList();
+        var sent = Peer.Requests.Last().Body!["messages"]!.AsArray().Select(m => m!["content"]!.GetValue<string>()).ToList();
         Assert.Contains("First question", sent);
     }
 
@@ -184,7 +157,7 @@ public sealed class ChatPlaygroundTests : PortalBunitContext, IAsyncLifetime
 
         var code = cut.Find("[data-testid=view-code]").TextContent;
 
-        Assert.Contains(_peer.V1.AbsoluteUri, code, StringComparison.Ordinal);
+        Assert.Contains(Peer.V1.AbsoluteUri, code, StringComparison.Ordinal);
         Assert.Contains("\"peer-chat\"", code, StringComparison.Ordinal);
         Assert.Contains("Hello code", code, StringComparison.Ordinal);
         Assert.Contains("OPENAI_API_KEY", code, StringComparison.Ordinal);

@@ -1,38 +1,11 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Portal.TestPeers;
 using Portal.Web.Connections;
 using Portal.Web.Components.Pages.Settings;
 
 namespace Portal.Components.Tests;
 
-public sealed class ConnectionsPageTests : PortalBunitContext, IAsyncLifetime
+public sealed class ConnectionsPageTests() : PeerBunitContext(Key, peer => [new ConfiguredConnection { Name = "from-config", Endpoint = "http://127.0.0.1:11434/v1/" }])
 {
     private const string Key = "sk-live-abcdefgh12345678WXYZ";
-    private readonly OpenAiPeer _peer;
-
-    public ConnectionsPageTests()
-        : this(OpenAiPeer.StartAsync(key: Key).GetAwaiter().GetResult())
-    {
-    }
-
-    private ConnectionsPageTests(OpenAiPeer peer)
-        : base(services => services.AddSingleton(Options.Create(new ConnectionsOptions
-        {
-            Items = [new ConfiguredConnection { Name = "from-config", Endpoint = "http://127.0.0.1:11434/v1/" }],
-        })))
-    {
-        _peer = peer;
-        JSInterop.Mode = JSRuntimeMode.Loose;
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public new async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _peer.DisposeAsync();
-    }
 
     private static void Fill(IRenderedComponent<Connections> cut, string name, string endpoint, string? key)
     {
@@ -52,7 +25,7 @@ public sealed class ConnectionsPageTests : PortalBunitContext, IAsyncLifetime
     {
         var cut = Render<Connections>();
         Click(cut, "Add connection");
-        Fill(cut, "local peer", _peer.V1.AbsoluteUri, Key);
+        Fill(cut, "local peer", Peer.V1.AbsoluteUri, Key);
 
         Click(cut, "Test connection");
         cut.WaitForAssertion(() => Assert.Contains("lists 4 models", cut.Find("[data-testid=connection-test]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
@@ -74,7 +47,7 @@ public sealed class ConnectionsPageTests : PortalBunitContext, IAsyncLifetime
     {
         var cut = Render<Connections>();
         Click(cut, "Add connection");
-        Fill(cut, "peer", _peer.V1.AbsoluteUri, Key);
+        Fill(cut, "peer", Peer.V1.AbsoluteUri, Key);
         Click(cut, "Save");
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("tr[data-connection=peer]")));
         var protectedKey = ConnectionStore.Rows.Single().ProtectedApiKey;
@@ -95,7 +68,7 @@ public sealed class ConnectionsPageTests : PortalBunitContext, IAsyncLifetime
     {
         var cut = Render<Connections>();
         Click(cut, "Add connection");
-        Fill(cut, "peer", _peer.V1.AbsoluteUri, "sk-wrong-key-0000");
+        Fill(cut, "peer", Peer.V1.AbsoluteUri, "sk-wrong-key-0000");
 
         Click(cut, "Test connection");
 
@@ -136,7 +109,7 @@ public sealed class ConnectionsPageTests : PortalBunitContext, IAsyncLifetime
     {
         var cut = Render<Connections>();
         Click(cut, "Add connection");
-        Fill(cut, "temp", _peer.V1.AbsoluteUri, Key);
+        Fill(cut, "temp", Peer.V1.AbsoluteUri, Key);
         Click(cut, "Save");
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("tr[data-connection=temp]")));
 

@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Portal.TestPeers;
 using Portal.Web.Connections;
 using Portal.Web.Components.Pages.Playground;
 using Portal.Web.Playground;
@@ -9,33 +7,8 @@ using Portal.Web.Playground;
 namespace Portal.Components.Tests;
 
 /// <summary>Completions, images and history pages against the loopback peer.</summary>
-public sealed class PlaygroundPagesTests : PortalBunitContext, IAsyncLifetime
+public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new ConfiguredConnection { Name = "peer", Endpoint = peer.V1.AbsoluteUri, Models = ["peer-chat", "peer-images"] }])
 {
-    private readonly OpenAiPeer _peer;
-
-    public PlaygroundPagesTests()
-        : this(OpenAiPeer.StartAsync().GetAwaiter().GetResult())
-    {
-    }
-
-    private PlaygroundPagesTests(OpenAiPeer peer)
-        : base(services => services.AddSingleton(Options.Create(new ConnectionsOptions
-        {
-            Items = [new ConfiguredConnection { Name = "peer", Endpoint = peer.V1.AbsoluteUri, Models = ["peer-chat", "peer-images"] }],
-        })))
-    {
-        _peer = peer;
-        JSInterop.Mode = JSRuntimeMode.Loose;
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public new async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _peer.DisposeAsync();
-    }
-
     private IRenderedComponent<T> Open<T>(string url) where T : IComponent
     {
         Services.GetRequiredService<NavigationManager>().NavigateTo(url);
@@ -80,7 +53,7 @@ public sealed class PlaygroundPagesTests : PortalBunitContext, IAsyncLifetime
         Assert.StartsWith("data:image/png;base64,", cut.Find("[data-testid=gallery] img").GetAttribute("src"), StringComparison.Ordinal);
         Assert.Equal("image-1.png", cut.Find("[data-testid=gallery] a").GetAttribute("download"));
         Assert.Contains("Revised prompt: A detailed picture of a red fox", cut.Find("[data-testid=gallery]").TextContent, StringComparison.Ordinal);
-        Assert.Equal(2, _peer.Requests.Last().Body!["n"]!.GetValue<int>());
+        Assert.Equal(2, Peer.Requests.Last().Body!["n"]!.GetValue<int>());
     }
 
     [Fact]
