@@ -117,21 +117,31 @@ public sealed class ChatPlaygroundTests() : PeerBunitContext("sk-peer-secret-987
     {
         var cut = Open("peer-chat");
         Send(cut, "One");
-        cut.WaitForAssertion(() => Assert.Contains("lazy dog", Transcript(cut)[^1].Text, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        WaitIdle(cut, 2);
         Send(cut, "Two");
-        cut.WaitForAssertion(() => Assert.Equal(4, Transcript(cut).Count), TimeSpan.FromSeconds(10));
-        cut.WaitForAssertion(() => Assert.Contains(cut.FindAll("button"), b => b.TextContent == "Regenerate"), TimeSpan.FromSeconds(10));
+        WaitIdle(cut, 4);
+        var requests = Peer.Requests.Count;
 
         cut.FindAll("button").Single(b => b.TextContent == "Regenerate").Click();
-        cut.WaitForAssertion(() => Assert.Contains(cut.FindAll("button"), b => b.TextContent == "Regenerate"), TimeSpan.FromSeconds(10));
-        Assert.Equal(4, Transcript(cut).Count);
+        cut.WaitForAssertion(() => Assert.Equal(requests + 1, Peer.Requests.Count), TimeSpan.FromSeconds(10));
+        WaitIdle(cut, 4);
+        Assert.Equal("Two", Peer.Requests.Last().Body!["messages"]!.AsArray().Last()!["content"]!.GetValue<string>());
 
         cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Edit message 1").Click();
         Assert.Contains("editing message 1", cut.Find("label[for=chat-message]").TextContent, StringComparison.Ordinal);
         Send(cut, "One, edited");
         cut.WaitForAssertion(() => Assert.Contains("Echo: One, edited", Transcript(cut)[^1].Text, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
-        Assert.Equal(2, Transcript(cut).Count);
+        WaitIdle(cut, 2);
     }
+
+    /// <summary>Waits until no answer is streaming and the transcript has <paramref name="messages"/> messages.</summary>
+    private static void WaitIdle(IRenderedComponent<ChatPlayground> cut, int messages) =>
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal(messages, Transcript(cut).Count);
+            Assert.Empty(cut.FindAll("[aria-busy=true]"));
+            Assert.Contains(cut.FindAll("button"), b => b.TextContent == "Regenerate");
+        }, TimeSpan.FromSeconds(10));
 
     [Fact]
     public void Markdown_IsRendered_ButRawHtmlAndScriptLinksAreNot()
