@@ -134,3 +134,6 @@ public sealed record ArmIdentity(string Type);
 public sealed record OnlineDeploymentRequest(string Location, OnlineDeploymentRequestProperties Properties, ArmSku Sku);
 
 public sealed record OnlineDeploymentRequestProperties(string EndpointComputeType, string Model, string InstanceType, ScaleSettings ScaleSettings);
+
+/// <summary>Microsoft.Authorization permissions for the caller at a scope.</summary>
+public sealed record RoleActions(IReadOnlyList<string>? Actions, IReadOnlyList<string>? NotActions);

@@ -285,6 +285,36 @@ public sealed partial class AzureService(ArmRestClient client, TimeProvider time
             project.Location, instanceType, instanceCount, e.Properties?.ScoringUri, deployment.SystemData?.CreatedAt, endpointId, deploymentName);
     }
 
+    public const string ServerlessEndpointWrite = "Microsoft.MachineLearningServices/workspaces/serverlessEndpoints/write";
+    public const string OnlineEndpointWrite = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/write";
+
+    /// <summary>
+    /// Whether the signed-in identity may perform an action on a project, from Microsoft.Authorization's permissions
+    /// (actions minus notActions, with wildcards). Null when Azure does not say (the deployment's own 403 then tells).
+    /// </summary>
+    public async Task<bool?> CanPerformAsync(AzureWorkspace project, string action, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        List<RoleActions> permissions;
+        try
+        {
+            permissions = [];
+            await foreach (var p in client.ListAsync<RoleActions>($"{project.Id}/providers/Microsoft.Authorization/permissions?api-version=2022-04-01", cancellationToken).ConfigureAwait(false))
+            {
+                permissions.Add(p);
+            }
+        }
+        catch (ArmException ex) when (ex.Error.Kind is ArmErrorKind.NotFound or ArmErrorKind.BadRequest or ArmErrorKind.ServerError)
+        {
+            return null;
+        }
+
+        return permissions.Any(p => (p.Actions ?? []).Any(a => Matches(a, action)) && !(p.NotActions ?? []).Any(a => Matches(a, action)));
+    }
+
+    private static bool Matches(string pattern, string action) =>
+        Regex.IsMatch(action, "^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal) + "$", RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1));
+
     /// <summary>Endpoint names: 3 to 32 letters, digits and hyphens, starting with a letter.</summary>
     public static string? CheckEndpointName(string? name) =>
         name is not null && EndpointName().IsMatch(name) ? null : "Use 3 to 32 letters, digits and hyphens, starting with a letter (Azure's rule for endpoint names).";

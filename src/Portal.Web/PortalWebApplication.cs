@@ -28,6 +28,7 @@ public static class PortalWebApplication
         builder.Services.AddPortalStorageAndHealth(builder.Configuration);
         builder.Services.AddCatalog();
         builder.Services.AddPlayground(builder.Configuration);
+        builder.Services.AddAzure(builder.Configuration);
 
         configureBuilder?.Invoke(builder);
 

@@ -48,13 +48,13 @@ public sealed class ModelDetailsTests : PortalBunitContext
     }
 
     [Fact]
-    public void Render_ActionsNotBuiltYet_AreDisabledWithTheReason()
+    public void Deploy_OpensTheWizard_WhichExplainsWhatBlocksIt()
     {
         var cut = Render<ModelDetails>(p => p.Add(c => c.Id, "gpt-4o"));
 
-        var button = cut.FindAll(".model-action button").Single(b => b.TextContent.Contains("Deploy", StringComparison.OrdinalIgnoreCase));
-        Assert.True(button.HasAttribute("disabled"));
-        Assert.False(string.IsNullOrEmpty(button.ParentElement!.GetAttribute("title")));
+        var deploy = cut.FindAll("a").Single(a => a.TextContent == "Deploy");
+        Assert.Equal("deployments/new?model=gpt-4o", deploy.GetAttribute("href"));
+        Assert.False(string.IsNullOrEmpty(deploy.GetAttribute("title")));
     }
 
     [Fact]

@@ -58,6 +58,12 @@ public abstract class PortalBunitContext : BunitContext
         Services.AddScoped<ConnectionService>();
         Services.AddScoped<PlaygroundSessions>();
         Services.AddSingleton<StreamRunner>();
+        // Azure: not configured (no subscriptions) and no credential, unless a test configures an ARM peer.
+        Services.AddSingleton(Options.Create(new Portal.Azure.AzureOptions()));
+        Services.AddSingleton(sp => new Portal.Azure.ArmRestClient(sp.GetRequiredService<IOptions<Portal.Azure.AzureOptions>>(),
+            new NoCredential(), sp.GetService<global::Azure.Core.Pipeline.HttpPipelineTransport>(), TimeProvider.System));
+        Services.AddSingleton<Portal.Azure.AzureService>();
+        Services.AddScoped<Portal.Web.Azure.AzureContext>();
         configure?.Invoke(Services);
 
         // The portal runs as interactive server components. (Touching the renderer builds the services: keep it last.)
@@ -202,4 +208,14 @@ public sealed class FakeSessionStore : IPlaygroundSessionStore
     }
 
     public Task<bool> DeleteAsync(string userId, Guid id, CancellationToken cancellationToken) => Task.FromResult(Rows.Remove(id));
+}
+
+/// <summary>What DefaultAzureCredential does on a machine with no Azure sign-in.</summary>
+public sealed class NoCredential : global::Azure.Core.TokenCredential
+{
+    public override global::Azure.Core.AccessToken GetToken(global::Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+        throw new global::Azure.Identity.CredentialUnavailableException("DefaultAzureCredential failed to retrieve a token from the included credentials.");
+
+    public override ValueTask<global::Azure.Core.AccessToken> GetTokenAsync(global::Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(GetToken(requestContext, cancellationToken));
 }

@@ -204,6 +204,14 @@ public sealed class ArmPeer : IAsyncDisposable
             return;
         }
 
+        if (path.EndsWith("/providers/Microsoft.Authorization/permissions", StringComparison.OrdinalIgnoreCase))
+        {
+            // The caller may only read in the locked project; everything elsewhere.
+            var actions = path.Contains("/workspaces/locked-project/", StringComparison.OrdinalIgnoreCase) ? new[] { "*/read" } : ["*"];
+            await context.Response.WriteAsJsonAsync(new { value = new[] { new { actions, notActions = Array.Empty<string>() } } }).ConfigureAwait(false);
+            return;
+        }
+
         if (request.Query["api-version"] != ApiVersion)
         {
             await Error(context, 400, "InvalidApiVersionParameter", $"The api-version '{request.Query["api-version"]}' is invalid. The supported versions are '{ApiVersion}'.").ConfigureAwait(false);

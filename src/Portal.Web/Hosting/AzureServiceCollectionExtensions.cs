@@ -1,0 +1,45 @@
+using System.Net;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Identity;
+using Microsoft.Extensions.Options;
+using Portal.Azure;
+using Portal.Catalog.Sources;
+using Portal.Web.Azure;
+
+namespace Portal.Web.Hosting;
+
+internal static class AzureServiceCollectionExtensions
+{
+    /// <summary>Tests replace the credential by registering a <see cref="TokenCredential"/> under this key.</summary>
+    public const string CredentialKey = "arm";
+
+    /// <summary>
+    /// Azure Resource Manager: the credential (DefaultAzureCredential unless a test registers one), the ARM client,
+    /// discovery, deployments, and the catalog source over the team's registries and projects.
+    /// </summary>
+    public static IServiceCollection AddAzure(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AzureOptions>().Bind(configuration.GetSection(AzureOptions.SectionName))
+            .Validate(o => o.Endpoint.IsAbsoluteUri && (o.Endpoint.Scheme == Uri.UriSchemeHttps || IPAddress.TryParse(o.Endpoint.Host, out var ip) && IPAddress.IsLoopback(ip)),
+                $"{AzureOptions.SectionName}:Endpoint must be an absolute https URL (Resource Manager's bearer tokens are only sent over TLS).")
+            .Validate(o => o.PollInterval > TimeSpan.Zero && o.MaxWait > TimeSpan.Zero, $"{AzureOptions.SectionName}:PollInterval and MaxWait must be positive.")
+            .ValidateOnStart();
+        services.AddKeyedSingleton<TokenCredential>(CredentialKey, (sp, _) => new DefaultAzureCredential(new DefaultAzureCredentialOptions
+        {
+            TenantId = sp.GetRequiredService<IOptions<AzureOptions>>().Value.TenantId,
+            AuthorityHost = sp.GetRequiredService<IOptions<AzureOptions>>().Value.Endpoint.Host.EndsWith(".usgovcloudapi.net", StringComparison.OrdinalIgnoreCase) ? AzureAuthorityHosts.AzureGovernment
+                : sp.GetRequiredService<IOptions<AzureOptions>>().Value.Endpoint.Host.EndsWith(".chinacloudapi.cn", StringComparison.OrdinalIgnoreCase) ? AzureAuthorityHosts.AzureChina
+                : AzureAuthorityHosts.AzurePublicCloud,
+        }));
+        services.AddSingleton(sp => new ArmRestClient(
+            sp.GetRequiredService<IOptions<AzureOptions>>(),
+            sp.GetRequiredKeyedService<TokenCredential>(CredentialKey),
+            sp.GetService<HttpPipelineTransport>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<AzureService>();
+        services.AddScoped<AzureContext>();
+        services.AddSingleton<ICatalogSource, AzureCatalogSource>();
+        return services;
+    }
+}

@@ -1,0 +1,184 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Portal.Azure;
+using Portal.TestPeers;
+using Portal.Web.Components.Pages.Deployments;
+
+namespace Portal.Components.Tests;
+
+public sealed class DeploymentPagesWithoutAzureTests : PortalBunitContext
+{
+    public DeploymentPagesWithoutAzureTests()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+    }
+
+    [Fact]
+    public void Deployments_WithoutAzure_SayWhatToConfigure()
+    {
+        var cut = Render<Deployments>();
+
+        var text = cut.Find("[data-testid=azure-not-configured]").TextContent;
+        Assert.Contains("az login", text, StringComparison.Ordinal);
+        Assert.Contains("Settings → Azure", text, StringComparison.Ordinal);
+        Assert.Contains("work without Azure", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Wizard_ForAnAzureOpenAiModel_ExplainsWhyNot()
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo("deployments/new?model=gpt-4o");
+        var cut = Render<DeployWizard>();
+
+        var why = cut.Find("[data-testid=why-not]").TextContent;
+        Assert.Contains("Azure OpenAI models are deployed as Azure OpenAI deployments", why, StringComparison.Ordinal);
+        Assert.Contains("Azure is not set up", why, StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll("#dep-project"));
+    }
+}
+
+/// <summary>The deployments page and the deploy wizard against the HTTPS ARM peer on loopback.</summary>
+public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
+{
+    private readonly ArmPeer _arm;
+
+    public DeploymentPagesTests()
+        : this(ArmPeer.StartAsync().GetAwaiter().GetResult())
+    {
+    }
+
+    private DeploymentPagesTests(ArmPeer arm)
+        : base(services =>
+        {
+            services.AddSingleton(Options.Create(new AzureOptions { Endpoint = arm.BaseUrl, Subscriptions = [ArmPeer.Subscription], PollInterval = TimeSpan.FromMilliseconds(20) }));
+            services.AddSingleton<HttpPipelineTransport>(new HttpClientTransport(arm.CreateTrustingHandler()));
+            services.AddSingleton(sp => new ArmRestClient(sp.GetRequiredService<IOptions<AzureOptions>>(), new StaticToken(), sp.GetRequiredService<HttpPipelineTransport>(), TimeProvider.System));
+        })
+    {
+        _arm = arm;
+        _arm.RetryAfterSeconds = 0;
+        JSInterop.Mode = JSRuntimeMode.Loose;
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public new async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _arm.DisposeAsync();
+    }
+
+    private sealed class StaticToken : TokenCredential
+    {
+        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) => new(ArmPeer.Token, DateTimeOffset.UtcNow.AddHours(1));
+
+        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) => ValueTask.FromResult(GetToken(requestContext, cancellationToken));
+    }
+
+    private IRenderedComponent<DeployWizard> Wizard(string model)
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"deployments/new?model={model}");
+        var cut = Render<DeployWizard>();
+        cut.WaitForAssertion(() => Assert.DoesNotContain("Looking up", cut.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        return cut;
+    }
+
+    private static void Click(IRenderedComponent<DeployWizard> cut, string text) =>
+        cut.FindAll("button").First(b => (b.QuerySelector(".rz-button-text")?.TextContent ?? b.TextContent).Trim() == text).Click();
+
+    [Fact]
+    public void Wizard_Serverless_ThirdPartyModel_ReviewsThenDeploysWithProgress_AndCreatesAConnection()
+    {
+        var cut = Wizard("Meta-Llama-3-8B-Instruct");
+        Assert.Equal("azureml://registries/azureml-meta/models/Meta-Llama-3-8B-Instruct", cut.Find("#dep-asset").GetAttribute("value"));
+        cut.Find("#dep-project").Change(ArmPeer.ProjectId());
+        cut.Find("#dep-name").Change("llama3-wizard");
+
+        var review = cut.Find("[data-testid=review]").TextContent;
+        Assert.Contains("marketplace subscription", review, StringComparison.Ordinal);
+        Assert.Contains("team-rg", review, StringComparison.Ordinal);
+        Assert.Contains(ArmPeer.Location, review, StringComparison.Ordinal);
+
+        Click(cut, "Deploy");
+
+        cut.WaitForAssertion(() => Assert.Contains("is running", cut.Find("[data-testid=deploy-done]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        var progress = cut.Find("[data-testid=progress]").TextContent;
+        Assert.Contains("Marketplace subscription Meta-Llama-3-8B-Instruct: Succeeded", progress, StringComparison.Ordinal);
+        Assert.Contains("Serverless endpoint llama3-wizard: Succeeded", progress, StringComparison.Ordinal);
+        var connection = Assert.Single(ConnectionStore.Rows);
+        Assert.Equal("llama3-wizard", connection.Name);
+        Assert.Equal(_arm.InferenceUri.AbsoluteUri, connection.Endpoint);
+        Assert.NotNull(connection.ProtectedApiKey);
+        Assert.Equal("playground/chat?connection=llama3-wizard&model=Meta-Llama-3-8B-Instruct", cut.Find("[data-testid=deploy-done] a").GetAttribute("href"));
+    }
+
+    [Fact]
+    public void Wizard_FailedOperation_ShowsArmsCodeAndMessage_AndWhatExists()
+    {
+        var cut = Wizard("Phi-3-mini-4k-instruct");
+        cut.Find("#dep-project").Change(ArmPeer.ProjectId());
+        cut.Find("#dep-name").Change("fail-phi");
+
+        Click(cut, "Deploy");
+
+        cut.WaitForAssertion(() => Assert.Contains("ModelNotAvailable", cut.Find("[data-testid=deploy-error]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        Assert.Contains("not available for serverless deployment", cut.Find("[data-testid=deploy-error]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Serverless endpoint fail-phi: Failed", cut.Find("[data-testid=progress]").TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("Marketplace", cut.Find("[data-testid=progress]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(ConnectionStore.Rows);
+    }
+
+    [Fact]
+    public void Wizard_ProjectWithoutPermission_IsExplainedBeforeDeploying()
+    {
+        var cut = Wizard("Phi-3-mini-4k-instruct");
+
+        cut.Find("#dep-project").Change(ArmPeer.ProjectId("locked-project"));
+
+        cut.WaitForAssertion(() => Assert.Contains("lacks permission to create endpoints in Locked project", cut.Find("[data-testid=why-not]").TextContent, StringComparison.Ordinal));
+        Assert.True(cut.FindAll("button").First(b => b.TextContent.Contains("Deploy", StringComparison.Ordinal)).HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void Wizard_BadName_IsRefusedBeforeAnyCall()
+    {
+        var cut = Wizard("Phi-3-mini-4k-instruct");
+        cut.Find("#dep-project").Change(ArmPeer.ProjectId());
+        cut.Find("#dep-name").Change("9 bad name");
+        var before = _arm.Requests.Count(r => r.Method == "PUT");
+
+        Click(cut, "Deploy");
+
+        Assert.Contains("3 to 32 letters", cut.Find(".pg-problem").TextContent, StringComparison.Ordinal);
+        Assert.Equal(before, _arm.Requests.Count(r => r.Method == "PUT"));
+    }
+
+    [Fact]
+    public async Task Deployments_ListRevealCreateConnectionAndDelete()
+    {
+        var azure = Services.GetRequiredService<AzureService>();
+        var project = (await azure.DiscoverAsync([ArmPeer.Subscription], true, CancellationToken.None)).Projects.Single(p => p.Name == "team-project");
+        await azure.DeployServerlessAsync(project, "azureml://registries/azureml/models/Phi-3-mini-4k-instruct", "phi-listed", false, new Portal.Web.Azure.InlineProgress<DeployStep>(_ => { }), CancellationToken.None);
+
+        var cut = Render<Deployments>();
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("tr[data-deployment=phi-listed]")), TimeSpan.FromSeconds(10));
+        var row = cut.Find("tr[data-deployment=phi-listed]");
+        Assert.Contains("Serverless API", row.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Online", row.TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain(_arm.InferenceKey, cut.Markup, StringComparison.Ordinal);
+
+        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Reveal the key of phi-listed").Click();
+        cut.WaitForAssertion(() => Assert.Equal(_arm.InferenceKey, cut.Find("[data-testid=revealed-key]").TextContent));
+
+        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Create a connection to phi-listed").Click();
+        cut.WaitForAssertion(() => Assert.Single(ConnectionStore.Rows));
+
+        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Delete phi-listed").Click();
+        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Confirm deleting phi-listed").Click();
+        cut.WaitForAssertion(() => Assert.Contains("Deleted phi-listed", cut.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        Assert.False(_arm.Exists($"{ArmPeer.ProjectId()}/serverlessEndpoints/phi-listed"));
+    }
+}
