@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using Portal.Web;
@@ -40,8 +41,13 @@ public class PortalServerFixture : IAsyncLifetime
             "--environment=Development",
             $"--contentRoot={Path.Combine(RepositoryRoot, "src", "Portal.Web")}",
             $"--Portal:Storage:SqlitePath={Path.Combine(_storeFolder, "portal.db")}",
+            .. ExtraArgs(),
         ],
-        builder => builder.Logging.AddProvider(new CapturingLoggerProvider(Logs)));
+        builder =>
+        {
+            builder.Logging.AddProvider(new CapturingLoggerProvider(Logs));
+            ConfigureBuilder(builder);
+        });
         AfterBuild();
         await _app.StartAsync();
         BaseUrl = _app.Urls.Single().TrimEnd('/') + "/";
@@ -61,6 +67,14 @@ public class PortalServerFixture : IAsyncLifetime
 
     /// <summary>Runs before the portal is built (configuration is read then).</summary>
     protected virtual Task BeforeBuildAsync() => Task.CompletedTask;
+
+    /// <summary>More configuration (<c>--Key=Value</c>).</summary>
+    protected virtual IEnumerable<string> ExtraArgs() => [];
+
+    /// <summary>Replaces services before the portal is built (outside clients the test controls).</summary>
+    protected virtual void ConfigureBuilder(WebApplicationBuilder builder)
+    {
+    }
 
     /// <summary>Runs once the portal is built, before it starts.</summary>
     protected virtual void AfterBuild()
@@ -186,4 +200,57 @@ public sealed class PlaygroundServerFixture : PortalServerFixture
 public sealed class PlaygroundServerGroup : ICollectionFixture<PlaygroundServerFixture>
 {
     public const string Name = "Portal server with an inference peer";
+}
+
+/// <summary>
+/// A portal whose Azure Resource Manager is the HTTPS ARM peer (with a token the test controls) and whose deployed
+/// serverless endpoints answer through the OpenAI-compatible peer.
+/// </summary>
+public sealed class AzureServerFixture : PortalServerFixture
+{
+    public Portal.TestPeers.ArmPeer Arm { get; private set; } = default!;
+
+    public Portal.TestPeers.OpenAiPeer Inference { get; private set; } = default!;
+
+    protected override async Task BeforeBuildAsync()
+    {
+        Inference = await Portal.TestPeers.OpenAiPeer.StartAsync("sk-deployed-endpoint-key-42");
+        Inference.TokenDelay = TimeSpan.FromMilliseconds(20);
+        Inference.ExtraModels.Add("Meta-Llama-3-8B-Instruct");
+        Arm = await Portal.TestPeers.ArmPeer.StartAsync();
+        Arm.InferenceUri = Inference.V1;
+        Arm.InferenceKey = "sk-deployed-endpoint-key-42";
+        Arm.PollsToFinish = 3;
+    }
+
+    protected override IEnumerable<string> ExtraArgs() =>
+        [$"--Portal:Azure:Endpoint={Arm.BaseUrl}", $"--Portal:Azure:Subscriptions:0={Portal.TestPeers.ArmPeer.Subscription}", "--Portal:Azure:PollInterval=00:00:00.200"];
+
+    protected override void ConfigureBuilder(WebApplicationBuilder builder)
+    {
+        builder.Services.AddKeyedSingleton<global::Azure.Core.TokenCredential>(Portal.Web.Hosting.AzureServiceCollectionExtensions.CredentialKey, new PeerToken());
+        builder.Services.AddSingleton<global::Azure.Core.Pipeline.HttpPipelineTransport>(new global::Azure.Core.Pipeline.HttpClientTransport(Arm.CreateTrustingHandler()));
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Arm.DisposeAsync();
+        await Inference.DisposeAsync();
+    }
+
+    private sealed class PeerToken : global::Azure.Core.TokenCredential
+    {
+        public override global::Azure.Core.AccessToken GetToken(global::Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            new(Portal.TestPeers.ArmPeer.Token, DateTimeOffset.UtcNow.AddHours(1));
+
+        public override ValueTask<global::Azure.Core.AccessToken> GetTokenAsync(global::Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(GetToken(requestContext, cancellationToken));
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AzureServerGroup : ICollectionFixture<AzureServerFixture>
+{
+    public const string Name = "Portal server with an Azure Resource Manager peer";
 }

@@ -51,6 +51,9 @@ public sealed class OpenAiPeer : IAsyncDisposable
 
     public TimeSpan TokenDelay { get; set; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>More model names answered like <c>peer-chat</c> (a deployed endpoint serves its own model name).</summary>
+    public HashSet<string> ExtraModels { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>How many times the fixed sentence is repeated in an answer (longer answers for measurements).</summary>
     public int Repeat { get; set; } = 1;
 
@@ -209,8 +212,13 @@ public sealed class OpenAiPeer : IAsyncDisposable
     }
 
     /// <summary>Faults answered before any content. True when the request was answered.</summary>
-    private static async Task<bool> FaultAsync(HttpContext context, string model)
+    private async Task<bool> FaultAsync(HttpContext context, string model)
     {
+        if (ExtraModels.Contains(model))
+        {
+            return false;
+        }
+
         switch (model)
         {
             case "fault-401":

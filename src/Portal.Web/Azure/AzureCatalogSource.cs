@@ -15,6 +15,9 @@ internal sealed class AzureCatalogSource(AzureService azure) : ICatalogSource
 
     public string Name => "Azure registries and projects";
 
+    /// <summary>The catalog loads at start: Azure gets this long before it is reported as a problem of this source.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
     public async Task<IReadOnlyList<CatalogModel>> LoadAsync(CancellationToken cancellationToken)
     {
         if (azure.Options.Subscriptions.Count == 0)
@@ -22,6 +25,24 @@ internal sealed class AzureCatalogSource(AzureService azure) : ICatalogSource
             return [];
         }
 
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Timeout);
+        try
+        {
+            return await LoadFromAzureAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new InvalidOperationException($"Azure did not answer within {Timeout.TotalSeconds:0} seconds.");
+        }
+        catch (ArmException ex)
+        {
+            throw new InvalidOperationException(ex.Error.Message, ex);
+        }
+    }
+
+    private async Task<IReadOnlyList<CatalogModel>> LoadFromAzureAsync(CancellationToken cancellationToken)
+    {
         var discovery = await azure.DiscoverAsync(azure.Options.Subscriptions, refresh: true, cancellationToken);
         if (discovery.Problems.Count > 0 && discovery.Registries.Count == 0 && discovery.Projects.Count == 0)
         {
