@@ -48,18 +48,6 @@ public sealed partial class ShellTests(PortalServerFixture server) : PortalPageT
     }
 
     [Fact]
-    public async Task PlaceholderPages_SayTheyAreNotBuiltYet()
-    {
-        foreach (var path in new[] { "deployments" })
-        {
-            await OpenInteractiveAsync(path);
-            await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("Not available yet.");
-        }
-
-        Assert.Empty(BrowserErrors);
-    }
-
-    [Fact]
     public async Task ThemeToggle_Click_ServerRendersDarkThemeAndBrowserRemembersIt()
     {
         await OpenInteractiveAsync("");
