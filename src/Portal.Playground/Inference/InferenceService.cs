@@ -313,8 +313,11 @@ public sealed class InferenceService(InferenceClientFactory factory)
         return options;
     }
 
-    internal static void AddParameters(JsonObject body, GenerationParameters p)
+    /// <summary>Writes the parameters that are set into an OpenAI request body (wire names), as the portal sends them.</summary>
+    public static void AddParameters(JsonObject body, GenerationParameters p)
     {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(p);
         if (p.Temperature is { } t)
         {
             body["temperature"] = t;
@@ -348,6 +351,11 @@ public sealed class InferenceService(InferenceClientFactory factory)
         if (p.Seed is { } seed)
         {
             body["seed"] = seed;
+        }
+
+        if (p.JsonResponse)
+        {
+            body["response_format"] = new JsonObject { ["type"] = "json_object" };
         }
     }
 

@@ -87,20 +87,8 @@ public static class SessionCode
                 break;
         }
 
-        InferenceServiceParameters(body, r.Parameters);
+        InferenceService.AddParameters(body, r.Parameters);
         return body;
-    }
-
-    private static void InferenceServiceParameters(JsonObject body, GenerationParameters p)
-    {
-        if (p.Temperature is { } t) { body["temperature"] = t; }
-        if (p.TopP is { } topP) { body["top_p"] = topP; }
-        if (p.MaxTokens is { } max) { body["max_tokens"] = max; }
-        if (p.Stop.Count > 0) { body["stop"] = new JsonArray([.. p.Stop.Select(s => (JsonNode?)JsonValue.Create(s))]); }
-        if (p.PresencePenalty is { } presence) { body["presence_penalty"] = presence; }
-        if (p.FrequencyPenalty is { } frequency) { body["frequency_penalty"] = frequency; }
-        if (p.Seed is { } seed) { body["seed"] = seed; }
-        if (p.JsonResponse) { body["response_format"] = new JsonObject { ["type"] = "json_object" }; }
     }
 
     private static string Q(string text) => JsonSerializer.Serialize(text);
