@@ -332,7 +332,7 @@ public sealed partial class AzureService(ArmRestClient client, TimeProvider time
         try
         {
             using var operation = await begin().ConfigureAwait(false);
-            var result = await operation.WaitAsync(new ForwardingProgress(p => steps.Report(new(label, resourceId, p.Status, time.GetElapsedTime(started), p.Detail))), cancellationToken).ConfigureAwait(false);
+            var result = await operation.WaitAsync(new InlineProgress<ArmProgress>(p => steps.Report(new(label, resourceId, p.Status, time.GetElapsedTime(started), p.Detail))), cancellationToken).ConfigureAwait(false);
             steps.Report(new(label, resourceId, "Succeeded", time.GetElapsedTime(started)));
             return result;
         }
@@ -353,12 +353,6 @@ public sealed partial class AzureService(ArmRestClient client, TimeProvider time
         e.Location, e.Sku?.Name, null, e.Properties?.InferenceEndpoint?.Uri, e.SystemData?.CreatedAt, e.Id, null);
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
-
-    /// <summary>Forwards progress at once, in order (Progress&lt;T&gt; would post it later, possibly after the result).</summary>
-    private sealed class ForwardingProgress(Action<ArmProgress> report) : IProgress<ArmProgress>
-    {
-        public void Report(ArmProgress value) => report(value);
-    }
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9-]{2,31}$")]
     private static partial Regex EndpointName();

@@ -161,7 +161,7 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
     {
         var azure = Services.GetRequiredService<AzureService>();
         var project = (await azure.DiscoverAsync([ArmPeer.Subscription], true, CancellationToken.None)).Projects.Single(p => p.Name == "team-project");
-        await azure.DeployServerlessAsync(project, "azureml://registries/azureml/models/Phi-3-mini-4k-instruct", "phi-listed", false, new Portal.Web.Azure.InlineProgress<DeployStep>(_ => { }), CancellationToken.None);
+        await azure.DeployServerlessAsync(project, "azureml://registries/azureml/models/Phi-3-mini-4k-instruct", "phi-listed", false, new InlineProgress<DeployStep>(_ => { }), CancellationToken.None);
 
         var cut = Render<Deployments>();
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("tr[data-deployment=phi-listed]")), TimeSpan.FromSeconds(10));

@@ -4,12 +4,6 @@ using Portal.Web.Connections;
 
 namespace Portal.Web.Azure;
 
-/// <summary>Reports progress inline (on the caller's context), in order.</summary>
-public sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
-}
-
 /// <summary>Turns a deployment into a connection the playgrounds can use: its endpoint and its primary key.</summary>
 public static class DeploymentConnections
 {

@@ -73,7 +73,7 @@ public sealed class ArmClientTests : IAsyncLifetime
         var project = (await service.DiscoverAsync([ArmPeer.Subscription], true, CancellationToken.None)).Projects.Single(p => p.Name == "team-project");
         var steps = new List<DeployStep>();
 
-        var deployment = await service.DeployServerlessAsync(project, "azureml://registries/azureml-meta/models/Meta-Llama-3-8B-Instruct", "llama3-team", marketplace: true, new SyncProgress<DeployStep>(steps.Add), CancellationToken.None);
+        var deployment = await service.DeployServerlessAsync(project, "azureml://registries/azureml-meta/models/Meta-Llama-3-8B-Instruct", "llama3-team", marketplace: true, new InlineProgress<DeployStep>(steps.Add), CancellationToken.None);
 
         Assert.Equal("Online", deployment.State);
         Assert.Equal(_peer.InferenceUri.AbsoluteUri, deployment.EndpointUrl);
@@ -94,7 +94,7 @@ public sealed class ArmClientTests : IAsyncLifetime
         var project = (await service.DiscoverAsync([ArmPeer.Subscription], true, CancellationToken.None)).Projects.Single(p => p.Name == "team-project");
         var steps = new List<DeployStep>();
 
-        var error = await Assert.ThrowsAsync<ArmException>(() => service.DeployServerlessAsync(project, "azureml://registries/azureml/models/Phi-3-mini-4k-instruct", "fail-phi", false, new SyncProgress<DeployStep>(steps.Add), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ArmException>(() => service.DeployServerlessAsync(project, "azureml://registries/azureml/models/Phi-3-mini-4k-instruct", "fail-phi", false, new InlineProgress<DeployStep>(steps.Add), CancellationToken.None));
 
         Assert.Equal(ArmErrorKind.OperationFailed, error.Error.Kind);
         Assert.Equal("ModelNotAvailable", error.Error.Code);
@@ -109,7 +109,7 @@ public sealed class ArmClientTests : IAsyncLifetime
         var service = Service();
         var project = (await service.DiscoverAsync([ArmPeer.Subscription], true, CancellationToken.None)).Projects.Single(p => p.Name == "team-project");
 
-        var deployment = await service.DeployManagedAsync(project, "azureml://registries/azureml/models/Phi-3-mini-4k-instruct/versions/3", "phi-managed", "Standard_NC24ads_A100_v4", 2, new SyncProgress<DeployStep>(_ => { }), CancellationToken.None);
+        var deployment = await service.DeployManagedAsync(project, "azureml://registries/azureml/models/Phi-3-mini-4k-instruct/versions/3", "phi-managed", "Standard_NC24ads_A100_v4", 2, new InlineProgress<DeployStep>(_ => { }), CancellationToken.None);
 
         Assert.Equal(AzureDeploymentKind.ManagedOnline, deployment.Kind);
         Assert.Equal(2, deployment.InstanceCount);
@@ -127,7 +127,7 @@ public sealed class ArmClientTests : IAsyncLifetime
     {
         var service = Service();
         var project = (await service.DiscoverAsync([ArmPeer.Subscription], true, CancellationToken.None)).Projects.Single(p => p.Name == "team-project");
-        await service.DeployServerlessAsync(project, "azureml://registries/azureml/models/Phi-3-mini-4k-instruct", "phi-serverless", false, new SyncProgress<DeployStep>(_ => { }), CancellationToken.None);
+        await service.DeployServerlessAsync(project, "azureml://registries/azureml/models/Phi-3-mini-4k-instruct", "phi-serverless", false, new InlineProgress<DeployStep>(_ => { }), CancellationToken.None);
 
         var (items, problems) = await service.ListDeploymentsAsync([project], CancellationToken.None);
         var endpoint = Assert.Single(items);
@@ -139,7 +139,7 @@ public sealed class ArmClientTests : IAsyncLifetime
         Assert.Equal(_peer.InferenceKey, keys.PrimaryKey);
 
         var progress = new List<ArmProgress>();
-        await service.DeleteAsync(endpoint, new SyncProgress<ArmProgress>(progress.Add), CancellationToken.None);
+        await service.DeleteAsync(endpoint, new InlineProgress<ArmProgress>(progress.Add), CancellationToken.None);
         Assert.False(_peer.Exists(endpoint.Id));
         Assert.Contains(progress, p => p.Status == "InProgress");
     }
@@ -150,7 +150,7 @@ public sealed class ArmClientTests : IAsyncLifetime
         var service = Service();
         var locked = (await service.DiscoverAsync([ArmPeer.Subscription], true, CancellationToken.None)).Projects.Single(p => p.Name == "locked-project");
 
-        var error = await Assert.ThrowsAsync<ArmException>(() => service.DeployServerlessAsync(locked, "azureml://registries/azureml/models/Phi-3-mini-4k-instruct", "phi", false, new SyncProgress<DeployStep>(_ => { }), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ArmException>(() => service.DeployServerlessAsync(locked, "azureml://registries/azureml/models/Phi-3-mini-4k-instruct", "phi", false, new InlineProgress<DeployStep>(_ => { }), CancellationToken.None));
 
         Assert.Equal(ArmErrorKind.Forbidden, error.Error.Kind);
         Assert.Equal("AuthorizationFailed", error.Error.Code);
@@ -163,9 +163,9 @@ public sealed class ArmClientTests : IAsyncLifetime
     {
         var service = Service();
         var project = (await service.DiscoverAsync([ArmPeer.Subscription], true, CancellationToken.None)).Projects.Single(p => p.Name == "team-project");
-        await service.DeployServerlessAsync(project, "azureml://registries/azureml/models/Phi-3-mini-4k-instruct", "taken", false, new SyncProgress<DeployStep>(_ => { }), CancellationToken.None);
+        await service.DeployServerlessAsync(project, "azureml://registries/azureml/models/Phi-3-mini-4k-instruct", "taken", false, new InlineProgress<DeployStep>(_ => { }), CancellationToken.None);
 
-        var error = await Assert.ThrowsAsync<ArmException>(() => service.DeployServerlessAsync(project, "azureml://registries/azureml-meta/models/Meta-Llama-3-8B-Instruct", "taken", false, new SyncProgress<DeployStep>(_ => { }), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ArmException>(() => service.DeployServerlessAsync(project, "azureml://registries/azureml-meta/models/Meta-Llama-3-8B-Instruct", "taken", false, new InlineProgress<DeployStep>(_ => { }), CancellationToken.None));
 
         Assert.Equal(ArmErrorKind.Conflict, error.Error.Kind);
         Assert.Equal(409, error.Error.Status);
@@ -235,7 +235,7 @@ public sealed class ArmClientTests : IAsyncLifetime
         var steps = new List<DeployStep>();
         using var cancel = new CancellationTokenSource();
 
-        var deploy = service.DeployServerlessAsync(project, "azureml://registries/azureml/models/Phi-3-mini-4k-instruct", "slow-phi", false, new SyncProgress<DeployStep>(s =>
+        var deploy = service.DeployServerlessAsync(project, "azureml://registries/azureml/models/Phi-3-mini-4k-instruct", "slow-phi", false, new InlineProgress<DeployStep>(s =>
         {
             steps.Add(s);
             if (s.Status == "InProgress")
@@ -248,10 +248,4 @@ public sealed class ArmClientTests : IAsyncLifetime
         Assert.True(_peer.Exists($"{ArmPeer.ProjectId()}/serverlessEndpoints/slow-phi"));
         Assert.Contains("Still running in Azure", steps[^1].Status, StringComparison.Ordinal);
     }
-}
-
-/// <summary>Reports synchronously (Progress&lt;T&gt; would post to the thread pool and race the assertions).</summary>
-internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
 }
