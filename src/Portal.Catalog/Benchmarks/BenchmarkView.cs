@@ -71,17 +71,25 @@ public sealed class BenchmarkView
 
     public IReadOnlyList<QualityCostPoint> Points { get; }
 
+    /// <summary>The models with a number in a column, best first as the metric ranks them (ties by name).</summary>
+    public IEnumerable<(CatalogModel Model, BenchmarkScore Score)> Ranked(BenchmarkColumnInfo column, BenchmarkData data)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        ArgumentNullException.ThrowIfNull(data);
+        var scored = Models
+            .Select(m => (Model: m, Score: data.Representative(m.Id, column.Column)))
+            .Where(p => p.Score is not null)
+            .Select(p => (p.Model, Score: p.Score!));
+        return (MetricKinds.HigherIsBetter(column.Metric) ? scored.OrderByDescending(p => p.Score.Value) : scored.OrderBy(p => p.Score.Value))
+            .ThenBy(p => p.Model.DisplayName, StringComparer.OrdinalIgnoreCase);
+    }
+
     public IEnumerable<TopList> TopLists(BenchmarkData data)
     {
         ArgumentNullException.ThrowIfNull(data);
         foreach (var column in Columns)
         {
-            var higher = MetricKinds.HigherIsBetter(column.Metric);
-            var scored = Models
-                .Select(m => (Model: m, Score: data.Representative(m.Id, column.Column)))
-                .Where(p => p.Score is not null)
-                .Select(p => (p.Model, Score: p.Score!));
-            var leaders = (higher ? scored.OrderByDescending(p => p.Score.Value) : scored.OrderBy(p => p.Score.Value)).ThenBy(p => p.Model.DisplayName, StringComparer.OrdinalIgnoreCase).Take(3).ToList();
+            var leaders = Ranked(column, data).Take(3).ToList();
             if (leaders.Count > 0)
             {
                 yield return new(column, leaders);

@@ -33,6 +33,9 @@ public sealed partial class Benchmarks : Portal.Web.Components.Pages.Catalog.Cat
     internal const int ChartCount = 6;
 
     private BenchmarkView? _view;
+
+    /// <summary>The catalog's facet values for the filter drop-downs, computed once per URL rather than per render.</summary>
+    private IReadOnlyList<FacetResult> _facets = [];
     private readonly List<string> _notices = [];
     private readonly HashSet<string> _expanded = new(StringComparer.OrdinalIgnoreCase);
     private string _searchText = "";
@@ -69,6 +72,7 @@ public sealed partial class Benchmarks : Portal.Web.Components.Pages.Catalog.Cat
         }
 
         _view = BenchmarkView.Build(parsed.Query, Catalog.Current, Data);
+        _facets = Catalog.Current.Search(new CatalogQuery { PageSize = 1 }).Facets;
         _searchText = parsed.Query.Catalog.Text ?? "";
         _ratioText = parsed.Query.Ratio.ToString();
     }
@@ -133,18 +137,10 @@ public sealed partial class Benchmarks : Portal.Web.Components.Pages.Catalog.Cat
         }
     }
 
-    private IEnumerable<FacetValueCount> FacetValues(Facet facet) =>
-        Catalog.Current.Search(new CatalogQuery { PageSize = 1 }).Facets.First(f => f.Facet == facet).Values;
+    private IReadOnlyList<FacetValueCount> FacetValues(Facet facet) => _facets.First(f => f.Facet == facet).Values;
 
-    private List<(CatalogModel Model, BenchmarkScore Score, bool Conflict)> Bars(BenchmarkColumnInfo column)
-    {
-        var bars = _view!.Models
-            .Select(m => (Model: m, Score: Data.Representative(m.Id, column.Column)))
-            .Where(p => p.Score is not null)
-            .Select(p => (p.Model, Score: p.Score!, Conflict: Data.HasConflict(p.Model.Id, column.Column)));
-        return [.. (MetricKinds.HigherIsBetter(column.Metric) ? bars.OrderByDescending(b => b.Score.Value) : bars.OrderBy(b => b.Score.Value))
-            .ThenBy(b => b.Model.DisplayName, StringComparer.OrdinalIgnoreCase)];
-    }
+    private List<(CatalogModel Model, BenchmarkScore Score, bool Conflict)> Bars(BenchmarkColumnInfo column) =>
+        [.. _view!.Ranked(column, Data).Select(p => (p.Model, p.Score, Data.HasConflict(p.Model.Id, column.Column)))];
 
     private void OnCatalogChanged() => _ = InvokeAsync(() =>
     {
