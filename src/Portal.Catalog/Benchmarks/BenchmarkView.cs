@@ -180,6 +180,31 @@ public static class BenchmarkViewParser
 {
     public static IReadOnlySet<string> OwnParameters { get; } = new HashSet<string>(["models", "dataset", "metric", "ratio", "sort", "dir", "view"], StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The columns named by <c>dataset</c> values (key or name, case-insensitive), once each; unknown ones become notices.</summary>
+    public static List<BenchmarkColumn> Datasets(IEnumerable<string> values, BenchmarkData data, List<string> notices)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(notices);
+        var datasets = new List<BenchmarkColumn>();
+        foreach (var text in values)
+        {
+            if (data.FindColumn(text) is { } column)
+            {
+                if (!datasets.Contains(column.Column))
+                {
+                    datasets.Add(column.Column);
+                }
+            }
+            else
+            {
+                notices.Add($"Ignored dataset '{text}': no benchmark score uses it.");
+            }
+        }
+
+        return datasets;
+    }
+
     public static ParsedBenchmarkViewQuery Parse(IEnumerable<KeyValuePair<string, IReadOnlyList<string?>>> parameters, CatalogIndex catalog, BenchmarkData data)
     {
         ArgumentNullException.ThrowIfNull(parameters);
@@ -228,21 +253,7 @@ public static class BenchmarkViewParser
             }
         }
 
-        var datasets = new List<BenchmarkColumn>();
-        foreach (var text in lookup.GetValueOrDefault("dataset") ?? [])
-        {
-            if (data.FindColumn(text) is { } column)
-            {
-                if (!datasets.Contains(column.Column))
-                {
-                    datasets.Add(column.Column);
-                }
-            }
-            else
-            {
-                notices.Add($"Ignored dataset '{text}': no benchmark score uses it.");
-            }
-        }
+        var datasets = Datasets(lookup.GetValueOrDefault("dataset") ?? [], data, notices);
 
         var ratio = TokenRatio.Default;
         if (lookup.GetValueOrDefault("ratio") is [.., var ratioText] && !TokenRatio.TryParse(ratioText, out ratio))

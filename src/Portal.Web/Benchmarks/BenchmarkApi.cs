@@ -61,18 +61,7 @@ public static class BenchmarkApi
                         detail: "Give one or more catalog model ids: /api/benchmarks/index?model=ID&model=ID2." + (notices.Count > 0 ? " " + string.Join(" ", notices) : ""));
                 }
 
-                var datasets = new List<BenchmarkColumn>();
-                foreach (var text in request.Query["dataset"].OfType<string>())
-                {
-                    if (data.FindColumn(text) is { } column)
-                    {
-                        datasets.Add(column.Column);
-                    }
-                    else
-                    {
-                        notices.Add($"Ignored dataset '{text}': no benchmark score uses it.");
-                    }
-                }
+                var datasets = BenchmarkViewParser.Datasets(request.Query["dataset"].OfType<string>(), data, notices);
 
                 var result = QualityIndex.Compute(data, ids, datasets);
                 return TypedResults.Ok(new QualityIndexDto(

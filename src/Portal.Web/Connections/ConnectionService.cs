@@ -146,11 +146,12 @@ public sealed partial class ConnectionService(
         }
 
         var row = (await store.ListAsync(user.Id, cancellationToken)).FirstOrDefault(c => string.Equals(c.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
-        if (row is null)
-        {
-            return null;
-        }
+        return row is null ? null : Target(row);
+    }
 
+    /// <summary>A saved connection as a target, its key decrypted.</summary>
+    private InferenceTarget Target(StoredConnection row)
+    {
         string? key = null;
         if (row.ProtectedApiKey is { } protectedKey)
         {
@@ -190,7 +191,7 @@ public sealed partial class ConnectionService(
         try
         {
             var saved = key is null && input.Auth == ConnectionAuth.ApiKey && input.Id is { } id
-                ? (await store.ListAsync(user.Id, cancellationToken)).FirstOrDefault(c => c.Id == id) is { } row ? await TargetAsync(row.Name, cancellationToken) : null
+                ? (await store.ListAsync(user.Id, cancellationToken)).FirstOrDefault(c => c.Id == id) is { } row ? Target(row) : null
                 : null;
             var target = saved?.With(input.Name, input.Kind, endpoint, input.Auth) ?? new InferenceTarget(input.Name, input.Kind, endpoint, input.Auth, key);
             var models = await inference.ListModelsAsync(target, cancellationToken);
