@@ -127,7 +127,7 @@ public sealed record MarketplaceSubscriptionRequestProperties(string ModelId);
 
 public sealed record OnlineEndpointRequest(string Location, OnlineEndpointRequestProperties Properties, ArmIdentity Identity);
 
-public sealed record OnlineEndpointRequestProperties(string AuthMode, string? Description);
+public sealed record OnlineEndpointRequestProperties(string AuthMode, string? Description, IReadOnlyDictionary<string, int>? Traffic = null);
 
 public sealed record ArmIdentity(string Type);
 

@@ -278,7 +278,7 @@ public sealed partial class AzureService(ArmRestClient client, TimeProvider time
         var deployment = json!.Value.Deserialize<ArmResource<OnlineDeploymentProperties>>(Api.Json)!;
 
         var endpoint = await RunAsync(endpointId, $"Traffic of {endpointName}: 100% to {deploymentName}", () => client.BeginPutAsync(endpointId,
-            new { location = project.Location ?? "", identity = new ArmIdentity("SystemAssigned"), properties = new { authMode = "Key", traffic = new Dictionary<string, int> { [deploymentName] = 100 } } }, cancellationToken),
+            new OnlineEndpointRequest(project.Location ?? "", new OnlineEndpointRequestProperties("Key", "Created by the Model Catalog Portal", new Dictionary<string, int> { [deploymentName] = 100 }), new ArmIdentity("SystemAssigned")), cancellationToken),
             steps, cancellationToken).ConfigureAwait(false);
         var e = endpoint!.Value.Deserialize<ArmResource<OnlineEndpointProperties>>(Api.Json)!;
         return new(deployment.Id ?? deploymentId, $"{endpointName}/{deploymentName}", AzureDeploymentKind.ManagedOnline, project, deployment.Properties?.ProvisioningState, deployment.Properties?.Model ?? assetId,

@@ -128,7 +128,7 @@ public sealed class ChatPlaygroundTests() : PeerBunitContext("sk-peer-secret-987
         Assert.Equal("Two", Peer.Requests.Last().Body!["messages"]!.AsArray().Last()!["content"]!.GetValue<string>());
 
         cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Edit message 1").Click();
-        Assert.Contains("editing message 1", cut.Find("label[for=chat-message]").TextContent, StringComparison.Ordinal);
+        cut.WaitForAssertion(() => Assert.Contains("editing message 1", cut.Find("label[for=chat-message]").TextContent, StringComparison.Ordinal));
         Send(cut, "One, edited");
         cut.WaitForAssertion(() => Assert.Contains("Echo: One, edited", Transcript(cut)[^1].Text, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         WaitIdle(cut, 2);

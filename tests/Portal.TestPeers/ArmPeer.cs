@@ -5,10 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Portal.TestPeers;
@@ -90,8 +87,7 @@ public sealed class ArmPeer : IAsyncDisposable
         peer.Seed();
         app.Run(peer.HandleAsync);
         await app.StartAsync().ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        peer.BaseUrl = new Uri(address.EndsWith('/') ? address : address + "/");
+        peer.BaseUrl = PeerAddress.Of(app);
         return peer;
     }
 

@@ -3,10 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Portal.TestPeers;
@@ -69,8 +66,7 @@ public sealed class OpenAiPeer : IAsyncDisposable
         var peer = new OpenAiPeer(app, key);
         peer.Map(app);
         await app.StartAsync().ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        peer.BaseUrl = new Uri(address.EndsWith('/') ? address : address + "/");
+        peer.BaseUrl = PeerAddress.Of(app);
         return peer;
     }
 
