@@ -138,7 +138,7 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
 
         cut.Find("#dep-project").Change(ArmPeer.ProjectId("locked-project"));
 
-        cut.WaitForAssertion(() => Assert.Contains("lacks permission to create endpoints in Locked project", cut.Find("[data-testid=why-not]").TextContent, StringComparison.Ordinal));
+        cut.WaitForAssertion(() => Assert.Contains("lacks permission to create endpoints in Locked project", cut.Find("[data-testid=why-not]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.True(cut.FindAll("button").First(b => b.TextContent.Contains("Deploy", StringComparison.Ordinal)).HasAttribute("disabled"));
     }
 
@@ -171,10 +171,10 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
         Assert.DoesNotContain(_arm.InferenceKey, cut.Markup, StringComparison.Ordinal);
 
         cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Reveal the key of phi-listed").Click();
-        cut.WaitForAssertion(() => Assert.Equal(_arm.InferenceKey, cut.Find("[data-testid=revealed-key]").TextContent));
+        cut.WaitForAssertion(() => Assert.Equal(_arm.InferenceKey, cut.Find("[data-testid=revealed-key]").TextContent), TimeSpan.FromSeconds(10));
 
         cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Create a connection to phi-listed").Click();
-        cut.WaitForAssertion(() => Assert.Single(ConnectionStore.Rows));
+        cut.WaitForAssertion(() => Assert.Single(ConnectionStore.Rows), TimeSpan.FromSeconds(10));
 
         cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Delete phi-listed").Click();
         cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Confirm deleting phi-listed").Click();
