@@ -6,12 +6,12 @@ using Portal.Tests.Support;
 namespace Portal.Tests.Azure;
 
 /// <summary>
-/// Every published 2025-12-01 example payload in shared/data/api-examples/arm parses into the portal's typed models
+/// Every published 2025-12-01 example payload (the in-repo copies of shared/data/api-examples/arm) parses into the portal's typed models
 /// without losing a field the UI shows.
 /// </summary>
 public sealed class ArmExamplesTests
 {
-    private static string Folder => Path.Combine(SharedData.Directory ?? throw new InvalidOperationException(SharedData.SkipReason), "data", "api-examples", "arm");
+    private static string Folder => Path.Combine(AppContext.BaseDirectory, "Azure", "Examples");
 
     private static IEnumerable<(string File, string Status, JsonElement Body)> Bodies(string file)
     {
@@ -95,7 +95,7 @@ public sealed class ArmExamplesTests
         Same(raw, "systemData.createdAt", typed.SystemData?.CreatedAt);
     }
 
-    [SharedDataFact]
+    [Fact]
     public void Workspaces()
     {
         foreach (var file in new[] { "workspace_get.json", "workspace_listByResourceGroup.json", "workspace_listBySubscription.json", "workspace_create_lro.json" })
@@ -111,7 +111,7 @@ public sealed class ArmExamplesTests
         }
     }
 
-    [SharedDataFact]
+    [Fact]
     public void Registries_ModelContainers_AndVersions()
     {
         foreach (var file in new[] { "registry_get.json", "registry_list.json", "registry_listBySubscription.json" })
@@ -139,7 +139,7 @@ public sealed class ArmExamplesTests
         }
     }
 
-    [SharedDataFact]
+    [Fact]
     public void ServerlessEndpoints()
     {
         foreach (var file in new[] { "serverlessEndpoint_get.json", "serverlessEndpoint_list.json", "serverlessEndpoint_createOrUpdate.json", "serverlessEndpoint_update_lro.json" })
@@ -157,7 +157,7 @@ public sealed class ArmExamplesTests
         }
     }
 
-    [SharedDataFact]
+    [Fact]
     public void MarketplaceSubscriptions()
     {
         foreach (var file in new[] { "marketplaceSubscription_get.json", "marketplaceSubscription_list.json", "marketplaceSubscription_createOrUpdate.json" })
@@ -173,7 +173,7 @@ public sealed class ArmExamplesTests
         }
     }
 
-    [SharedDataFact]
+    [Fact]
     public void OnlineEndpoints_AndDeployments()
     {
         foreach (var file in new[] { "onlineEndpoint_get.json", "onlineEndpoint_list.json", "onlineEndpoint_createOrUpdate.json" })
@@ -200,7 +200,7 @@ public sealed class ArmExamplesTests
         }
     }
 
-    [SharedDataFact]
+    [Fact]
     public void Keys()
     {
         foreach (var file in new[] { "serverlessEndpoint_listKeys.json", "onlineEndpoint_listKeys.json" })
@@ -214,7 +214,7 @@ public sealed class ArmExamplesTests
         }
     }
 
-    [SharedDataFact]
+    [Fact]
     public void LongRunningOperations_NameTheirPollingHeaders()
     {
         using var delete = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, "serverlessEndpoint_delete.json")));
@@ -226,7 +226,7 @@ public sealed class ArmExamplesTests
         Assert.True(online.RootElement.GetProperty("responses").GetProperty("202").GetProperty("headers").TryGetProperty("Location", out _));
     }
 
-    [SharedDataFact]
+    [Fact]
     public void EveryExampleFile_IsCovered()
     {
         var covered = new[]
@@ -243,5 +243,15 @@ public sealed class ArmExamplesTests
         // connection_list.json describes workspace connections, which the portal does not use.
         var files = Directory.GetFiles(Folder, "*.json").Select(Path.GetFileName).Where(f => f != "connection_list.json");
         Assert.Empty(files.Except(covered));
+    }
+
+    [SharedDataFact]
+    public void Copies_AreTheSharedOnes()
+    {
+        var shared = Path.Combine(SharedData.Directory!, "data", "api-examples", "arm");
+        var names = Directory.GetFiles(shared, "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(names, Directory.GetFiles(Folder, "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.All(names, name => Assert.Equal(File.ReadAllText(Path.Combine(shared, name!)), File.ReadAllText(Path.Combine(Folder, name!))));
     }
 }

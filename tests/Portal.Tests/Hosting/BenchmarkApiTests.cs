@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Portal.Catalog.Benchmarks;
-using Portal.Tests.Support;
+using Portal.Catalog.Sources;
 
 namespace Portal.Tests.Hosting;
 
@@ -36,11 +36,14 @@ public sealed class BenchmarkApiTests : IAsyncLifetime
 
     private static string? Str(JsonElement e, string name) => e.GetProperty(name).ValueKind == JsonValueKind.Null ? null : e.GetProperty(name).GetString();
 
-    /// <summary>For every model in the shared file, the API returns exactly its rows: label, setting, value, source and table.</summary>
-    [SharedDataFact]
+    /// <summary>
+    /// For every model in the facts file, the API returns exactly its rows: label, setting, value, source and table.
+    /// The file is read here as raw JSON (the embedded copy, which EmbeddedCopy_IsTheSharedFactsFile keeps equal to shared/).
+    /// </summary>
+    [Fact]
     public async Task List_ForEveryModel_ReturnsExactlyTheSharedFilesRows()
     {
-        using var facts = JsonDocument.Parse(await File.ReadAllTextAsync(SharedData.FactsPath));
+        using var facts = JsonDocument.Parse(EmbeddedCatalogSource.ReadJson());
         var expectedByModel = facts.RootElement.GetProperty("benchmarks").EnumerateArray()
             .GroupBy(r => r.GetProperty("model").GetString()!)
             .ToDictionary(g => g.Key, g => g.Select(r => (
