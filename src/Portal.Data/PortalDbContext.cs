@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data.Catalog;
 using Portal.Data.Connections;
@@ -10,7 +11,9 @@ namespace Portal.Data;
 /// The portal's store. One model, two providers: <see cref="SqlitePortalDbContext"/> and
 /// <see cref="PostgreSqlPortalDbContext"/> each carry their own migrations.
 /// </summary>
-public abstract class PortalDbContext(DbContextOptions options) : DbContext(options)
+/// <remarks>It also keeps the Data Protection key ring (<see cref="IDataProtectionKeyContext"/>), so every instance
+/// shares the keys that encrypt connection API keys.</remarks>
+public abstract class PortalDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<UserPreference> UserPreferences => Set<UserPreference>();
 
@@ -18,7 +21,7 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
 
     public DbSet<StoredConnection> Connections => Set<StoredConnection>();
 
-    public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbSet<PlaygroundSessionRow> PlaygroundSessions => Set<PlaygroundSessionRow>();
 
@@ -59,7 +62,8 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
             connection.HasIndex(c => new { c.UserId, c.Name }).IsUnique();
         });
 
-        modelBuilder.Entity<DataProtectionKeyRow>(key =>
+        // The table the portal kept its key ring in before it used the Data Protection package; same columns.
+        modelBuilder.Entity<DataProtectionKey>(key =>
         {
             key.ToTable("data_protection_keys");
             key.HasKey(k => k.Id);

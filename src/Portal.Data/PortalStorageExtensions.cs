@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Portal.Catalog.Sources;
 using Portal.Data.Catalog;
@@ -38,7 +39,12 @@ public static class PortalStorageExtensions
             services.AddSingleton<IDbContextFactory<PortalDbContext>, DbContextFactoryAdapter<SqlitePortalDbContext>>();
         }
 
-        services.AddHostedService<StoreMigrator>();
+        // Data Protection's key ring is read through this scoped context (PersistKeysToDbContext).
+        services.AddScoped<PortalDbContext>(sp => sp.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
+
+        // Migrations run before any other hosted service (Data Protection's reads its key ring at start), so nothing
+        // reads a table that a fresh store does not have yet.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StoreMigrator>());
         services.AddSingleton<StoreHealthCheck>();
         services.AddSingleton<IPreferenceStore, PreferenceStore>();
         services.AddSingleton<ICatalogImportStore, CatalogImportStore>();

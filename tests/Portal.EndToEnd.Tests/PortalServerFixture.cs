@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
+using Portal.TestPeers;
 using Portal.Web;
 
 namespace Portal.EndToEnd.Tests;
@@ -130,26 +131,6 @@ public sealed class WritablePortalServerFixture : PortalServerFixture;
 public sealed class WritablePortalServerGroup : ICollectionFixture<WritablePortalServerFixture>
 {
     public const string Name = "Portal server for catalog changes";
-}
-
-internal sealed class CapturingLoggerProvider(ConcurrentQueue<string> sink) : ILoggerProvider
-{
-    public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, sink);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class CapturingLogger(string category, ConcurrentQueue<string> sink) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Debug;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            sink.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
-    }
 }
 
 /// <summary>

@@ -29,13 +29,3 @@ public sealed class StoredConnection
 
     public DateTimeOffset UpdatedUtc { get; set; }
 }
-
-/// <summary>One key of the Data Protection key ring, kept in the store so every instance shares it.</summary>
-public sealed class DataProtectionKeyRow
-{
-    public int Id { get; set; }
-
-    public string? FriendlyName { get; set; }
-
-    public required string Xml { get; set; }
-}

@@ -45,9 +45,9 @@ public sealed partial class ConnectionService(
     ILogger<ConnectionService> logger)
 {
     public const int MaxNameLength = 100;
-    private const string Purpose = "Portal.Connections.ApiKey.v1";
+    internal const string KeyPurpose = "Portal.Connections.ApiKey.v1";
 
-    private IDataProtector Protector => protection.CreateProtector(Purpose);
+    private IDataProtector Protector => protection.CreateProtector(KeyPurpose);
 
     public async Task<IReadOnlyList<ConnectionView>> ListAsync(CancellationToken cancellationToken)
     {

@@ -1,7 +1,5 @@
 using Azure.Core;
 using Azure.Identity;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
 using Portal.Playground.Inference;
 using Portal.Playground.Outbound;
@@ -18,10 +16,7 @@ internal static class PlaygroundServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddPlayground(this IServiceCollection services, IConfiguration configuration)
     {
-        // Data Protection encrypts API keys at rest; its key ring lives in the store so every instance shares it.
-        services.AddDataProtection().SetApplicationName("ModelCatalogPortal");
-        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
-            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new EfXmlRepository(sp)));
+        services.AddKeyProtection(configuration);
 
         services.AddOptions<OutboundOptions>().Bind(configuration.GetSection(OutboundOptions.SectionName));
         services.AddOptions<InferenceOptions>().Bind(configuration.GetSection(InferenceOptions.SectionName))

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Logging;
+using Portal.TestPeers;
 using Portal.Tests.Support;
 using Portal.Web;
 
@@ -23,10 +25,21 @@ internal sealed class PortalHost : IAsyncDisposable
     public HttpClient CreateClient() => App.GetTestClient();
 
     /// <summary>Builds the app with the store in a fresh temp folder; extra args are configuration (<c>--Key=Value</c>).</summary>
-    public static WebApplication Build(TempDirectory temp, params string[] extraArgs)
+    public static WebApplication Build(TempDirectory temp, params string[] extraArgs) => Build(temp, logs: null, extraArgs);
+
+    /// <summary>As <see cref="Build(TempDirectory, string[])"/>, with every log line also kept in <paramref name="logs"/>.</summary>
+    public static WebApplication Build(TempDirectory temp, CapturingLoggerProvider? logs, params string[] extraArgs)
     {
-        string[] args = [$"--Portal:Storage:SqlitePath={temp.File("portal.db")}", .. extraArgs];
-        return PortalWebApplication.Create(args, builder => builder.WebHost.UseTestServer());
+        // The test server has no wwwroot of its own (static assets come from the manifest); the temp folder stands in.
+        string[] args = [$"--Portal:Storage:SqlitePath={temp.File("portal.db")}", $"--webroot={temp.Path}", .. extraArgs];
+        return PortalWebApplication.Create(args, builder =>
+        {
+            builder.WebHost.UseTestServer();
+            if (logs is not null)
+            {
+                builder.Logging.AddProvider(logs);
+            }
+        });
     }
 
     public static async Task<PortalHost> StartAsync(params string[] extraArgs)
