@@ -51,4 +51,15 @@ public sealed class ThemeToggleTests : PortalBunitContext
         var write = Assert.Single(JSInterop.Invocations, i => i.Arguments.Any(a => a?.ToString()?.Contains("portal-theme=material-dark", StringComparison.Ordinal) == true));
         Assert.NotNull(write.Identifier);
     }
+
+    [Fact]
+    public void Prerendered_BeforeTheCircuitIsUp_IsDisabled_SoAClickIsNotLost()
+    {
+        Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Static", isInteractive: false));
+        Services.GetRequiredService<ThemeService>().SetTheme(PortalThemes.Light, triggerChange: false);
+
+        var cut = Render<ThemeToggle>();
+
+        Assert.True(cut.Find("button[aria-label='Switch to dark theme']").HasAttribute("disabled"));
+    }
 }

@@ -84,14 +84,28 @@ public sealed partial class ShellTests(PortalServerFixture server) : PortalPageT
         Assert.Empty(BrowserErrors);
     }
 
-    [Fact]
-    public async Task UnknownUrl_ShowsNotFoundPageWith404()
+    [Theory]
+    [InlineData("no/such/page", "Page not found")]
+    [InlineData("no-such-page", "Page not found")]
+    [InlineData("models/unknown-id", "Model not found")]
+    public async Task UnknownAddress_ShowsAStyledNotFoundPageWith404_AndNoErrors(string path, string heading)
     {
-        var response = await Page.GotoAsync("no/such/page");
+        var logLinesBefore = Server.Logs.Count;
+
+        var response = await Page.GotoAsync(path);
 
         Assert.NotNull(response);
         Assert.Equal(404, response.Status);
-        await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Page not found" })).ToBeVisibleAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 })).ToBeVisibleAsync();
+        // Give a circuit, if one starts, the time to fail as it used to ("error applying batch 2"), then check the page
+        // is still styled: the theme's font, not the browser's default serif.
+        await Page.WaitForTimeoutAsync(1_500);
+        await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(Page.Locator("body")).ToHaveCSSAsync("font-family", new Regex("Roboto"));
+        Assert.True(await Page.EvaluateAsync<bool>("() => [...document.styleSheets].some(s => (s.href ?? '').includes('/css/portal.'))"));
+        // Chromium reports the 404 document itself as a failed resource; nothing else may fail.
+        Assert.DoesNotContain(BrowserErrors, e => !e.Contains("status of 404", StringComparison.Ordinal));
+        Assert.DoesNotContain(Server.Logs.Skip(logLinesBefore), l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -8,12 +8,13 @@ namespace Portal.Web.Benchmarks;
 /// The models the user set aside to compare (up to four). Kept in the store per user, so the tray survives
 /// navigation, reloads and new tabs. If the store fails the tray still works for this session and says so.
 /// </summary>
-public sealed partial class CompareTray(IPreferenceStore preferences, ICurrentUser user, ICatalogService catalog, ILogger<CompareTray> logger)
+public sealed partial class CompareTray(IPreferenceStore preferences, ICurrentUser user, ICatalogService catalog, ILogger<CompareTray> logger) : IDisposable
 {
     public const int MaxModels = 4;
     public const string PreferenceKey = "compare-tray";
 
     private readonly List<string> _models = [];
+    private readonly CancellationTokenSource _lifetime = new();
     private bool _loaded;
 
     public event Action? Changed;
@@ -26,6 +27,13 @@ public sealed partial class CompareTray(IPreferenceStore preferences, ICurrentUs
     public bool IsFull => _models.Count >= MaxModels;
 
     public bool Contains(string id) => _models.Contains(id, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Ends with the circuit (the tray is scoped to it): a save still running is cancelled.</summary>
+    public void Dispose()
+    {
+        _lifetime.Cancel();
+        _lifetime.Dispose();
+    }
 
     public async Task LoadAsync(CancellationToken cancellationToken = default)
     {
@@ -92,8 +100,13 @@ public sealed partial class CompareTray(IPreferenceStore preferences, ICurrentUs
     {
         try
         {
-            await preferences.SetAsync(user.Id, PreferenceKey, string.Join('\n', _models), CancellationToken.None);
+            await preferences.SetAsync(user.Id, PreferenceKey, string.Join('\n', _models), _lifetime.Token);
             StorageProblem = null;
+        }
+        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+        {
+            // The circuit ended while saving: nobody is left to tell.
+            return;
         }
         catch (Exception ex)
         {

@@ -55,16 +55,18 @@ public sealed class PortalHostTests
         Assert.Contains("components-reconnect-modal", html, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task UnknownUrl_Returns404WithThePortalsNotFoundPage()
+    [Theory]
+    [InlineData("/no/such/page", "Page not found")]
+    [InlineData("/models/unknown-id", "Model not found")]
+    public async Task UnknownAddress_Returns404WithThePortalsOwnPage(string path, string heading)
     {
         await using var host = await PortalHost.StartAsync();
         using var client = host.CreateClient();
 
-        var response = await client.GetAsync(new Uri("/no/such/page", UriKind.Relative));
+        var response = await client.GetAsync(new Uri(path, UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Contains("Page not found", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(heading, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

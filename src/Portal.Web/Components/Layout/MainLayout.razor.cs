@@ -4,8 +4,10 @@ using Portal.Web.Hosting;
 
 namespace Portal.Web.Components.Layout;
 
-public sealed partial class MainLayout
+public sealed partial class MainLayout : IDisposable
 {
+    private readonly CancellationTokenSource _lifetime = new();
+
     internal const string SidebarPreferenceKey = "layout.sidebar-expanded";
 
     private PortalErrorBoundary? _errorBoundary;
@@ -31,7 +33,7 @@ public sealed partial class MainLayout
         {
             try
             {
-                var stored = await Preferences.GetAsync(CurrentUser.Id, SidebarPreferenceKey, CancellationToken.None);
+                var stored = await Preferences.GetAsync(CurrentUser.Id, SidebarPreferenceKey, _lifetime.Token);
                 SidebarExpanded = stored is null || !bool.TryParse(stored, out var expanded) || expanded;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -58,11 +60,17 @@ public sealed partial class MainLayout
         SidebarExpanded = expanded;
         try
         {
-            await Preferences.SetAsync(CurrentUser.Id, SidebarPreferenceKey, expanded.ToString(), CancellationToken.None);
+            await Preferences.SetAsync(CurrentUser.Id, SidebarPreferenceKey, expanded.ToString(), _lifetime.Token);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Logger.LogWarning(ex, "Could not save layout preference {Key}", SidebarPreferenceKey);
         }
+    }
+
+    public void Dispose()
+    {
+        _lifetime.Cancel();
+        _lifetime.Dispose();
     }
 }

@@ -13,6 +13,10 @@ public sealed partial class ModelDetails : IDisposable
     [Inject]
     public required ICatalogService Catalog { get; init; }
 
+    /// <summary>The request while the page is rendered on the server (prerender); null once interactive.</summary>
+    [CascadingParameter]
+    public HttpContext? HttpContext { get; set; }
+
     private CatalogModel? _model;
     private IReadOnlyList<CodeSample> _samples = [];
 
@@ -24,6 +28,13 @@ public sealed partial class ModelDetails : IDisposable
     protected override void OnParametersSet()
     {
         _model = Catalog.Current.Find(Id);
+        if (_model is null && HttpContext is { Response.HasStarted: false } http)
+        {
+            // An unknown id answers 404, as the HTTP API does; the not-found page, re-executed for the status, says
+            // which model was not found.
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+        }
+
         _samples = _model is null ? [] : ModelCodeSamples.For(_model);
     }
 
