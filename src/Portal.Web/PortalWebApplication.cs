@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Portal.Web.Hosting;
 
 namespace Portal.Web;
@@ -8,6 +9,46 @@ namespace Portal.Web;
 public static class PortalWebApplication
 {
     public const string DefaultUrl = "http://localhost:5080";
+
+    /// <summary>
+    /// Builds and runs the portal until it is stopped. A bad setting stops it before it listens: one line per problem on
+    /// <paramref name="error"/> (standard error), naming the setting and what is wrong with its value, and exit code 1.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter? error = null)
+    {
+        error ??= Console.Error;
+        WebApplication app;
+        try
+        {
+            app = Create(args);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Configuration binding names the setting ("Failed to convert configuration value at 'Portal:…'").
+            await error.WriteLineAsync($"The portal cannot start: {ex.Message}");
+            return 1;
+        }
+
+        await using (app)
+        {
+            try
+            {
+                app.Services.GetRequiredService<IStartupValidator>().Validate();
+            }
+            catch (OptionsValidationException ex)
+            {
+                foreach (var failure in ex.Failures)
+                {
+                    await error.WriteLineAsync($"The portal cannot start: {failure}");
+                }
+
+                return 1;
+            }
+
+            await app.RunAsync();
+            return 0;
+        }
+    }
 
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configureBuilder = null)
     {

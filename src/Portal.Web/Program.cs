@@ -1,3 +1,3 @@
 using Portal.Web;
 
-await PortalWebApplication.Create(args).RunAsync();
+return await PortalWebApplication.RunAsync(args);

@@ -47,6 +47,14 @@ public sealed class OutboundUrlPolicy(IOptionsMonitor<OutboundOptions> options)
 
         if (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
         {
+            // "localhost:11434/v1" parses as the scheme "localhost": what is missing is the scheme, not a different one.
+            var original = uri.OriginalString.Trim();
+            var afterColon = original.IndexOf(':', StringComparison.Ordinal) + 1;
+            if (afterColon < original.Length && char.IsAsciiDigit(original[afterColon]))
+            {
+                return $"'{original}' has no scheme: write http://{original} (or https://).";
+            }
+
             return $"Only http and https URLs can be called, not {uri.Scheme}.";
         }
 

@@ -65,11 +65,13 @@ internal sealed class ConnectionsOptionsValidator(OutboundUrlPolicy policy) : IV
 
             if (!Uri.TryCreate(item.Endpoint, UriKind.Absolute, out var endpoint))
             {
-                errors.Add($"{where}:Endpoint must be an absolute URL.");
+                errors.Add(string.IsNullOrWhiteSpace(item.Endpoint)
+                    ? $"{where}:Endpoint is required."
+                    : $"{where}:Endpoint '{item.Endpoint}' is not an absolute URL: start it with http:// or https://.");
             }
             else if (policy.Check(endpoint) is { } refused)
             {
-                errors.Add($"{where}:Endpoint is not allowed: {refused}");
+                errors.Add($"{where}:Endpoint is not allowed. {refused}");
             }
         }
 

@@ -52,6 +52,25 @@ public sealed class ConnectionHostTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("localhost:11434/v1", "has no scheme: write http://localhost:11434/v1")]
+    [InlineData("127.0.0.1:11434/v1", "is not an absolute URL: start it with http:// or https://")]
+    [InlineData("http://169.254.169.254/v1/", "metadata")]
+    public async Task DeclaredWithABadEndpoint_Run_PrintsOneLineNamingTheSetting_AndExitsWith1(string endpoint, string why)
+    {
+        using var temp = new TempDirectory();
+        using var error = new StringWriter();
+
+        var exitCode = await Portal.Web.PortalWebApplication.RunAsync(
+            [$"--Portal:Storage:SqlitePath={temp.File("portal.db")}", "--Urls=http://127.0.0.1:0", "--Portal:Connections:0:Name=bad", $"--Portal:Connections:0:Endpoint={endpoint}"],
+            error);
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("The portal cannot start: Portal:Connections:0:Endpoint", line, StringComparison.Ordinal);
+        Assert.Contains(why, line, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
     [InlineData("http://169.254.169.254/v1/", "Portal:Connections:0:Endpoint")]
     [InlineData("not-a-url", "Portal:Connections:0:Endpoint")]
     public async Task DeclaredWithABadEndpoint_StopsTheStart_NamingTheSetting(string endpoint, string setting)

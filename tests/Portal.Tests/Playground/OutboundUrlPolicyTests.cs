@@ -10,6 +10,23 @@ public sealed class OutboundUrlPolicyTests
         new(new TestOptionsMonitor<OutboundOptions>(new OutboundOptions { AllowLoopback = loopback, AllowPrivateNetworks = privateNetworks }));
 
     [Theory]
+    [InlineData("localhost:11434/v1", "http://localhost:11434/v1")]
+    [InlineData("my-server:8000/v1/", "http://my-server:8000/v1/")]
+    public void HostAndPortWithoutScheme_SaysTheSchemeIsMissing(string url, string suggestion)
+    {
+        var refused = Policy().Check(new Uri(url));
+
+        Assert.Contains("has no scheme", refused, StringComparison.Ordinal);
+        Assert.Contains(suggestion, refused, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ftp://example.com/v1/", "ftp")]
+    [InlineData("javascript:alert(1)", "javascript")]
+    public void OtherSchemes_AreRefusedByName(string url, string scheme) =>
+        Assert.Contains($"not {scheme}", Policy().Check(new Uri(url)), StringComparison.Ordinal);
+
+    [Theory]
     [InlineData("http://169.254.169.254/latest/meta-data/")]
     [InlineData("http://[fd00:ec2::254]/")]
     [InlineData("http://168.63.129.16/")]
