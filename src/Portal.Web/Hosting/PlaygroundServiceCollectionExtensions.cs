@@ -19,9 +19,8 @@ internal static class PlaygroundServiceCollectionExtensions
         services.AddKeyProtection(configuration);
 
         services.AddOptions<OutboundOptions>().Bind(configuration.GetSection(OutboundOptions.SectionName));
-        services.AddOptions<InferenceOptions>().Bind(configuration.GetSection(InferenceOptions.SectionName))
-            .Validate(o => o.Timeout > TimeSpan.Zero, $"{InferenceOptions.SectionName}:Timeout must be positive.")
-            .ValidateOnStart();
+        services.AddOptions<InferenceOptions>().Bind(configuration.GetSection(InferenceOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<InferenceOptions>, InferenceOptionsValidator>();
         services.AddOptions<ConnectionsOptions>()
             .Configure(o => o.Items = configuration.GetSection(ConnectionsOptions.SectionName).Get<List<ConfiguredConnection>>() ?? [])
             .ValidateOnStart();

@@ -1,0 +1,37 @@
+using Portal.Tests.Support;
+using Portal.Web;
+
+namespace Portal.Tests.Hosting;
+
+/// <summary>Every section of settings is validated the same way: at start, all problems at once, one line each.</summary>
+public sealed class StartupValidationTests
+{
+    private static async Task<(int ExitCode, string[] Lines)> RunAsync(params string[] settings)
+    {
+        using var temp = new TempDirectory();
+        using var error = new StringWriter();
+        var exitCode = await PortalWebApplication.RunAsync(
+            [$"--Portal:Storage:SqlitePath={temp.File("portal.db")}", "--Urls=http://127.0.0.1:0", .. settings], error);
+        return (exitCode, error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    [Fact]
+    public async Task InferenceSettings_Bad_EveryProblemIsNamed()
+    {
+        var (exitCode, lines) = await RunAsync("--Portal:Inference:Timeout=00:00:00", "--Portal:Inference:EntraScope=not a uri");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(lines, l => l.Contains("Portal:Inference:Timeout '00:00:00' must be positive", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Portal:Inference:EntraScope 'not a uri'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task UnconvertibleValue_NamesTheSetting()
+    {
+        var (exitCode, lines) = await RunAsync("--Portal:Storage:Provider=Mongo");
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(lines);
+        Assert.Contains("'Mongo' at 'Portal:Storage:Provider'", line, StringComparison.Ordinal);
+    }
+}
