@@ -36,6 +36,28 @@ public sealed class BenchmarkTests(PortalServerFixture server) : PortalPageTest(
     }
 
     [Fact]
+    public async Task ChartBar_FocusedWithTheKeyboard_ShowsItsValueSettingAndSource()
+    {
+        await OpenInteractiveAsync($"benchmarks?models={Llama}&models={Phi}&dataset=MMLU");
+        var chart = Page.GetByRole(AriaRole.Group, new() { NameRegex = new Regex("^MMLU: \\d+ models$") });
+        var detail = chart.Locator("xpath=..").GetByTestId("bar-detail");
+        await Assertions.Expect(detail).ToContainTextAsync("Tab");
+
+        await Page.GetByRole(AriaRole.Heading, new() { Name = "Per dataset" }).ClickAsync();
+        for (var i = 0; i < 200 && !await chart.Locator(":focus").IsVisibleAsync(); i++)
+        {
+            await Page.Keyboard.PressAsync("Tab");
+        }
+
+        var focused = chart.Locator(":focus");
+        var name = await focused.GetAttributeAsync("aria-label");
+        Assert.NotNull(name);
+        Assert.Matches(new Regex(@"^.+: \d+(\.\d+)? \(MMLU.*\)\n.+: .+\nhttps?://", RegexOptions.Singleline), name);
+        await Assertions.Expect(detail).ToHaveTextAsync(name.Replace("\n", " ", StringComparison.Ordinal), new() { UseInnerText = false });
+        Assert.Empty(BrowserErrors);
+    }
+
+    [Fact]
     public async Task Scatter_HasOnePointPerModelWithBothAPriceAndAnIndex()
     {
         await OpenInteractiveAsync("benchmarks?publisher=Microsoft&publisher=Meta");
