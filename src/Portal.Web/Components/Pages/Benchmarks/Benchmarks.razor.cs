@@ -9,7 +9,7 @@ namespace Portal.Web.Components.Pages.Benchmarks;
 /// The benchmark dashboard. Like the catalog page, everything shown is derived from the URL (the catalog's filter
 /// parameters plus models, dataset, metric, ratio, sort, dir and view), so any view can be bookmarked and shared.
 /// </summary>
-public sealed partial class Benchmarks : Portal.Web.Components.Pages.Catalog.CatalogFilterPage, IDisposable
+public sealed partial class Benchmarks : Portal.Web.Components.Pages.Catalog.CatalogFilterPage
 {
     [Inject]
     public required ICatalogService Catalog { get; init; }
@@ -148,5 +148,9 @@ public sealed partial class Benchmarks : Portal.Web.Components.Pages.Catalog.Cat
         StateHasChanged();
     });
 
-    public void Dispose() => Catalog.Changed -= OnCatalogChanged;
+    protected override void Dispose(bool disposing)
+    {
+        Catalog.Changed -= OnCatalogChanged;
+        base.Dispose(disposing);
+    }
 }

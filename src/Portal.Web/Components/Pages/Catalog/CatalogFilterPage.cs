@@ -6,7 +6,7 @@ namespace Portal.Web.Components.Pages.Catalog;
 /// A page that takes the catalog's filter from its URL (search text and the facets), so the catalog page and the
 /// benchmark dashboard read the very same parameters.
 /// </summary>
-public abstract class CatalogFilterPage : ComponentBase
+public abstract class CatalogFilterPage : PortalComponentBase
 {
     [SupplyParameterFromQuery(Name = "q")] public string? Q { get; set; }
 

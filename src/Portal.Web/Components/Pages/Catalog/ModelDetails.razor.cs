@@ -5,7 +5,7 @@ using Portal.Web.Catalog;
 
 namespace Portal.Web.Components.Pages.Catalog;
 
-public sealed partial class ModelDetails : IDisposable
+public sealed partial class ModelDetails : PortalComponentBase
 {
     [Parameter]
     public string Id { get; set; } = "";
@@ -88,7 +88,11 @@ public sealed partial class ModelDetails : IDisposable
         StateHasChanged();
     });
 
-    public void Dispose() => Catalog.Changed -= OnCatalogChanged;
+    protected override void Dispose(bool disposing)
+    {
+        Catalog.Changed -= OnCatalogChanged;
+        base.Dispose(disposing);
+    }
 
     /// <summary>The playground page for the model's API (chat, completions or images), or null when it has none there.</summary>
     private static string? PlaygroundUrl(CatalogModel model) => ModelCodeSamples.ApiFor(model) switch

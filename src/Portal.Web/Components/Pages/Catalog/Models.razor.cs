@@ -8,7 +8,7 @@ namespace Portal.Web.Components.Pages.Catalog;
 /// The catalog page. Everything the user sees is derived from the URL: changing a filter, the sort, the page or the
 /// view navigates, so reload, back/forward and shared links reproduce the exact view.
 /// </summary>
-public sealed partial class Models : CatalogFilterPage, IDisposable
+public sealed partial class Models : CatalogFilterPage
 {
     internal static readonly int[] PageSizes = [24, 48, 96];
 
@@ -114,5 +114,9 @@ public sealed partial class Models : CatalogFilterPage, IDisposable
         StateHasChanged();
     });
 
-    public void Dispose() => Catalog.Changed -= OnCatalogChanged;
+    protected override void Dispose(bool disposing)
+    {
+        Catalog.Changed -= OnCatalogChanged;
+        base.Dispose(disposing);
+    }
 }

@@ -9,9 +9,8 @@ using Radzen;
 namespace Portal.Web.Components.Pages.Settings;
 
 /// <summary>Import a catalog file (validated whole, applied only when all is valid), list versions, remove one.</summary>
-public sealed partial class CatalogImports : IDisposable
+public sealed partial class CatalogImports : PortalComponentBase
 {
-    private readonly CancellationTokenSource _cts = new();
     private IReadOnlyList<CatalogImportRecord>? _imports;
     private IReadOnlyList<CatalogFileError> _errors = [];
     private string? _loadError;
@@ -39,7 +38,7 @@ public sealed partial class CatalogImports : IDisposable
     {
         try
         {
-            _imports = await Store.ListAsync(_cts.Token);
+            _imports = await Store.ListAsync(ComponentToken);
             _loadError = null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -83,9 +82,9 @@ public sealed partial class CatalogImports : IDisposable
             string content;
             try
             {
-                await using var stream = _file.OpenReadStream(CatalogImporter.MaxFileBytes, _cts.Token);
+                await using var stream = _file.OpenReadStream(CatalogImporter.MaxFileBytes, ComponentToken);
                 using var reader = new StreamReader(stream, Encoding.UTF8);
-                content = await reader.ReadToEndAsync(_cts.Token);
+                content = await reader.ReadToEndAsync(ComponentToken);
             }
             catch (IOException ex)
             {
@@ -94,7 +93,7 @@ public sealed partial class CatalogImports : IDisposable
                 return;
             }
 
-            var outcome = await Importer.ImportAsync(_name, _file.Name, content, _cts.Token);
+            var outcome = await Importer.ImportAsync(_name, _file.Name, content, ComponentToken);
             if (outcome.Succeeded)
             {
                 _success = $"Imported '{outcome.Import!.Name}' v{outcome.Import.Version}: {outcome.Import.ModelCount} model(s) added to the catalog.";
@@ -131,7 +130,7 @@ public sealed partial class CatalogImports : IDisposable
 
         try
         {
-            _success = await Importer.RemoveAsync(import.Id, _cts.Token)
+            _success = await Importer.RemoveAsync(import.Id, ComponentToken)
                 ? $"Removed '{import.Name}' v{import.Version}."
                 : $"'{import.Name}' v{import.Version} was already removed.";
             _errors = [];
@@ -143,11 +142,5 @@ public sealed partial class CatalogImports : IDisposable
         }
 
         await LoadAsync();
-    }
-
-    public void Dispose()
-    {
-        _cts.Cancel();
-        _cts.Dispose();
     }
 }

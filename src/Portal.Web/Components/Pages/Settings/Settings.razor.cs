@@ -5,9 +5,8 @@ using Portal.Data;
 
 namespace Portal.Web.Components.Pages.Settings;
 
-public sealed partial class Settings : IDisposable
+public sealed partial class Settings : PortalComponentBase
 {
-    private readonly CancellationTokenSource _cts = new();
     private HealthCheckResult? _health;
 
     [Inject]
@@ -22,17 +21,11 @@ public sealed partial class Settings : IDisposable
     {
         try
         {
-            _health = await StoreHealth.CheckHealthAsync(new HealthCheckContext(), _cts.Token);
+            _health = await StoreHealth.CheckHealthAsync(new HealthCheckContext(), ComponentToken);
         }
         catch (OperationCanceledException)
         {
             // The user left the page.
         }
-    }
-
-    public void Dispose()
-    {
-        _cts.Cancel();
-        _cts.Dispose();
     }
 }
