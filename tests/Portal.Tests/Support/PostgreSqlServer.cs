@@ -1,12 +1,11 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Portal.Tests.Support;
 
 /// <summary>
-/// A real PostgreSQL server from the machine's packages (Debian: postgresql), in a throw-away data folder on a free
-/// loopback port. Runs as the 'postgres' user when the tests run as root, since PostgreSQL refuses to run as root.
+/// A real PostgreSQL server from the machine's packages (Debian: postgresql), in a throw-away data folder. It listens
+/// only on a Unix socket in that folder (no TCP port, so nothing to pick and race for). Runs as the 'postgres' user
+/// when the tests run as root, since PostgreSQL refuses to run as root.
 /// </summary>
 public sealed class PostgreSqlServer : IAsyncLifetime
 {
@@ -14,7 +13,8 @@ public sealed class PostgreSqlServer : IAsyncLifetime
     public const string RequireVariable = "PORTAL_REQUIRE_POSTGRES";
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "portal-pg-" + Guid.NewGuid().ToString("N")[..10]);
-    private int _port;
+    /// <summary>Names the socket file (.s.PGSQL.5432) only; no TCP port is opened.</summary>
+    private const int SocketPort = 5432;
 
     public static string? BinDirectory { get; } = FindBinDirectory();
 
@@ -25,7 +25,7 @@ public sealed class PostgreSqlServer : IAsyncLifetime
         + "or PORTAL_POSTGRES_BIN. Install them with 'apt-get install -y postgresql' (the README test command does). !!!";
 
     public string ConnectionString(string database) =>
-        $"Host=127.0.0.1;Port={_port};Username=portal;Database={database};Pooling=false;Timeout=15";
+        $"Host={_root};Port={SocketPort};Username=portal;Database={database};Pooling=false;Timeout=15";
 
     public async Task InitializeAsync()
     {
@@ -40,13 +40,12 @@ public sealed class PostgreSqlServer : IAsyncLifetime
             await RunAsync("chown", ["-R", "postgres:postgres", _root], asPostgres: false);
         }
 
-        _port = FreePort();
         var data = Path.Combine(_root, "data");
         await RunAsync(Path.Combine(BinDirectory, "initdb"), ["-D", data, "-U", "portal", "--auth=trust", "-E", "UTF8", "--no-locale"]);
         await RunAsync(Path.Combine(BinDirectory, "pg_ctl"),
         [
             "-D", data, "-l", Path.Combine(_root, "server.log"), "-w", "-t", "60",
-            "-o", $"-p {_port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "-o", $"-p {SocketPort} -k {_root} -c listen_addresses= -c fsync=off",
             "start",
         ]);
     }
@@ -87,13 +86,6 @@ public sealed class PostgreSqlServer : IAsyncLifetime
         }
 
         return candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task RunAsync(string fileName, IReadOnlyList<string> arguments, bool asPostgres = true)
