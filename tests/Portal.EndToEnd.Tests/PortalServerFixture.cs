@@ -134,8 +134,8 @@ public sealed class WritablePortalServerGroup : ICollectionFixture<WritablePorta
 }
 
 /// <summary>
-/// A portal with an OpenAI-compatible peer on loopback, declared the way a headless deployment would: through
-/// <c>Portal__Connections__0__*</c> environment variables (set while the portal reads its configuration).
+/// A portal with an OpenAI-compatible peer on loopback, declared the way a headless deployment would: in configuration
+/// (<c>Portal:Connections:0:*</c>), given to this portal as arguments so no other portal in the test run sees it.
 /// </summary>
 public sealed class PlaygroundServerFixture : PortalServerFixture
 {
@@ -144,28 +144,22 @@ public sealed class PlaygroundServerFixture : PortalServerFixture
 
     public Portal.TestPeers.OpenAiPeer Peer { get; private set; } = default!;
 
-    private static readonly string[] Variables =
-        ["Portal__Connections__0__Name", "Portal__Connections__0__Kind", "Portal__Connections__0__Endpoint", "Portal__Connections__0__ApiKey", "Portal__Connections__0__Models__0", "Portal__Connections__0__Models__1"];
-
     protected override async Task BeforeBuildAsync()
     {
         Peer = await Portal.TestPeers.OpenAiPeer.StartAsync(PeerKey);
         Peer.TokenDelay = TimeSpan.FromMilliseconds(40);
-        Environment.SetEnvironmentVariable("Portal__Connections__0__Name", ConnectionName);
-        Environment.SetEnvironmentVariable("Portal__Connections__0__Kind", "OpenAICompatible");
-        Environment.SetEnvironmentVariable("Portal__Connections__0__Endpoint", Peer.V1.AbsoluteUri);
-        Environment.SetEnvironmentVariable("Portal__Connections__0__ApiKey", PeerKey);
-        Environment.SetEnvironmentVariable("Portal__Connections__0__Models__0", "peer-chat");
-        Environment.SetEnvironmentVariable("Portal__Connections__0__Models__1", "peer-slow");
     }
 
-    protected override void AfterBuild()
-    {
-        foreach (var name in Variables)
-        {
-            Environment.SetEnvironmentVariable(name, null);
-        }
-    }
+    /// <summary>A connection declared in configuration (as a headless deployment would), passed to this portal alone.</summary>
+    protected override IEnumerable<string> ExtraArgs() =>
+    [
+        $"--Portal:Connections:0:Name={ConnectionName}",
+        "--Portal:Connections:0:Kind=OpenAICompatible",
+        $"--Portal:Connections:0:Endpoint={Peer.V1.AbsoluteUri}",
+        $"--Portal:Connections:0:ApiKey={PeerKey}",
+        "--Portal:Connections:0:Models:0=peer-chat",
+        "--Portal:Connections:0:Models:1=peer-slow",
+    ];
 
     public override async Task DisposeAsync()
     {
