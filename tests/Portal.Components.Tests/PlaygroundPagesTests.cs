@@ -24,8 +24,32 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
         cut.Find("form").Submit();
 
         cut.WaitForAssertion(() => Assert.Contains("lazy dog", cut.Find("[data-testid=answer]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
-        Assert.Contains("TTFT", cut.Find("[data-testid=metrics]").TextContent, StringComparison.Ordinal);
+        cut.WaitForAssertion(() => Assert.Contains("TTFT", cut.Find("[data-testid=metrics]").TextContent, StringComparison.Ordinal));
         cut.WaitForAssertion(() => Assert.Equal(PlaygroundSessions.Completions, Assert.Single(SessionStore.Rows.Values).Kind));
+    }
+
+    [Fact]
+    public void Completions_TextArrivesProgressively_AndTheFirstTokenComesBeforeTheEnd()
+    {
+        Peer.TokenDelay = TimeSpan.FromMilliseconds(60);
+        var cut = Open<CompletionsPlayground>("playground/completions?connection=peer&model=peer-chat");
+
+        cut.Find("#completion-prompt").Input("Once upon a time");
+        cut.Find("form").Submit();
+
+        cut.WaitForAssertion(() => Assert.Contains("far away.", cut.Find("[data-testid=answer]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=metrics]")));
+        var ttft = Milliseconds(cut.Find("[data-testid=metrics] [title='Time to first token']").TextContent);
+        var total = Milliseconds(cut.Find("[data-testid=metrics] [title='Total latency']").TextContent);
+        Assert.True(total - ttft > 500, $"TTFT {ttft} ms, total {total} ms: the text came in one piece.");
+    }
+
+    /// <summary>"TTFT 120 ms" or "total 1.25 s" as milliseconds.</summary>
+    private static double Milliseconds(string text)
+    {
+        var parts = text.Trim().Split(' ');
+        var value = double.Parse(parts[^2], System.Globalization.CultureInfo.InvariantCulture);
+        return parts[^1] == "s" ? value * 1000 : value;
     }
 
     [Fact]
@@ -38,6 +62,24 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
 
         cut.WaitForAssertion(() => Assert.Contains("has no /completions API", cut.Find("[data-testid=answer-error]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.Contains("use the chat playground", cut.Find("[data-testid=answer-error]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compare_ViewCode_ShowsEachPanesEndpointModelAndMessages()
+    {
+        var cut = Open<ComparePlayground>($"playground/compare?pane={Uri.EscapeDataString("peer|peer-chat")}&pane={Uri.EscapeDataString("peer|peer-chat-2")}");
+        Peer.ExtraModels.Add("peer-chat-2");
+
+        cut.Find("#compare-message").Input("Compare me");
+        cut.Find("form.pg-composer").Submit();
+        cut.WaitForAssertion(() => Assert.All(cut.FindAll("[data-testid^=pane-] [data-testid=answer]"), a => Assert.Contains("far away.", a.TextContent, StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
+
+        var code = cut.FindAll("[data-testid=view-code]");
+        Assert.Equal(2, code.Count);
+        Assert.Contains("\"peer-chat\"", code[0].TextContent, StringComparison.Ordinal);
+        Assert.Contains("\"peer-chat-2\"", code[1].TextContent, StringComparison.Ordinal);
+        Assert.All(code, c => Assert.Contains(Peer.V1.AbsoluteUri, c.TextContent, StringComparison.Ordinal));
+        Assert.All(code, c => Assert.Contains("Compare me", c.TextContent, StringComparison.Ordinal));
     }
 
     [Fact]
