@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Portal.Catalog;
-using Portal.Web.Catalog;
+using Portal.Web.Code;
 
 namespace Portal.Web.Components.Pages.Catalog;
 
@@ -24,7 +24,7 @@ public sealed partial class ModelDetails : IDisposable
     protected override void OnParametersSet()
     {
         _model = Catalog.Current.Find(Id);
-        _samples = _model is null ? [] : ModelCodeSamples.For(_model);
+        _samples = _model is null ? [] : CodeSamples.For(_model);
     }
 
     private static IEnumerable<Fact> Facts(CatalogModel m)
@@ -80,11 +80,11 @@ public sealed partial class ModelDetails : IDisposable
     public void Dispose() => Catalog.Changed -= OnCatalogChanged;
 
     /// <summary>The playground page for the model's API (chat, completions or images), or null when it has none there.</summary>
-    private static string? PlaygroundUrl(CatalogModel model) => ModelCodeSamples.ApiFor(model) switch
+    private static string? PlaygroundUrl(CatalogModel model) => CodeSamples.ApiFor(model) switch
     {
-        ModelCodeSamples.Api.Chat => PortalUrls.Playground("playground/chat", null, model.Id),
-        ModelCodeSamples.Api.Completions => PortalUrls.Playground("playground/completions", null, model.Id),
-        ModelCodeSamples.Api.Images => PortalUrls.Playground("playground/images", null, model.Id),
+        CodeApi.Chat => PortalUrls.Playground("playground/chat", null, model.Id),
+        CodeApi.Completions => PortalUrls.Playground("playground/completions", null, model.Id),
+        CodeApi.Images => PortalUrls.Playground("playground/images", null, model.Id),
         _ => null,
     };
 }

@@ -1,5 +1,5 @@
 using Portal.Playground.Inference;
-using Portal.Web.Catalog;
+using Portal.Web.Code;
 using Portal.Web.Playground;
 
 namespace Portal.Web.Components.Pages.Playground;
@@ -165,6 +165,6 @@ public sealed partial class ChatPlayground
             messages.Add(new(ChatRole.User, "Hello!"));
         }
 
-        return new CodeRequest(connection.Kind, connection.Endpoint, connection.Auth, _state.Model, ModelCodeSamples.Api.Chat, messages, "", _state.Parameters.ToParameters());
+        return new CodeRequest(connection.Kind, connection.Endpoint, connection.Auth, _state.Model, CodeApi.Chat, messages, "", _state.Parameters.ToParameters());
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Portal.Playground.Inference;
-using Portal.Web.Catalog;
+using Portal.Web.Code;
 using Portal.Web.Playground;
 
 namespace Portal.Web.Components.Pages.Playground;
@@ -184,6 +184,6 @@ public sealed partial class ComparePlayground
         }
 
         var parameters = (_state.SyncParameters ? _state.Parameters : pane.Parameters).ToParameters();
-        return new CodeRequest(connection.Kind, connection.Endpoint, connection.Auth, pane.Model, ModelCodeSamples.Api.Chat, messages, "", parameters);
+        return new CodeRequest(connection.Kind, connection.Endpoint, connection.Auth, pane.Model, CodeApi.Chat, messages, "", parameters);
     }
 }
