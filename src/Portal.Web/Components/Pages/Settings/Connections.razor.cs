@@ -123,6 +123,10 @@ public sealed partial class Connections
                 form.Models = string.Join('\n', _test.Models);
             }
         }
+        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
+        {
+            // The page went away: nobody is waiting for the answer.
+        }
         finally
         {
             _busy = false;
@@ -167,6 +171,10 @@ public sealed partial class Connections
                 _status = $"Saved {saved.Name}.";
                 await LoadAsync();
             }
+        }
+        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
+        {
+            // The page went away while saving; the store finishes or rolls back on its own.
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
