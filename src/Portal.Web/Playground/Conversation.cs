@@ -40,6 +40,24 @@ public static class Conversation
         return turns;
     }
 
+    /// <summary>What "View code" shows: what the next message would send, with the draft (a greeting when nothing was asked yet).</summary>
+    public static List<ChatTurn> Next(string system, IReadOnlyList<ChatMessageState> messages, string draft)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var turns = Context(system, messages);
+        if (draft.Trim() is { Length: > 0 } text)
+        {
+            turns.Add(new(ChatRole.User, text));
+        }
+
+        if (turns.All(t => t.Role != ChatRole.User))
+        {
+            turns.Add(new(ChatRole.User, "Hello!"));
+        }
+
+        return turns;
+    }
+
     /// <summary>The prompt as text, for estimating input tokens when the endpoint reports none.</summary>
     public static string PromptText(IEnumerable<ChatTurn> context) => string.Join('\n', context.Select(t => t.Content));
 

@@ -43,6 +43,15 @@ public sealed class SendFlowTests
         Assert.Equal(["hi"], Conversation.Context("  ", [User("hi")]).Select(t => t.Content));
 
     [Fact]
+    public void Next_ForViewCode_IsWhatTheDraftWouldSend_OrAGreeting()
+    {
+        List<ChatMessageState> messages = [User("one"), Answer("", Failure), User("two"), Answer("second answer")];
+
+        Assert.Equal(["sys", "two", "second answer", "three"], Conversation.Next("sys", messages, " three ").Select(t => t.Content));
+        Assert.Equal(["sys", "Hello!"], Conversation.Next("sys", [], "").Select(t => t.Content));
+    }
+
+    [Fact]
     public void Retry_MovesTheFailedTurnsQuestionToTheEnd_AndDropsTheFailedAnswer()
     {
         List<ChatMessageState> messages = [User("one"), Answer("", Failure), User("two"), Answer("second answer")];

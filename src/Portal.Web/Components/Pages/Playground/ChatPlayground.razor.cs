@@ -154,17 +154,7 @@ public sealed partial class ChatPlayground
             return null;
         }
 
-        var messages = Conversation.Context(_state.System, _state.Messages);
-        if (_draft.Trim() is { Length: > 0 } draft)
-        {
-            messages.Add(new(ChatRole.User, draft));
-        }
-
-        if (messages.All(m => m.Role != ChatRole.User))
-        {
-            messages.Add(new(ChatRole.User, "Hello!"));
-        }
-
+        var messages = Conversation.Next(_state.System, _state.Messages, _draft);
         return new CodeRequest(connection.Kind, connection.Endpoint, connection.Auth, _state.Model, CodeApi.Chat, messages, "", _state.Parameters.ToParameters());
     }
 }

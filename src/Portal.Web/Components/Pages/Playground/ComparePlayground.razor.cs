@@ -172,17 +172,7 @@ public sealed partial class ComparePlayground
             return null;
         }
 
-        var messages = Conversation.Context(_state.System, pane.Messages);
-        if (_draft.Trim() is { Length: > 0 } draft)
-        {
-            messages.Add(new(ChatRole.User, draft));
-        }
-
-        if (messages.All(m => m.Role != ChatRole.User))
-        {
-            messages.Add(new(ChatRole.User, "Hello!"));
-        }
-
+        var messages = Conversation.Next(_state.System, pane.Messages, _draft);
         var parameters = (_state.SyncParameters ? _state.Parameters : pane.Parameters).ToParameters();
         return new CodeRequest(connection.Kind, connection.Endpoint, connection.Auth, pane.Model, CodeApi.Chat, messages, "", parameters);
     }
