@@ -114,7 +114,7 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
     public async Task History_ListsSessions_ReopensRenamesAndDeletes()
     {
         var sessions = Services.GetRequiredService<PlaygroundSessions>();
-        var id = await sessions.SaveAsync(Guid.Empty, PlaygroundSessions.Chat, "First chat", new ChatSessionState { Connection = "peer", Model = "peer-chat", Messages = [new() { Content = "Saved question" }] });
+        var id = await sessions.SaveAsync(Guid.Empty, PlaygroundSessions.Chat, "First chat", new ChatSessionState { Connection = "peer", Model = "peer-chat", Messages = [new() { Content = "Saved question" }] }, CancellationToken.None);
         var cut = Render<Portal.Web.Components.Pages.Playground.Playground>();
 
         var link = cut.Find($"tr[data-session='{id}'] a");
@@ -141,7 +141,7 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
             Model = "peer-chat",
             System = "Be brief.",
             Messages = [new() { Role = Portal.Playground.Inference.ChatRole.User, Content = "Saved question" }, new() { Role = Portal.Playground.Inference.ChatRole.Assistant, Content = "Saved **answer**" }],
-        });
+        }, CancellationToken.None);
 
         var cut = Open<ChatPlayground>($"playground/chat?session={id}");
 
