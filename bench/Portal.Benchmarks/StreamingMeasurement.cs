@@ -78,8 +78,9 @@ public static class StreamingMeasurement
             var renders = new List<(double At, int Length)>();
             clock.Restart();
             await runner.RunAsync(inference.StreamChatAsync(target, "peer-chat", turns, new GenerationParameters(), CancellationToken.None), answer, "peer-chat", "Measure me",
-                () =>
+                change =>
                 {
+                    change();
                     renders.Add((clock.Elapsed.TotalMilliseconds, answer.Content.Length));
                     return Task.CompletedTask;
                 }, CancellationToken.None);

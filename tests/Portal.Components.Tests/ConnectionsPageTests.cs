@@ -3,7 +3,12 @@ using Portal.Web.Components.Pages.Settings;
 
 namespace Portal.Components.Tests;
 
-public sealed class ConnectionsPageTests() : PeerBunitContext(Key, peer => [new ConfiguredConnection { Name = "from-config", Endpoint = "http://127.0.0.1:11434/v1/" }])
+public sealed class ConnectionsPageTests() : PeerBunitContext(Key, peer =>
+[
+    new ConfiguredConnection { Name = "from-config", Endpoint = "http://127.0.0.1:11434/v1/" },
+    new ConfiguredConnection { Name = "declared-peer", Endpoint = peer.V1.AbsoluteUri, ApiKey = Key },
+    new ConfiguredConnection { Name = "declared-wrong-key", Endpoint = peer.V1.AbsoluteUri, ApiKey = "sk-wrong-key-0000" },
+])
 {
     private const string Key = "sk-live-abcdefgh12345678WXYZ";
 
@@ -101,7 +106,29 @@ public sealed class ConnectionsPageTests() : PeerBunitContext(Key, peer => [new 
 
         var row = cut.Find("tr[data-connection=from-config]");
         Assert.Contains("configuration", row.TextContent, StringComparison.Ordinal);
-        Assert.Empty(row.QuerySelectorAll("button"));
+        Assert.DoesNotContain(row.QuerySelectorAll("button"), b => b.GetAttribute("aria-label") is "Edit from-config" or "Delete from-config");
+    }
+
+    [Fact]
+    public void Test_DeclaredConnection_ListsItsModels_WithoutShowingTheKey()
+    {
+        var cut = Render<Connections>();
+
+        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Test declared-peer").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("lists 4 models", cut.Find("tr[data-connection=declared-peer] [role=status]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain(Key, cut.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Test_DeclaredConnection_WithAWrongKey_GivesTheExactReason()
+    {
+        var cut = Render<Connections>();
+
+        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Test declared-wrong-key").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("refused the credentials (401)", cut.Find("tr[data-connection=declared-wrong-key] [role=status]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain("sk-wrong-key-0000", cut.Markup, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -24,8 +24,32 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
         cut.Find("form").Submit();
 
         cut.WaitForAssertion(() => Assert.Contains("lazy dog", cut.Find("[data-testid=answer]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
-        Assert.Contains("TTFT", cut.Find("[data-testid=metrics]").TextContent, StringComparison.Ordinal);
+        cut.WaitForAssertion(() => Assert.Contains("TTFT", cut.Find("[data-testid=metrics]").TextContent, StringComparison.Ordinal));
         cut.WaitForAssertion(() => Assert.Equal(PlaygroundSessions.Completions, Assert.Single(SessionStore.Rows.Values).Kind));
+    }
+
+    [Fact]
+    public void Completions_TextArrivesProgressively_AndTheFirstTokenComesBeforeTheEnd()
+    {
+        Peer.TokenDelay = TimeSpan.FromMilliseconds(60);
+        var cut = Open<CompletionsPlayground>("playground/completions?connection=peer&model=peer-chat");
+
+        cut.Find("#completion-prompt").Input("Once upon a time");
+        cut.Find("form").Submit();
+
+        cut.WaitForAssertion(() => Assert.Contains("far away.", cut.Find("[data-testid=answer]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=metrics]")));
+        var ttft = Milliseconds(cut.Find("[data-testid=metrics] [title='Time to first token']").TextContent);
+        var total = Milliseconds(cut.Find("[data-testid=metrics] [title='Total latency']").TextContent);
+        Assert.True(total - ttft > 500, $"TTFT {ttft} ms, total {total} ms: the text came in one piece.");
+    }
+
+    /// <summary>"TTFT 120 ms" or "total 1.25 s" as milliseconds.</summary>
+    private static double Milliseconds(string text)
+    {
+        var parts = text.Trim().Split(' ');
+        var value = double.Parse(parts[^2], System.Globalization.CultureInfo.InvariantCulture);
+        return parts[^1] == "s" ? value * 1000 : value;
     }
 
     [Fact]
@@ -38,6 +62,24 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
 
         cut.WaitForAssertion(() => Assert.Contains("has no /completions API", cut.Find("[data-testid=answer-error]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.Contains("use the chat playground", cut.Find("[data-testid=answer-error]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compare_ViewCode_ShowsEachPanesEndpointModelAndMessages()
+    {
+        var cut = Open<ComparePlayground>($"playground/compare?pane={Uri.EscapeDataString("peer|peer-chat")}&pane={Uri.EscapeDataString("peer|peer-chat-2")}");
+        Peer.ExtraModels.Add("peer-chat-2");
+
+        cut.Find("#compare-message").Input("Compare me");
+        cut.Find("form.pg-composer").Submit();
+        cut.WaitForAssertion(() => Assert.All(cut.FindAll("[data-testid^=pane-] [data-testid=answer]"), a => Assert.Contains("far away.", a.TextContent, StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
+
+        var code = cut.FindAll("[data-testid=view-code]");
+        Assert.Equal(2, code.Count);
+        Assert.Contains("\"peer-chat\"", code[0].TextContent, StringComparison.Ordinal);
+        Assert.Contains("\"peer-chat-2\"", code[1].TextContent, StringComparison.Ordinal);
+        Assert.All(code, c => Assert.Contains(Peer.V1.AbsoluteUri, c.TextContent, StringComparison.Ordinal));
+        Assert.All(code, c => Assert.Contains("Compare me", c.TextContent, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -72,7 +114,7 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
     public async Task History_ListsSessions_ReopensRenamesAndDeletes()
     {
         var sessions = Services.GetRequiredService<PlaygroundSessions>();
-        var id = await sessions.SaveAsync(Guid.Empty, PlaygroundSessions.Chat, "First chat", new ChatSessionState { Connection = "peer", Model = "peer-chat", Messages = [new() { Content = "Saved question" }] });
+        var id = await sessions.SaveAsync(Guid.Empty, PlaygroundSessions.Chat, "First chat", new ChatSessionState { Connection = "peer", Model = "peer-chat", Messages = [new() { Content = "Saved question" }] }, CancellationToken.None);
         var cut = Render<Portal.Web.Components.Pages.Playground.Playground>();
 
         var link = cut.Find($"tr[data-session='{id}'] a");
@@ -99,7 +141,7 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
             Model = "peer-chat",
             System = "Be brief.",
             Messages = [new() { Role = Portal.Playground.Inference.ChatRole.User, Content = "Saved question" }, new() { Role = Portal.Playground.Inference.ChatRole.Assistant, Content = "Saved **answer**" }],
-        });
+        }, CancellationToken.None);
 
         var cut = Open<ChatPlayground>($"playground/chat?session={id}");
 

@@ -34,6 +34,7 @@ public sealed class OpenAiPeer : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly string? _key;
+    private int _aborted;
 
     private OpenAiPeer(WebApplication app, string? key)
     {
@@ -53,6 +54,9 @@ public sealed class OpenAiPeer : IAsyncDisposable
 
     /// <summary>How many times the fixed sentence is repeated in an answer (longer answers for measurements).</summary>
     public int Repeat { get; set; } = 1;
+
+    /// <summary>How many requests ended with the connection closed before the answer was complete (the client gave up, or a scripted reset).</summary>
+    public int AbortedRequests => _aborted;
 
     /// <summary>Every request body received, newest last, with its path.</summary>
     public ConcurrentQueue<(string Path, JsonObject? Body, IReadOnlyDictionary<string, string> Headers)> Requests { get; } = new();
@@ -76,6 +80,7 @@ public sealed class OpenAiPeer : IAsyncDisposable
     {
         app.Use(async (context, next) =>
         {
+            using var aborted = context.RequestAborted.Register(() => Interlocked.Increment(ref _aborted));
             if (_key is not null && context.Request.Headers.Authorization != $"Bearer {_key}" && context.Request.Headers["api-key"] != _key)
             {
                 await Error(context, 401, "Incorrect API key provided.", "invalid_api_key").ConfigureAwait(false);
@@ -173,6 +178,7 @@ public sealed class OpenAiPeer : IAsyncDisposable
 
         var prompt = body?["prompt"]?.GetValue<string>() ?? "";
         var words = Words($" continues {prompt.Length} characters: {Sentence}");
+        var includeUsage = body?["stream_options"]?["include_usage"]?.GetValue<bool>() == true;
         await StartStreamAsync(context).ConfigureAwait(false);
         for (var i = 0; i < words.Count; i++)
         {
@@ -182,12 +188,30 @@ public sealed class OpenAiPeer : IAsyncDisposable
             }
 
             await Task.Delay(model == "peer-slow" ? TimeSpan.FromMilliseconds(60) : TokenDelay, context.RequestAborted).ConfigureAwait(false);
-            await SendAsync(context, JsonSerializer.Serialize(new { id = "cmpl-peer", @object = "text_completion", created = 1_700_000_000, model, choices = new[] { new { text = words[i], index = 0, logprobs = (object?)null, finish_reason = (string?)null } } })).ConfigureAwait(false);
+            await SendAsync(context, TextChunk(model, words[i], null)).ConfigureAwait(false);
         }
 
-        await SendAsync(context, JsonSerializer.Serialize(new { id = "cmpl-peer", @object = "text_completion", created = 1_700_000_000, model, choices = new[] { new { text = "", index = 0, logprobs = (object?)null, finish_reason = "stop" } }, usage = new { prompt_tokens = Math.Max(1, prompt.Length / 4), completion_tokens = words.Count, total_tokens = Math.Max(1, prompt.Length / 4) + words.Count } })).ConfigureAwait(false);
+        // As OpenAI streams it: the last choice carries the finish reason; usage follows in a chunk of its own when asked for.
+        await SendAsync(context, TextChunk(model, "", "stop")).ConfigureAwait(false);
+        if (includeUsage)
+        {
+            var usage = new JsonObject { ["prompt_tokens"] = Math.Max(1, prompt.Length / 4), ["completion_tokens"] = words.Count, ["total_tokens"] = Math.Max(1, prompt.Length / 4) + words.Count };
+            await SendAsync(context, new JsonObject { ["id"] = "cmpl-peer", ["object"] = "text_completion", ["created"] = 1_700_000_000, ["model"] = model, ["choices"] = new JsonArray(), ["usage"] = usage }.ToJsonString()).ConfigureAwait(false);
+        }
+
         await context.Response.WriteAsync("data: [DONE]\n\n").ConfigureAwait(false);
     }
+
+    /// <summary>A legacy completions chunk in the published shape (text, index, logprobs, finish_reason; system_fingerprint).</summary>
+    private static string TextChunk(string model, string text, string? finish) => new JsonObject
+    {
+        ["id"] = "cmpl-peer",
+        ["object"] = "text_completion",
+        ["created"] = 1_700_000_000,
+        ["choices"] = new JsonArray(new JsonObject { ["text"] = text, ["index"] = 0, ["logprobs"] = null, ["finish_reason"] = finish }),
+        ["model"] = model,
+        ["system_fingerprint"] = "fp_peer",
+    }.ToJsonString();
 
     private async Task ImagesAsync(HttpContext context)
     {

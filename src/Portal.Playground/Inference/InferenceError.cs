@@ -95,7 +95,7 @@ public static class InferenceErrors
                 }
 
                 return streamStarted
-                    ? new(InferenceErrorKind.StreamDropped, "The connection to the endpoint dropped in the middle of the answer. The answer so far is kept; send again to retry.")
+                    ? new(InferenceErrorKind.StreamDropped, "The connection to the endpoint dropped in the middle of the answer. What arrived is kept; Retry sends the question again.")
                     : new(InferenceErrorKind.Unreachable, $"Could not reach the endpoint: {FirstLine(Innermost(exception).Message)}");
         }
     }

@@ -163,8 +163,10 @@ public sealed class InferenceService(InferenceClientFactory factory)
         message.Request.Headers.Set("Content-Type", "application/json");
         message.Request.Headers.Set("Accept", "text/event-stream");
         message.Request.Content = BinaryContent.Create(BinaryData.FromString(body.ToJsonString()));
-        message.BufferResponse = false;
-        message.Apply(new RequestOptions { CancellationToken = cancellationToken });
+
+        // RequestOptions buffers the whole response unless told otherwise, and Apply copies that onto the message:
+        // buffering here would turn the stream into one block of text at the end.
+        message.Apply(new RequestOptions { CancellationToken = cancellationToken, BufferResponse = false });
 
         Stream stream;
         try

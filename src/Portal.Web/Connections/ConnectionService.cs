@@ -194,20 +194,55 @@ public sealed partial class ConnectionService(
                 ? (await store.ListAsync(user.Id, cancellationToken)).FirstOrDefault(c => c.Id == id) is { } row ? Target(row) : null
                 : null;
             var target = saved?.With(input.Name, input.Kind, endpoint, input.Auth) ?? new InferenceTarget(input.Name, input.Kind, endpoint, input.Auth, key);
-            var models = await inference.ListModelsAsync(target, cancellationToken);
-            return new(true, models.Count == 0
-                ? "Connected. The endpoint lists no models: enter model or deployment names by hand."
-                : $"Connected. The endpoint lists {models.Count} {(models.Count == 1 ? "model" : "models")}.", models);
-        }
-        catch (InferenceException ex) when (ex.Error.Kind == InferenceErrorKind.NotFound)
-        {
-            return new(false, "The endpoint answered 404 for /models: either the base URL is wrong, or this endpoint does not list models (then enter model or deployment names by hand).", []);
+            return await ListModelsAsync(target, cancellationToken);
         }
         catch (InferenceException ex)
         {
-            return new(false, ex.Error.ProviderMessage is { } provider ? $"{ex.Error.Message} The endpoint said: “{provider}”" : ex.Error.Message, []);
+            return Failed(ex);
         }
     }
+
+    /// <summary>
+    /// Tests a listed connection by name, as it is saved or declared in configuration (whose key never leaves the
+    /// server): lists its models.
+    /// </summary>
+    public async Task<ConnectionTestResult> TestAsync(string name, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        try
+        {
+            var target = await TargetAsync(name, cancellationToken);
+            if (target is null)
+            {
+                return new(false, $"The connection '{name}' no longer exists; it may have been deleted in another tab.", []);
+            }
+
+            if (policy.Check(target.Endpoint) is { } refused)
+            {
+                return new(false, refused, []);
+            }
+
+            return await ListModelsAsync(target, cancellationToken);
+        }
+        catch (InferenceException ex)
+        {
+            return Failed(ex);
+        }
+    }
+
+    private async Task<ConnectionTestResult> ListModelsAsync(InferenceTarget target, CancellationToken cancellationToken)
+    {
+        var models = await inference.ListModelsAsync(target, cancellationToken);
+        return new(true, models.Count == 0
+            ? "Connected. The endpoint lists no models: enter model or deployment names by hand."
+            : $"Connected. The endpoint lists {models.Count} {(models.Count == 1 ? "model" : "models")}.", models);
+    }
+
+    private static ConnectionTestResult Failed(InferenceException ex) => ex.Error.Kind switch
+    {
+        InferenceErrorKind.NotFound => new(false, "The endpoint answered 404 for /models: either the base URL is wrong, or this endpoint does not list models (then enter model or deployment names by hand).", []),
+        _ => new(false, ex.Error.ProviderMessage is { } provider ? $"{ex.Error.Message} The endpoint said: “{provider}”" : ex.Error.Message, []),
+    };
 
     private IEnumerable<ConnectionView> Configured() => configured.Value.Items.Where(c => !string.IsNullOrWhiteSpace(c.Name)).Select(ToView);
 

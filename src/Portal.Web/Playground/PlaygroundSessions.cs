@@ -15,13 +15,13 @@ public sealed class PlaygroundSessions(IPlaygroundSessionStore store, ICurrentUs
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
-    public Task<IReadOnlyList<PlaygroundSessionSummary>> ListAsync(CancellationToken cancellationToken = default) => store.ListAsync(user.Id, cancellationToken);
+    public Task<IReadOnlyList<PlaygroundSessionSummary>> ListAsync(CancellationToken cancellationToken) => store.ListAsync(user.Id, cancellationToken);
 
-    public Task<Guid> SaveAsync<T>(Guid id, string kind, string title, T state, CancellationToken cancellationToken = default) =>
+    public Task<Guid> SaveAsync<T>(Guid id, string kind, string title, T state, CancellationToken cancellationToken) =>
         store.SaveAsync(user.Id, id, kind, title, JsonSerializer.Serialize(state, Json), cancellationToken);
 
     /// <summary>The saved state, or null when there is no such session of that kind (or it can no longer be read).</summary>
-    public async Task<T?> LoadAsync<T>(Guid id, string kind, CancellationToken cancellationToken = default)
+    public async Task<T?> LoadAsync<T>(Guid id, string kind, CancellationToken cancellationToken)
         where T : class
     {
         var row = await store.GetAsync(user.Id, id, cancellationToken);
@@ -40,9 +40,9 @@ public sealed class PlaygroundSessions(IPlaygroundSessionStore store, ICurrentUs
         }
     }
 
-    public Task<bool> RenameAsync(Guid id, string title, CancellationToken cancellationToken = default) => store.RenameAsync(user.Id, id, title, cancellationToken);
+    public Task<bool> RenameAsync(Guid id, string title, CancellationToken cancellationToken) => store.RenameAsync(user.Id, id, title, cancellationToken);
 
-    public Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken = default) => store.DeleteAsync(user.Id, id, cancellationToken);
+    public Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken) => store.DeleteAsync(user.Id, id, cancellationToken);
 
     public static string PathFor(string kind) => kind switch
     {

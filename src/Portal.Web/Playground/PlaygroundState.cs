@@ -37,6 +37,9 @@ public sealed class ChatMessageState
 
     public PlaygroundError? Error { get; set; }
 
+    /// <summary>The answer was cut off (the connection dropped, the endpoint went silent or sent garbage): the text is incomplete.</summary>
+    public bool Interrupted { get; set; }
+
     /// <summary>The user pressed Stop: the text is what arrived until then.</summary>
     public bool Stopped { get; set; }
 
@@ -108,6 +111,8 @@ public sealed class CompletionSessionState
     public AnswerMetrics? Metrics { get; set; }
 
     public PlaygroundError? Error { get; set; }
+
+    public bool Interrupted { get; set; }
 }
 
 public sealed class ImageSessionState

@@ -7,9 +7,11 @@ using Portal.Playground.Inference;
 namespace Portal.Web.Playground;
 
 /// <summary>
-/// Runs one streamed answer into a message: text is appended as it arrives and the UI is asked to render at most
-/// every <see cref="RenderInterval"/> (the first text at once; never buffering the whole answer); time to first token, total time, tokens and
-/// cost are measured; failures and Stop keep the text that arrived.
+/// Runs one streamed answer into a message: text is appended as it arrives and the page is updated at most every
+/// <see cref="RenderInterval"/> (the first text at once; never buffering the whole answer); time to first token, total
+/// time, tokens and cost are measured; failures and Stop keep the text that arrived, and an answer cut off in the
+/// middle is marked <see cref="ChatMessageState.Interrupted"/>. Every change to the message goes through
+/// <c>update</c>, which the page runs on its renderer.
 /// </summary>
 public sealed class StreamRunner(ICatalogService catalog, BenchmarkData benchmarks, TimeProvider time)
 {
@@ -20,21 +22,30 @@ public sealed class StreamRunner(ICatalogService catalog, BenchmarkData benchmar
         ChatMessageState answer,
         string model,
         string promptText,
-        Func<Task> render,
+        Func<Action, Task> update,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(answer);
-        ArgumentNullException.ThrowIfNull(render);
+        ArgumentNullException.ThrowIfNull(update);
         var started = time.GetTimestamp();
         long? firstToken = null;
         var lastRender = started;
         var text = new StringBuilder(answer.Content);
         StreamFinished? finished = null;
-        answer.Streaming = true;
-        answer.Error = null;
-        answer.Stopped = false;
-        answer.Note = null;
+        PlaygroundError? error = null;
+        string? note = null;
+        var stopped = false;
+        var interrupted = false;
+        await update(() =>
+        {
+            answer.Streaming = true;
+            answer.Error = null;
+            answer.Stopped = false;
+            answer.Interrupted = false;
+            answer.Note = null;
+            answer.Metrics = null;
+        });
         try
         {
             await foreach (var e in stream.WithCancellation(cancellationToken))
@@ -44,11 +55,11 @@ public sealed class StreamRunner(ICatalogService catalog, BenchmarkData benchmar
                     var first = firstToken is null;
                     firstToken ??= time.GetTimestamp();
                     text.Append(delta.Text);
-                    answer.Content = text.ToString();
                     if (first || time.GetElapsedTime(lastRender) >= RenderInterval)
                     {
                         lastRender = time.GetTimestamp();
-                        await render();
+                        var snapshot = text.ToString();
+                        await update(() => answer.Content = snapshot);
                     }
                 }
                 else if (e is StreamFinished f)
@@ -59,29 +70,35 @@ public sealed class StreamRunner(ICatalogService catalog, BenchmarkData benchmar
 
             if (finished?.FinishReason == "content_filter")
             {
-                answer.Error = PlaygroundError.From(InferenceErrors.ContentFilter(finished.FilterCategories, null, null, prompt: false));
+                error = PlaygroundError.From(InferenceErrors.ContentFilter(finished.FilterCategories, null, null, prompt: false));
             }
             else if (finished?.FinishReason == "length")
             {
-                answer.Note = "The answer stopped at the max tokens limit.";
+                note = "The answer stopped at the max tokens limit.";
             }
         }
         catch (InferenceException ex)
         {
-            answer.Error = PlaygroundError.From(ex.Error);
+            error = PlaygroundError.From(ex.Error);
+            interrupted = firstToken is not null;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            answer.Stopped = true;
-        }
-        finally
-        {
-            answer.Streaming = false;
-            answer.Content = text.ToString();
-            answer.Metrics = Measure(started, firstToken, finished, answer.Content, promptText, model);
+            stopped = true;
         }
 
-        await render();
+        var content = text.ToString();
+        var metrics = Measure(started, firstToken, finished, content, promptText, model);
+        await update(() =>
+        {
+            answer.Streaming = false;
+            answer.Content = content;
+            answer.Error = error;
+            answer.Note = note;
+            answer.Stopped = stopped;
+            answer.Interrupted = interrupted;
+            answer.Metrics = metrics;
+        });
     }
 
     private AnswerMetrics Measure(long started, long? firstToken, StreamFinished? finished, string output, string prompt, string model)

@@ -192,6 +192,29 @@ public sealed class InferenceServiceTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Completions_TextArrivesWhileTheEndpointIsStillWriting()
+    {
+        _peer.TokenDelay = TimeSpan.FromMilliseconds(60);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        TimeSpan? first = null;
+        var parts = 0;
+        await foreach (var e in _service.StreamCompletionAsync(Target(), "peer-chat", "Once upon a time", new GenerationParameters(), CancellationToken.None))
+        {
+            if (e is TextDelta)
+            {
+                first ??= clock.Elapsed;
+                parts++;
+            }
+        }
+
+        // 17 words 60 ms apart: the first must arrive long before the last was written, not all of them at the end.
+        Assert.True(parts > 10, $"Expected the words one by one, got {parts} parts.");
+        Assert.NotNull(first);
+        Assert.True(clock.Elapsed - first.Value > TimeSpan.FromMilliseconds(500), $"First text after {first.Value.TotalMilliseconds:0} ms, end after {clock.Elapsed.TotalMilliseconds:0} ms.");
+        Assert.True(_peer.Requests.Last().Body!["stream"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Completions_Stream_AndAnEndpointWithoutThem_IsExplained()
     {
         var text = "";

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Portal.Catalog;
-using Portal.Web.Catalog;
+using Portal.Web.Code;
 
 namespace Portal.Web.Components.Pages.Catalog;
 
@@ -35,7 +35,7 @@ public sealed partial class ModelDetails : PortalComponentBase
             http.Response.StatusCode = StatusCodes.Status404NotFound;
         }
 
-        _samples = _model is null ? [] : ModelCodeSamples.For(_model);
+        _samples = _model is null ? [] : CodeSamples.For(_model);
     }
 
     private static IEnumerable<Fact> Facts(CatalogModel m)
@@ -95,11 +95,11 @@ public sealed partial class ModelDetails : PortalComponentBase
     }
 
     /// <summary>The playground page for the model's API (chat, completions or images), or null when it has none there.</summary>
-    private static string? PlaygroundUrl(CatalogModel model) => ModelCodeSamples.ApiFor(model) switch
+    private static string? PlaygroundUrl(CatalogModel model) => CodeSamples.ApiFor(model) switch
     {
-        ModelCodeSamples.Api.Chat => PortalUrls.Playground("playground/chat", null, model.Id),
-        ModelCodeSamples.Api.Completions => PortalUrls.Playground("playground/completions", null, model.Id),
-        ModelCodeSamples.Api.Images => PortalUrls.Playground("playground/images", null, model.Id),
+        CodeApi.Chat => PortalUrls.Playground("playground/chat", null, model.Id),
+        CodeApi.Completions => PortalUrls.Playground("playground/completions", null, model.Id),
+        CodeApi.Images => PortalUrls.Playground("playground/images", null, model.Id),
         _ => null,
     };
 }

@@ -1,5 +1,5 @@
 using Portal.Playground.Inference;
-using Portal.Web.Catalog;
+using Portal.Web.Code;
 using Portal.Web.Playground;
 
 namespace Portal.Web.Components.Pages.Playground;
@@ -15,7 +15,6 @@ public sealed partial class ChatPlayground
     private string _draft = "";
     private int _composerVersion;
     private int? _editing;
-    private string? _problem;
     private bool _loaded;
 
     protected override string Path => "playground/chat";
@@ -25,7 +24,7 @@ public sealed partial class ChatPlayground
         await LoadConnectionsAsync();
         if (RequestedSession is { } id)
         {
-            if (await Sessions.LoadAsync<ChatSessionState>(id, PlaygroundSessions.Chat) is { } saved)
+            if (await Sessions.LoadAsync<ChatSessionState>(id, PlaygroundSessions.Chat, ComponentToken) is { } saved)
             {
                 _state = saved;
                 SessionId = id;
@@ -53,17 +52,17 @@ public sealed partial class ChatPlayground
     {
         _state.Connection = choice.Connection;
         _state.Model = choice.Model;
-        _problem = null;
+        Run.Problem = null;
         SyncUrl(_state.Connection, _state.Model);
         return Task.CompletedTask;
     }
 
+    /// <summary>Sends the draft. The draft stays in the composer until the request can be made, so nothing typed is lost.</summary>
     private async Task SendAsync()
     {
         var text = _draft.Trim();
-        if (text.Length == 0)
+        if (!Run.Ready(text, _state.Model, "Type a message first.") || await TargetAsync(_state.Connection, p => Run.Problem = p) is not { } target)
         {
-            _problem = "Type a message first.";
             return;
         }
 
@@ -73,57 +72,50 @@ public sealed partial class ChatPlayground
             _editing = null;
         }
 
-        _state.Messages.Add(new ChatMessageState { Role = ChatRole.User, Content = text });
         _draft = "";
         _composerVersion++;
-        await AnswerAsync();
+        await AnswerAsync(target, Conversation.Ask(_state.Messages, text));
     }
 
     private async Task RegenerateAsync()
     {
+        if (!Run.Ready(_state.Model) || await TargetAsync(_state.Connection, p => Run.Problem = p) is not { } target)
+        {
+            return;
+        }
+
         if (_state.Messages.Count > 0 && _state.Messages[^1].Role == ChatRole.Assistant)
         {
             _state.Messages.RemoveAt(_state.Messages.Count - 1);
         }
 
-        await AnswerAsync();
+        await AnswerAsync(target, Conversation.StartAnswer(_state.Messages));
     }
 
-    private async Task AnswerAsync()
+    /// <summary>Sends a failed turn again (at the end of the conversation), with the connection and model chosen now.</summary>
+    private async Task RetryAsync(int answerIndex)
     {
-        _problem = null;
-        if (_state.Model is null)
-        {
-            _problem = "Choose or type a model (or deployment) name first.";
-            return;
-        }
-
-        var target = await TargetAsync(_state.Connection, p => _problem = p);
-        if (target is null)
+        if (!Run.Ready(_state.Model) || await TargetAsync(_state.Connection, p => Run.Problem = p) is not { } target)
         {
             return;
         }
 
-        var history = new List<ChatTurn>();
-        if (_state.System.Trim() is { Length: > 0 } system)
+        if (Conversation.Retry(_state.Messages, answerIndex))
         {
-            history.Add(new ChatTurn(ChatRole.System, system));
+            await AnswerAsync(target, Conversation.StartAnswer(_state.Messages));
         }
+    }
 
-        history.AddRange(_state.Messages.Where(m => m.Error is null || m.Content.Length > 0).Select(m => new ChatTurn(m.Role, m.Content)));
-        var answer = new ChatMessageState { Role = ChatRole.Assistant, Streaming = true };
-        _state.Messages.Add(answer);
-        Running = new CancellationTokenSource();
-        var model = _state.Model;
-        try
+    private async Task AnswerAsync(InferenceTarget target, ChatMessageState answer)
+    {
+        var model = _state.Model!;
+        var context = Conversation.Context(_state.System, _state.Messages);
+        var parameters = _state.Parameters.ToParameters();
+        var present = await Run.RunAsync(token =>
+            Runner.RunAsync(Inference.StreamChatAsync(target, model, context, parameters, token), answer, model, Conversation.PromptText(context), UpdateAsync, token));
+        if (!present)
         {
-            var stream = Inference.StreamChatAsync(target, model, history, _state.Parameters.ToParameters(), Running.Token);
-            await Runner.RunAsync(stream, answer, model, string.Join('\n', history.Select(h => h.Content)), () => InvokeAsync(StateHasChanged), Running.Token);
-        }
-        finally
-        {
-            Running.Dispose();
-            Running = null;
+            return;
         }
 
         var first = _state.Messages.FirstOrDefault(m => m.Role == ChatRole.User)?.Content ?? "Chat";
@@ -151,7 +143,7 @@ public sealed partial class ChatPlayground
         _state = new ChatSessionState { Connection = _state.Connection, Model = _state.Model, System = _state.System, Parameters = _state.Parameters.Clone() };
         SessionId = Guid.Empty;
         _editing = null;
-        _problem = null;
+        Run.Problem = null;
         SyncUrl(_state.Connection, _state.Model);
     }
 
@@ -162,23 +154,7 @@ public sealed partial class ChatPlayground
             return null;
         }
 
-        var messages = new List<ChatTurn>();
-        if (_state.System.Trim() is { Length: > 0 } system)
-        {
-            messages.Add(new(ChatRole.System, system));
-        }
-
-        messages.AddRange(_state.Messages.Where(m => m.Content.Length > 0).Select(m => new ChatTurn(m.Role, m.Content)));
-        if (_draft.Trim() is { Length: > 0 } draft)
-        {
-            messages.Add(new(ChatRole.User, draft));
-        }
-
-        if (messages.All(m => m.Role != ChatRole.User))
-        {
-            messages.Add(new(ChatRole.User, "Hello!"));
-        }
-
-        return new CodeRequest(connection.Kind, connection.Endpoint, connection.Auth, _state.Model, ModelCodeSamples.Api.Chat, messages, "", _state.Parameters.ToParameters());
+        var messages = Conversation.Next(_state.System, _state.Messages, _draft);
+        return new CodeRequest(connection.Kind, connection.Endpoint, connection.Auth, _state.Model, CodeApi.Chat, messages, "", _state.Parameters.ToParameters());
     }
 }

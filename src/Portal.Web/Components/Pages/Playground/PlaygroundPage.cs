@@ -6,9 +6,18 @@ using Portal.Web.Playground;
 
 namespace Portal.Web.Components.Pages.Playground;
 
-/// <summary>What every playground page shares: the connections, the URL's choice of connection and model, the catalog's facts about the model and the history.</summary>
-public abstract class PlaygroundPage : ComponentBase, IDisposable
+/// <summary>
+/// What every playground page shares: the connections, the URL's choice of connection and model, the catalog's facts
+/// about the model, the history and the send flow (<see cref="Run"/>). Everything the page starts ends with it: calls
+/// take <see cref="PortalComponentBase.ComponentToken"/>, and nothing touches the page or the address once it is gone.
+/// </summary>
+public abstract class PlaygroundPage : PortalComponentBase
 {
+    protected PlaygroundPage()
+    {
+        Run = new PlaygroundRun(ComponentToken);
+    }
+
     [Inject]
     public required ConnectionService ConnectionService { get; init; }
 
@@ -40,9 +49,10 @@ public abstract class PlaygroundPage : ComponentBase, IDisposable
     /// <summary>A problem outside any one answer (history not saved, connections unreadable), shown at the top.</summary>
     protected string? Status { get; set; }
 
-    protected CancellationTokenSource? Running { get; set; }
+    /// <summary>The request running now (an answer, a completion, images), with Stop; cancelled when the page goes away.</summary>
+    protected PlaygroundRun Run { get; }
 
-    protected bool IsRunning => Running is not null;
+    protected bool IsRunning => Run.IsRunning;
 
     protected abstract string Path { get; }
 
@@ -50,7 +60,11 @@ public abstract class PlaygroundPage : ComponentBase, IDisposable
     {
         try
         {
-            Connections = await ConnectionService.ListAsync(CancellationToken.None);
+            Connections = await ConnectionService.ListAsync(ComponentToken);
+        }
+        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
+        {
+            Connections = [];
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -79,11 +93,7 @@ public abstract class PlaygroundPage : ComponentBase, IDisposable
     /// <summary>Keeps the URL in step with the choice (replacing the history entry), so the view can be shared.</summary>
     protected void SyncUrl(string? connection, string? model)
     {
-        var url = PortalUrls.Playground(Path, connection, model, SessionId == Guid.Empty ? null : SessionId);
-        if (!Navigation.Uri.EndsWith(url, StringComparison.Ordinal))
-        {
-            Navigation.NavigateTo(url, new NavigationOptions { ReplaceHistoryEntry = true });
-        }
+        ReplaceUrl(PortalUrls.Playground(Path, connection, model, SessionId == Guid.Empty ? null : SessionId));
     }
 
     protected async Task<InferenceTarget?> TargetAsync(string? connection, Action<string> problem)
@@ -96,7 +106,7 @@ public abstract class PlaygroundPage : ComponentBase, IDisposable
 
         try
         {
-            var target = await ConnectionService.TargetAsync(connection, CancellationToken.None);
+            var target = await ConnectionService.TargetAsync(connection, ComponentToken);
             if (target is null)
             {
                 problem($"The connection '{connection}' no longer exists. Choose another, or add it in Settings → Connections.");
@@ -109,14 +119,22 @@ public abstract class PlaygroundPage : ComponentBase, IDisposable
             problem(ex.Error.Message);
             return null;
         }
+        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
+        {
+            return null;
+        }
     }
 
     protected async Task SaveSessionAsync<T>(string kind, string title, T state)
     {
         try
         {
-            SessionId = await Sessions.SaveAsync(SessionId, kind, title, state);
+            SessionId = await Sessions.SaveAsync(SessionId, kind, title, state, ComponentToken);
             Status = null;
+        }
+        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
+        {
+            // The page went away while saving: there is nobody left to tell.
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -124,12 +142,14 @@ public abstract class PlaygroundPage : ComponentBase, IDisposable
         }
     }
 
-    protected void Stop() => Running?.Cancel();
+    protected void Stop() => Run.Stop();
 
-    public virtual void Dispose()
+    /// <summary>Replaces the address (same history entry) unless the page is gone: a late answer must never take the user back.</summary>
+    protected void ReplaceUrl(string url)
     {
-        Running?.Cancel();
-        Running?.Dispose();
-        GC.SuppressFinalize(this);
+        if (!IsDisposed && !Navigation.Uri.EndsWith(url, StringComparison.Ordinal))
+        {
+            Navigation.NavigateTo(url, new NavigationOptions { ReplaceHistoryEntry = true });
+        }
     }
 }

@@ -4,7 +4,7 @@ using Portal.Web.Connections;
 
 namespace Portal.Web.Components.Pages.Settings;
 
-/// <summary>Settings → Connections: add, edit, test and delete inference connections.</summary>
+/// <summary>Settings → Connections: add, edit, test and delete inference connections; test the ones declared in configuration.</summary>
 public sealed partial class Connections
 {
     [Inject]
@@ -38,6 +38,8 @@ public sealed partial class Connections
     private bool _busy;
     private Guid? _confirmDelete;
     private string? _status;
+    private readonly Dictionary<string, ConnectionTestResult> _rowTests = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _testing = new(StringComparer.OrdinalIgnoreCase);
 
     protected override async Task OnInitializedAsync() => await LoadAsync();
 
@@ -45,7 +47,11 @@ public sealed partial class Connections
     {
         try
         {
-            _connections = await Service.ListAsync(CancellationToken.None);
+            _connections = await Service.ListAsync(ComponentToken);
+        }
+        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
+        {
+            // The page went away.
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -111,15 +117,37 @@ public sealed partial class Connections
         _errors.Clear();
         try
         {
-            _test = await Service.TestAsync(Input(form), CancellationToken.None);
+            _test = await Service.TestAsync(Input(form), ComponentToken);
             if (_test.Success && _test.Models.Count > 0)
             {
                 form.Models = string.Join('\n', _test.Models);
             }
         }
+        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
+        {
+            // The page went away: nobody is waiting for the answer.
+        }
         finally
         {
             _busy = false;
+        }
+    }
+
+    /// <summary>Tests a listed connection as it is (saved or declared in configuration): lists its models.</summary>
+    private async Task TestSavedAsync(ConnectionView connection)
+    {
+        _testing.Add(connection.Name);
+        try
+        {
+            _rowTests[connection.Name] = await Service.TestAsync(connection.Name, ComponentToken);
+        }
+        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
+        {
+            // The page went away: nobody is waiting for the answer.
+        }
+        finally
+        {
+            _testing.Remove(connection.Name);
         }
     }
 
@@ -133,7 +161,7 @@ public sealed partial class Connections
         _busy = true;
         try
         {
-            var (saved, errors) = await Service.SaveAsync(Input(form), CancellationToken.None);
+            var (saved, errors) = await Service.SaveAsync(Input(form), ComponentToken);
             _errors.Clear();
             _errors.AddRange(errors);
             if (saved is not null)
@@ -143,6 +171,10 @@ public sealed partial class Connections
                 _status = $"Saved {saved.Name}.";
                 await LoadAsync();
             }
+        }
+        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
+        {
+            // The page went away while saving; the store finishes or rolls back on its own.
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -157,7 +189,7 @@ public sealed partial class Connections
     private async Task DeleteAsync(ConnectionView c)
     {
         _confirmDelete = null;
-        if (c.Id is { } id && await Service.DeleteAsync(id, CancellationToken.None))
+        if (c.Id is { } id && await Service.DeleteAsync(id, ComponentToken))
         {
             _status = $"Deleted {c.Name}.";
         }

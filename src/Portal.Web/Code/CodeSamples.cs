@@ -1,0 +1,157 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Portal.Catalog;
+using Portal.Playground.Inference;
+
+namespace Portal.Web.Code;
+
+/// <summary>
+/// The one code-sample generator: C# (OpenAI SDK), Python and JavaScript (<c>openai</c>) and curl, for a playground's
+/// "View code" (the session's real endpoint, model, messages and parameters) and for a model page (the model's id, the
+/// endpoint from <c>OPENAI_BASE_URL</c>). The key is always an environment variable, never written out.
+/// </summary>
+public static partial class CodeSamples
+{
+    public const string EntraScope = "https://cognitiveservices.azure.com/.default";
+
+    /// <summary>The environment variable a model page's samples read the endpoint from.</summary>
+    public const string BaseUrlVariable = "OPENAI_BASE_URL";
+
+    /// <summary>What a model page's samples ask.</summary>
+    public const string Prompt = "Say hello in one sentence.";
+
+    public const string ImagePrompt = "A lighthouse at dawn, watercolour";
+
+    public static string KeyVariable(ConnectionKind kind) => kind switch
+    {
+        ConnectionKind.AzureOpenAI => "AZURE_OPENAI_API_KEY",
+        ConnectionKind.AzureAIFoundry => "AZURE_AI_API_KEY",
+        ConnectionKind.GitHubModels => "GITHUB_TOKEN",
+        _ => "OPENAI_API_KEY",
+    };
+
+    /// <summary>The OpenAI-compatible API for a model's tasks, or null when its task is served by another API.</summary>
+    public static CodeApi? ApiFor(CatalogModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        bool Has(string task) => model.InferenceTasks.Contains(task, StringComparer.OrdinalIgnoreCase);
+        return Has("chat-completion") ? CodeApi.Chat
+            : Has("embeddings") ? CodeApi.Embeddings
+            : Has("text-to-image") ? CodeApi.Images
+            : Has("text-generation") ? CodeApi.Completions
+            : null;
+    }
+
+    /// <summary>A model page's samples: the model's id against any OpenAI-compatible endpoint; none when no such API serves it.</summary>
+    public static IReadOnlyList<CodeSample> For(CatalogModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return ApiFor(model) is { } api
+            ? For(new CodeRequest(
+                ConnectionKind.OpenAICompatible,
+                null,
+                ConnectionAuth.ApiKey,
+                model.Id,
+                api,
+                [new(ChatRole.User, Prompt)],
+                api == CodeApi.Images ? ImagePrompt : Prompt,
+                new GenerationParameters { MaxTokens = api == CodeApi.Completions ? 100 : null }))
+            : [];
+    }
+
+    public static IReadOnlyList<CodeSample> For(CodeRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var samples = new List<CodeSample>();
+
+        // The OpenAI .NET SDK has no client for the legacy /completions API.
+        if (request.Api != CodeApi.Completions)
+        {
+            samples.Add(new("csharp", "C#", CSharp(request)));
+        }
+
+        samples.Add(new("python", "Python", Python(request)));
+        samples.Add(new("javascript", "JavaScript", JavaScript(request)));
+        samples.Add(new("bash", "curl", Curl(request)));
+        return samples;
+    }
+
+    /// <summary>The JSON body the portal sends (what curl posts, and what the SDK calls mirror).</summary>
+    public static JsonObject Body(CodeRequest r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var body = new JsonObject { ["model"] = r.Model };
+        switch (r.Api)
+        {
+            case CodeApi.Images:
+                body["prompt"] = r.Prompt;
+                body["n"] = r.Image?.Count ?? 1;
+                if (r.Image?.Size is { Length: > 0 } size)
+                {
+                    body["size"] = size;
+                }
+
+                if (r.Image?.Quality is { Length: > 0 } quality)
+                {
+                    body["quality"] = quality;
+                }
+
+                if (r.Image?.Style is { Length: > 0 } style)
+                {
+                    body["style"] = style;
+                }
+
+                body["response_format"] = "b64_json";
+                return body;
+            case CodeApi.Embeddings:
+                body["input"] = r.Prompt;
+                return body;
+            case CodeApi.Completions:
+                body["prompt"] = r.Prompt;
+                break;
+            default:
+                body["messages"] = new JsonArray([.. r.Messages.Select(m => (JsonNode?)new JsonObject { ["role"] = m.Role.ToString().ToLowerInvariant(), ["content"] = m.Content })]);
+                break;
+        }
+
+        InferenceService.AddParameters(body, r.Parameters);
+        return body;
+    }
+
+    /// <summary>Chat and completions stream, as the playground does; embeddings and images answer at once.</summary>
+    private static bool Streams(CodeRequest r) => r.Api is CodeApi.Chat or CodeApi.Completions;
+
+    private static string Path(CodeApi api) => api switch
+    {
+        CodeApi.Images => "images/generations",
+        CodeApi.Completions => "completions",
+        CodeApi.Embeddings => "embeddings",
+        _ => "chat/completions",
+    };
+
+    private static bool AzureKey(CodeRequest r) => r.Auth == ConnectionAuth.ApiKey && r.Kind is ConnectionKind.AzureOpenAI or ConnectionKind.AzureAIFoundry;
+
+    private static string Q(string text) => JsonSerializer.Serialize(text);
+
+    private static string Curl(CodeRequest r)
+    {
+        var body = Body(r);
+        if (Streams(r))
+        {
+            body["stream"] = true;
+        }
+
+        var auth = r.Auth switch
+        {
+            ConnectionAuth.EntraId => "  -H \"Authorization: Bearer $(az account get-access-token --scope " + EntraScope + " --query accessToken -o tsv)\" \\\n",
+            ConnectionAuth.None => "",
+            _ when AzureKey(r) => $"  -H \"api-key: ${KeyVariable(r.Kind)}\" \\\n",
+            _ => $"  -H \"Authorization: Bearer ${KeyVariable(r.Kind)}\" \\\n",
+        };
+        var url = r.Endpoint is { } endpoint ? new Uri(endpoint, Path(r.Api)).AbsoluteUri : $"${BaseUrlVariable}/{Path(r.Api)}";
+
+        // The body goes in single quotes: a quote inside it is closed, escaped and reopened.
+        var json = body.ToJsonString().Replace("'", "'\\''", StringComparison.Ordinal);
+        return $"curl \"{url}\" \\\n{auth}  -H \"Content-Type: application/json\" \\\n  -d '{json}'";
+    }
+}
