@@ -2,7 +2,6 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Portal.Azure;
 using Portal.TestPeers;
 using Portal.Web.Components.Pages.Deployments;
@@ -51,12 +50,20 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
     }
 
     private DeploymentPagesTests(ArmPeer arm)
-        : base(services =>
-        {
-            services.AddSingleton(Options.Create(new AzureOptions { Endpoint = arm.BaseUrl, Subscriptions = [ArmPeer.Subscription], PollInterval = TimeSpan.FromMilliseconds(20) }));
-            services.AddSingleton<HttpPipelineTransport>(new HttpClientTransport(arm.CreateTrustingHandler()));
-            services.AddSingleton(sp => new ArmRestClient(sp.GetRequiredService<IOptions<AzureOptions>>(), new StaticToken(), sp.GetRequiredService<HttpPipelineTransport>(), TimeProvider.System));
-        })
+        : base(
+            services =>
+            {
+                // The network edge: Azure Resource Manager is the HTTPS peer, reached with a token it accepts.
+                services.AddSingleton<HttpPipelineTransport>(new HttpClientTransport(arm.CreateTrustingHandler()));
+                services.AddKeyedSingleton<TokenCredential>(Portal.Web.Hosting.AzureServiceCollectionExtensions.CredentialKey, new StaticToken());
+                services.AddSingleton(TimeProvider.System);
+            },
+            new Dictionary<string, string?>
+            {
+                ["Portal:Azure:Endpoint"] = arm.BaseUrl.AbsoluteUri,
+                ["Portal:Azure:Subscriptions:0"] = ArmPeer.Subscription,
+                ["Portal:Azure:PollInterval"] = "00:00:00.020",
+            })
     {
         _arm = arm;
         _arm.RetryAfterSeconds = 0;

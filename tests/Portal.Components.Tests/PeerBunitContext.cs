@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Portal.TestPeers;
 using Portal.Web.Connections;
 
@@ -17,7 +15,7 @@ public abstract class PeerBunitContext : PortalBunitContext, IAsyncLifetime
     }
 
     private PeerBunitContext(OpenAiPeer peer, Func<OpenAiPeer, IEnumerable<ConfiguredConnection>> connections)
-        : base(services => services.AddSingleton(Options.Create(new ConnectionsOptions { Items = [.. connections(peer)] })))
+        : base(configure: null, settings: ConnectionSettings(connections(peer)))
     {
         Peer = peer;
         JSInterop.Mode = JSRuntimeMode.Loose;

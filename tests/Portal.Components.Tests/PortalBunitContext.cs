@@ -1,27 +1,25 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Portal.Catalog;
-using Portal.Catalog.Benchmarks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
 using Portal.Catalog.Sources;
-using Portal.Web.Benchmarks;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Options;
 using Portal.Data.Connections;
 using Portal.Data.Playground;
-using Portal.Playground.Inference;
-using Portal.Playground.Outbound;
-using Portal.TestPeers;
 using Portal.Web.Connections;
-using Portal.Web.Playground;
-using Portal.Web.Catalog;
 using Portal.Data.Preferences;
 using Portal.Web.Hosting;
 using Radzen;
 
 namespace Portal.Components.Tests;
 
-/// <summary>bUnit context with what the portal's shell needs: Radzen, the theme cookie service, a user and preferences.</summary>
+/// <summary>
+/// bUnit context with the portal's own service registration (the same extension methods the host calls, with settings
+/// from memory), where only the edges are replaced: the stores (in memory), the clock, the user, and the network
+/// (Azure and Entra ID credentials; tests that call an endpoint give a loopback peer).
+/// </summary>
 public abstract class PortalBunitContext : BunitContext
 {
     protected PortalBunitContext()
@@ -29,46 +27,79 @@ public abstract class PortalBunitContext : BunitContext
     {
     }
 
-    /// <param name="configure">More services (or replacements), added before the renderer is built.</param>
-    protected PortalBunitContext(Action<IServiceCollection>? configure)
+    /// <param name="configure">Edges a test replaces (a transport to a peer, a credential), added after the portal's registration.</param>
+    /// <param name="settings">Configuration as the host would read it (<c>Portal:Azure:Endpoint</c>, <c>Portal:Connections:0:Name</c>…).</param>
+    protected PortalBunitContext(Action<IServiceCollection>? configure, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        Services.AddRadzenComponents();
-        Services.AddRadzenCookieThemeService(options => options.Name = "portal-theme");
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                // Inference in component tests gives up quickly; every store below is replaced, so no file is opened.
+                ["Portal:Inference:Timeout"] = "00:00:02",
+                ["Portal:Storage:SqlitePath"] = Path.Combine(Path.GetTempPath(), "portal-bunit-never-opened.db"),
+            })
+            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
+            .Build();
+        Services.AddSingleton<IConfiguration>(configuration);
+        Services.AddSingleton<IWebHostEnvironment>(HostEnvironment);
+        Services.AddSingleton<IHostEnvironment>(HostEnvironment);
+        // bUnit's own framework services (renderer, navigation, JS runtime…) stay: the portal's registration of Blazor
+        // Server would otherwise replace them with the circuit's, which need a browser.
+        var bunitServices = Services.Where(d => !d.ServiceType.IsGenericType).Select(d => d.ServiceType).ToHashSet();
+        var firstPortalService = Services.Count;
+        Services.AddPortalShell();
+        Services.AddPortalStorageAndHealth(configuration);
+        Services.AddCatalog();
+        Services.AddPlayground(configuration);
+        Services.AddAzure(configuration);
+        for (var i = Services.Count - 1; i >= firstPortalService; i--)
+        {
+            if (bunitServices.Contains(Services[i].ServiceType) && Services[i].ServiceType != typeof(IHostedService))
+            {
+                Services.RemoveAt(i);
+            }
+        }
+
+        // The edges.
         Services.AddSingleton<ICurrentUser>(new FakeUser("tester"));
         Services.AddSingleton<IPreferenceStore>(Preferences);
-        Services.AddSingleton<TimeProvider>(new FixedTime(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero)));
-        Services.AddLogging();
-
-        // The catalog logic is in-process (no outside system): the real service over the embedded catalog.
-        Services.AddSingleton<ICatalogService>(sp => new CatalogService([new EmbeddedCatalogSource(), new ImportedCatalogSource(Imports)], NullLogger<CatalogService>.Instance));
         Services.AddSingleton<ICatalogImportStore>(Imports);
-        Services.AddSingleton<CatalogImporter>();
-        Services.AddSingleton(BenchmarkData.Embedded);
-        Services.AddScoped<CompareTray>();
-
-        // Playground: real inference (against a loopback peer where a test gives one), stores in memory, keys with an ephemeral key ring.
         Services.AddSingleton<IConnectionStore>(ConnectionStore);
         Services.AddSingleton<IPlaygroundSessionStore>(SessionStore);
-        Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
-        Services.AddSingleton(new OutboundUrlPolicy(new TestOptionsMonitor<OutboundOptions>(new OutboundOptions())));
-        Services.AddSingleton(Options.Create(new InferenceOptions { Timeout = TimeSpan.FromSeconds(2) }));
-        Services.AddSingleton(Options.Create(new ConnectionsOptions()));
-        Services.AddSingleton(sp => new InferenceClientFactory(sp.GetRequiredService<OutboundUrlPolicy>(), sp.GetRequiredService<IOptions<InferenceOptions>>(), () => throw new InvalidOperationException("No Entra ID in component tests.")));
-        Services.AddSingleton<InferenceService>();
-        Services.AddScoped<ConnectionService>();
-        Services.AddScoped<PlaygroundSessions>();
-        Services.AddSingleton<StreamRunner>();
-        // Azure: not configured (no subscriptions) and no credential, unless a test configures an ARM peer.
-        Services.AddSingleton(Options.Create(new Portal.Azure.AzureOptions()));
-        Services.AddSingleton(sp => new Portal.Azure.ArmRestClient(sp.GetRequiredService<IOptions<Portal.Azure.AzureOptions>>(),
-            new NoCredential(), sp.GetService<global::Azure.Core.Pipeline.HttpPipelineTransport>(), TimeProvider.System));
-        Services.AddSingleton<Portal.Azure.AzureService>();
-        Services.AddScoped<Portal.Web.Azure.AzureContext>();
+        Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider()); // its key ring lives in the store
+        Services.AddSingleton<TimeProvider>(new FixedTime(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero)));
+        Services.AddKeyedSingleton<global::Azure.Core.TokenCredential>(AzureServiceCollectionExtensions.CredentialKey, new NoCredential());
+        Services.AddSingleton<Func<global::Azure.Core.TokenCredential>>(() => new NoCredential());
         configure?.Invoke(Services);
 
         // The portal runs as interactive server components. (Touching the renderer builds the services: keep it last.)
         Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
+
+    /// <summary>The settings that declare <paramref name="connections"/>, as <c>Portal:Connections:N:*</c> in configuration.</summary>
+    protected static Dictionary<string, string?> ConnectionSettings(IEnumerable<ConfiguredConnection> connections)
+    {
+        var settings = new Dictionary<string, string?>();
+        var i = 0;
+        foreach (var c in connections)
+        {
+            var prefix = $"Portal:Connections:{i++}:";
+            settings[prefix + "Name"] = c.Name;
+            settings[prefix + "Kind"] = c.Kind;
+            settings[prefix + "Endpoint"] = c.Endpoint;
+            settings[prefix + "ApiKey"] = c.ApiKey;
+            settings[prefix + "Auth"] = c.Auth;
+            for (var m = 0; m < c.Models.Count; m++)
+            {
+                settings[$"{prefix}Models:{m}"] = c.Models[m];
+            }
+        }
+
+        return settings;
+    }
+
+    /// <summary>What the host would say about itself: the web project, in Production, with nothing on disk.</summary>
+    protected TestHostEnvironment HostEnvironment { get; } = new();
 
     protected FakePreferenceStore Preferences { get; } = new();
 
@@ -79,6 +110,21 @@ public abstract class PortalBunitContext : BunitContext
     protected FakeSessionStore SessionStore { get; } = new();
 
     private sealed record FakeUser(string Id) : ICurrentUser;
+}
+
+public sealed class TestHostEnvironment : IWebHostEnvironment
+{
+    public string ApplicationName { get; set; } = "Portal.Web";
+
+    public string EnvironmentName { get; set; } = Environments.Production;
+
+    public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
+
+    public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
+
+    public string WebRootPath { get; set; } = AppContext.BaseDirectory;
+
+    public IFileProvider WebRootFileProvider { get; set; } = new NullFileProvider();
 }
 
 public sealed class FixedTime(DateTimeOffset now) : TimeProvider
