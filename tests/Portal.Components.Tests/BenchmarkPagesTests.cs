@@ -15,7 +15,6 @@ public sealed class BenchmarkPagesTests : PortalBunitContext
 
     public BenchmarkPagesTests()
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
     }
 
     private IRenderedComponent<T> RenderAt<T>(string relative) where T : IComponent

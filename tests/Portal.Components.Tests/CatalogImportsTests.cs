@@ -11,7 +11,6 @@ public sealed class CatalogImportsTests : PortalBunitContext
 
     public CatalogImportsTests()
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
     }
 
     private IRenderedComponent<CatalogImports> Upload(string content, string fileName = "team.json")

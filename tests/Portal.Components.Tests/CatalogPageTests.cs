@@ -10,7 +10,6 @@ public sealed class CatalogPageTests : PortalBunitContext
     public CatalogPageTests()
     {
         // The page renders Radzen inputs (drop-downs, toggle) whose script calls are not under test here.
-        JSInterop.Mode = JSRuntimeMode.Loose;
     }
 
     private IRenderedComponent<Models> RenderAt(string relativeUrl)

@@ -11,22 +11,22 @@ namespace Portal.Components.Tests;
 /// </summary>
 public sealed class ChatPlaygroundTests() : PeerBunitContext("sk-peer-secret-9876", peer => [new ConfiguredConnection { Name = "peer", Kind = "OpenAICompatible", Endpoint = peer.V1.AbsoluteUri, ApiKey = "sk-peer-secret-9876", Models = ["peer-chat", "peer-slow"] }])
 {
-    private IRenderedComponent<ChatPlayground> Open(string model)
+    internal IRenderedComponent<ChatPlayground> Open(string model)
     {
         Services.GetRequiredService<NavigationManager>().NavigateTo($"playground/chat?connection=peer&model={model}");
         return Render<ChatPlayground>();
     }
 
-    private static void Send(IRenderedComponent<ChatPlayground> cut, string text)
+    internal static void Send(IRenderedComponent<ChatPlayground> cut, string text)
     {
         cut.WaitForElement("#chat-message:not([disabled])").Input(text);
         cut.Find("form.pg-composer").Submit();
     }
 
-    private static IReadOnlyList<(string Role, string Text)> Transcript(IRenderedComponent<ChatPlayground> cut) =>
+    internal static IReadOnlyList<(string Role, string Text)> Transcript(IRenderedComponent<ChatPlayground> cut) =>
         [.. cut.FindAll("[data-testid=transcript] .pg-message").Select(m => (m.GetAttribute("data-role")!, m.QuerySelector(".pg-content")!.TextContent.Trim()))];
 
-    private static string Error(IRenderedComponent<ChatPlayground> cut)
+    internal static string Error(IRenderedComponent<ChatPlayground> cut)
     {
         cut.WaitForElement("[data-testid=answer-error]", TimeSpan.FromSeconds(10));
         return cut.Find("[data-testid=answer-error]").TextContent;
@@ -53,7 +53,6 @@ public sealed class ChatPlaygroundTests() : PeerBunitContext("sk-peer-secret-987
     [InlineData("fault-404", "not know the model or deployment 'fault-404'", "does not exist")]
     [InlineData("fault-429", "wait 7 s", "Rate limit reached")]
     [InlineData("fault-500", "The endpoint failed (500)", "server had an error")]
-    [InlineData("fault-hang", "No answer from the endpoint within 2 seconds", null)]
     [InlineData("fault-content-filter", "hate (high), self-harm (high), violence (medium)", "content management policy")]
     public void Faults_BeforeTheAnswer_AreShownInline_AndTheConversationIsKept(string model, string expected, string? provider)
     {
@@ -185,5 +184,27 @@ public sealed class ChatPlaygroundTests() : PeerBunitContext("sk-peer-secret-987
 
         cut.WaitForAssertion(() => Assert.Contains("could not be saved to history", cut.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.Contains("lazy dog", Transcript(cut)[^1].Text, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>An endpoint that never answers, with a timeout of its own (2 s) so the test need not wait the production 100 s.</summary>
+public sealed class ChatPlaygroundTimeoutTests() : PeerBunitContext(
+    null,
+    peer => [new ConfiguredConnection { Name = "peer", Endpoint = peer.V1.AbsoluteUri, Models = ["fault-hang", "peer-chat"] }],
+    new Dictionary<string, string?> { ["Portal:Inference:Timeout"] = "00:00:02" })
+{
+    [Fact]
+    public void Hang_NoAnswerWithinTheTimeout_IsShownInline_AndTheConversationIsKept()
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo("playground/chat?connection=peer&model=fault-hang");
+        var cut = Render<ChatPlayground>();
+
+        ChatPlaygroundTests.Send(cut, "First question");
+
+        Assert.Contains("No answer from the endpoint within 2 seconds", ChatPlaygroundTests.Error(cut), StringComparison.Ordinal);
+        Assert.Equal(("user", "First question"), ChatPlaygroundTests.Transcript(cut)[0]);
+        cut.Find("#chat-model").Change("peer-chat");
+        ChatPlaygroundTests.Send(cut, "Second question");
+        cut.WaitForAssertion(() => Assert.Contains("Echo: Second question", ChatPlaygroundTests.Transcript(cut)[^1].Text, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
     }
 }

@@ -12,7 +12,6 @@ public sealed class DeploymentPagesWithoutAzureTests : PortalBunitContext
 {
     public DeploymentPagesWithoutAzureTests()
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
     }
 
     [Fact]
@@ -67,7 +66,6 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
     {
         _arm = arm;
         _arm.RetryAfterSeconds = 0;
-        JSInterop.Mode = JSRuntimeMode.Loose;
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

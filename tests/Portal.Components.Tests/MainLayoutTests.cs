@@ -7,7 +7,6 @@ public sealed class MainLayoutTests : PortalBunitContext
 {
     public MainLayoutTests()
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
     }
 
     private IRenderedComponent<MainLayout> RenderLayout(string body = "page body") =>

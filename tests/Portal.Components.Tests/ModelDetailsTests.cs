@@ -8,7 +8,6 @@ public sealed class ModelDetailsTests : PortalBunitContext
 {
     public ModelDetailsTests()
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
     }
 
     private static string FactValue(IRenderedComponent<ModelDetails> cut, string label) =>

@@ -9,16 +9,18 @@ namespace Portal.Components.Tests;
 /// </summary>
 public abstract class PeerBunitContext : PortalBunitContext, IAsyncLifetime
 {
-    protected PeerBunitContext(string? key, Func<OpenAiPeer, IEnumerable<ConfiguredConnection>> connections)
-        : this(OpenAiPeer.StartAsync(key).GetAwaiter().GetResult(), connections)
+    /// <param name="key">The key the peer accepts (null: any).</param>
+    /// <param name="connections">The connections declared in configuration, given the peer.</param>
+    /// <param name="settings">More configuration for this test class (e.g. a short <c>Portal:Inference:Timeout</c>).</param>
+    protected PeerBunitContext(string? key, Func<OpenAiPeer, IEnumerable<ConfiguredConnection>> connections, IReadOnlyDictionary<string, string?>? settings = null)
+        : this(OpenAiPeer.StartAsync(key).GetAwaiter().GetResult(), connections, settings)
     {
     }
 
-    private PeerBunitContext(OpenAiPeer peer, Func<OpenAiPeer, IEnumerable<ConfiguredConnection>> connections)
-        : base(configure: null, settings: ConnectionSettings(connections(peer)))
+    private PeerBunitContext(OpenAiPeer peer, Func<OpenAiPeer, IEnumerable<ConfiguredConnection>> connections, IReadOnlyDictionary<string, string?>? settings)
+        : base(configure: null, settings: new Dictionary<string, string?>(ConnectionSettings(connections(peer)).Concat(settings ?? new Dictionary<string, string?>())))
     {
         Peer = peer;
-        JSInterop.Mode = JSRuntimeMode.Loose;
     }
 
     protected OpenAiPeer Peer { get; }

@@ -165,7 +165,6 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
     {
         public BareContext()
         {
-            JSInterop.Mode = JSRuntimeMode.Loose;
         }
     }
 }

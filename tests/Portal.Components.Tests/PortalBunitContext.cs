@@ -34,8 +34,8 @@ public abstract class PortalBunitContext : BunitContext
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
-                // Inference in component tests gives up quickly; every store below is replaced, so no file is opened.
-                ["Portal:Inference:Timeout"] = "00:00:02",
+                // Every store below is replaced, so no file is opened. Inference waits as long as in production
+                // (Portal:Inference:Timeout): a test about a timeout sets its own.
                 ["Portal:Storage:SqlitePath"] = Path.Combine(Path.GetTempPath(), "portal-bunit-never-opened.db"),
             })
             .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
@@ -71,6 +71,11 @@ public abstract class PortalBunitContext : BunitContext
         Services.AddKeyedSingleton<global::Azure.Core.TokenCredential>(AzureServiceCollectionExtensions.CredentialKey, new NoCredential());
         Services.AddSingleton<Func<global::Azure.Core.TokenCredential>>(() => new NoCredential());
         configure?.Invoke(Services);
+
+        // JS interop is Strict: a call the test did not expect fails it. The component library's own calls (focus,
+        // popups, positioning) are allowed as one group; the portal's own calls are set up by the tests that make them.
+        JSInterop.Mode = JSRuntimeMode.Strict;
+        JSInterop.SetupVoid(invocation => invocation.Identifier.StartsWith("Radzen.", StringComparison.Ordinal));
 
         // The portal runs as interactive server components. (Touching the renderer builds the services: keep it last.)
         Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
