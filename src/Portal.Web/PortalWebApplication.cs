@@ -22,9 +22,10 @@ public static class PortalWebApplication
         {
             app = Create(args);
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (ex is InvalidOperationException or IOException)
         {
-            // Configuration binding names the setting ("Failed to convert configuration value at 'Portal:…'").
+            // Configuration binding names the setting ("Failed to convert configuration value at 'Portal:…'"); a
+            // content root or web root that does not exist names the folder.
             await error.WriteLineAsync($"The portal cannot start: {ex.Message}");
             return 1;
         }
