@@ -27,7 +27,11 @@ public enum AzureDeploymentKind
     ManagedOnline,
 }
 
-/// <summary>A serverless endpoint, or a managed online endpoint with one of its deployments, as the Deployments page lists it.</summary>
+/// <summary>
+/// A serverless endpoint, or a managed online endpoint with one of its deployments, as the Deployments page lists it.
+/// <c>Size</c> is a managed deployment's VM size (<c>properties.instanceType</c>; its <c>sku.name</c> is just "Default")
+/// or a serverless endpoint's SKU (<c>Consumption</c>); <c>InstanceCount</c> is a managed deployment's <c>sku.capacity</c>.
+/// </summary>
 public sealed record AzureDeployment(
     string Id,
     string Name,
@@ -36,7 +40,7 @@ public sealed record AzureDeployment(
     string? State,
     string? Model,
     string? Location,
-    string? Sku,
+    string? Size,
     int? InstanceCount,
     string? EndpointUrl,
     DateTimeOffset? Created,
@@ -202,8 +206,7 @@ public sealed partial class AzureService(ArmRestClient client, TimeProvider time
                     await foreach (var d in client.ListAsync<ArmResource<OnlineDeploymentProperties>>($"{e.Id}/deployments", cancellationToken).ConfigureAwait(false))
                     {
                         any = true;
-                        items.Add(new(d.Id ?? "", $"{e.Name}/{d.Name}", AzureDeploymentKind.ManagedOnline, project, d.Properties?.ProvisioningState, d.Properties?.Model, d.Location ?? e.Location,
-                            d.Sku?.Name ?? d.Properties?.InstanceType, d.Sku?.Capacity, e.Properties?.ScoringUri, d.SystemData?.CreatedAt ?? e.SystemData?.CreatedAt, e.Id, d.Name));
+                        items.Add(ManagedOnline(project, e, d));
                     }
 
                     if (!any)
@@ -346,6 +349,16 @@ public sealed partial class AzureService(ArmRestClient client, TimeProvider time
             steps.Report(new(label, resourceId, "Still running in Azure (the portal stopped waiting)", time.GetElapsedTime(started)));
             throw;
         }
+    }
+
+    /// <summary>A managed online deployment as the Deployments page lists it, with its endpoint's address.</summary>
+    public static AzureDeployment ManagedOnline(AzureWorkspace project, ArmResource<OnlineEndpointProperties> endpoint, ArmResource<OnlineDeploymentProperties> deployment)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(deployment);
+        return new(deployment.Id ?? "", $"{endpoint.Name}/{deployment.Name}", AzureDeploymentKind.ManagedOnline, project, deployment.Properties?.ProvisioningState, deployment.Properties?.Model,
+            deployment.Location ?? endpoint.Location, deployment.Properties?.InstanceType ?? deployment.Sku?.Name, deployment.Sku?.Capacity, endpoint.Properties?.ScoringUri,
+            deployment.SystemData?.CreatedAt ?? endpoint.SystemData?.CreatedAt, endpoint.Id, deployment.Name);
     }
 
     private static AzureDeployment Serverless(AzureWorkspace project, ArmResource<ServerlessEndpointProperties> e) => new(

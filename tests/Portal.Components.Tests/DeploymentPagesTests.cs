@@ -157,6 +157,22 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deployments_ManagedDeployment_ShowsItsVmSizeTimesInstances()
+    {
+        var azure = Services.GetRequiredService<AzureService>();
+        var project = (await azure.DiscoverAsync([ArmPeer.Subscription], true, CancellationToken.None)).Projects.Single(p => p.Name == "team-project");
+        await azure.DeployManagedAsync(project, "azureml://registries/azureml/models/Phi-3-mini-4k-instruct/versions/3", "phi-vm", "Standard_NC24ads_A100_v4", 2, new InlineProgress<DeployStep>(_ => { }), CancellationToken.None);
+
+        var cut = Render<Deployments>();
+
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("tr[data-deployment='phi-vm/default']")), TimeSpan.FromSeconds(10));
+        var row = cut.Find("tr[data-deployment='phi-vm/default']").TextContent;
+        Assert.Contains("Managed compute", row, StringComparison.Ordinal);
+        Assert.Contains("Standard_NC24ads_A100_v4 × 2", row, StringComparison.Ordinal);
+        Assert.DoesNotContain("Default", row, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Deployments_ListRevealCreateConnectionAndDelete()
     {
         var azure = Services.GetRequiredService<AzureService>();
