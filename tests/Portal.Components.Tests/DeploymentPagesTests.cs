@@ -173,6 +173,30 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deployments_DeleteThenLeaveThePage_StopsPollingAzure()
+    {
+        var azure = Services.GetRequiredService<AzureService>();
+        var project = (await azure.DiscoverAsync([ArmPeer.Subscription], true, CancellationToken.None)).Projects.Single(p => p.Name == "team-project");
+        await azure.DeployServerlessAsync(project, "azureml://registries/azureml/models/Phi-3-mini-4k-instruct", "phi-slow-delete", false, new InlineProgress<DeployStep>(_ => { }), CancellationToken.None);
+        _arm.PollsToFinish = int.MaxValue;
+        var cut = Render<Deployments>();
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("tr[data-deployment=phi-slow-delete]")), TimeSpan.FromSeconds(10));
+        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Delete phi-slow-delete").Click();
+        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Confirm deleting phi-slow-delete").Click();
+        cut.WaitForAssertion(() => Assert.Contains(_arm.Requests, r => r.Path.StartsWith("/operations/", StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
+
+        await DisposeComponentsAsync();
+        await Task.Delay(500);
+        var pollsAfterLeaving = Polls();
+        await Task.Delay(1000);
+
+        Assert.Equal(pollsAfterLeaving, Polls());
+        Assert.True(_arm.Exists($"{ArmPeer.ProjectId()}/serverlessEndpoints/phi-slow-delete"));
+    }
+
+    private int Polls() => _arm.Requests.Count(r => r.Path.StartsWith("/operations/", StringComparison.Ordinal));
+
+    [Fact]
     public async Task Deployments_ListRevealCreateConnectionAndDelete()
     {
         var azure = Services.GetRequiredService<AzureService>();

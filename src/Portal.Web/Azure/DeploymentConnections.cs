@@ -4,6 +4,18 @@ using Portal.Web.Connections;
 
 namespace Portal.Web.Azure;
 
+/// <summary>What became of making a connection from a deployment.</summary>
+public enum DeploymentConnectionOutcome
+{
+    Created,
+    NoEndpointYet,
+    KeyUnreadable,
+    NotSaved,
+}
+
+/// <summary>The outcome (for logic), the connection's name when one was made, and a sentence for the page.</summary>
+public sealed record DeploymentConnectionResult(DeploymentConnectionOutcome Outcome, string? ConnectionName, string Message);
+
 /// <summary>Turns a deployment into a connection the playgrounds can use: its endpoint and its primary key.</summary>
 public static class DeploymentConnections
 {
@@ -19,32 +31,31 @@ public static class DeploymentConnections
         return deployment.Kind == AzureDeploymentKind.Serverless ? uri : new Uri(uri, "/v1/");
     }
 
-    /// <returns>A sentence for the page: what was created, or why not.</returns>
-    public static async Task<string> CreateAsync(AzureDeployment deployment, AzureService azure, ConnectionService connections)
+    public static async Task<DeploymentConnectionResult> CreateAsync(AzureDeployment deployment, AzureService azure, ConnectionService connections, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(deployment);
         ArgumentNullException.ThrowIfNull(azure);
         ArgumentNullException.ThrowIfNull(connections);
         if (BaseUrl(deployment) is not { } endpoint)
         {
-            return $"{deployment.Name} has no endpoint address yet; wait until it is running.";
+            return new(DeploymentConnectionOutcome.NoEndpointYet, null, $"{deployment.Name} has no endpoint address yet; wait until it is running.");
         }
 
         try
         {
-            var keys = await azure.ListKeysAsync(deployment, CancellationToken.None);
+            var keys = await azure.ListKeysAsync(deployment, cancellationToken);
             var model = deployment.Model?.Split('/') is { Length: > 0 } parts ? parts[^1] : deployment.Name;
             var name = deployment.Name.Replace('/', '-');
-            var existing = await connections.FindAsync(name, CancellationToken.None);
+            var existing = await connections.FindAsync(name, cancellationToken);
             var (saved, errors) = await connections.SaveAsync(new ConnectionInput(existing?.Id, name, ConnectionKind.AzureAIFoundry, endpoint.AbsoluteUri,
-                keys.PrimaryKey is null ? ConnectionAuth.None : ConnectionAuth.ApiKey, keys.PrimaryKey, [model]), CancellationToken.None);
+                keys.PrimaryKey is null ? ConnectionAuth.None : ConnectionAuth.ApiKey, keys.PrimaryKey, [model]), cancellationToken);
             return saved is not null
-                ? $"Connection '{saved.Name}' is ready: open it in the chat playground."
-                : $"The connection could not be saved: {string.Join(" ", errors)}";
+                ? new(DeploymentConnectionOutcome.Created, saved.Name, $"Connection '{saved.Name}' is ready: open it in the chat playground.")
+                : new(DeploymentConnectionOutcome.NotSaved, null, $"The connection could not be saved: {string.Join(" ", errors)}");
         }
         catch (ArmException ex)
         {
-            return $"The key of {deployment.Name} could not be read, so no connection was made: {ex.Error.Message}";
+            return new(DeploymentConnectionOutcome.KeyUnreadable, null, $"The key of {deployment.Name} could not be read, so no connection was made: {ex.Error.Message}");
         }
     }
 }
