@@ -173,6 +173,24 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public async Task Prerendered_AzurePages_CallNoAzure_AndTheirButtonsWaitForTheCircuit()
+    {
+        SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+
+        var deployments = Render<Deployments>();
+        Services.GetRequiredService<NavigationManager>().NavigateTo("deployments/new?model=Phi-3-mini-4k-instruct");
+        var wizard = Render<DeployWizard>();
+        var settings = Render<Portal.Web.Components.Pages.Settings.AzureSettings>();
+        await Task.Delay(500);
+
+        Assert.Empty(_arm.Requests);
+        Assert.Contains("when the page is connected", deployments.Markup, StringComparison.Ordinal);
+        Assert.Contains("when the page is connected", wizard.Markup, StringComparison.Ordinal);
+        Assert.All(settings.FindAll("button"), b => Assert.True(b.HasAttribute("disabled"), $"'{b.TextContent.Trim()}' is enabled before the circuit is up"));
+        Assert.Contains(settings.FindAll("button"), b => b.TextContent.Contains("Check sign-in", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Deployments_DeleteThenLeaveThePage_StopsPollingAzure()
     {
         var azure = Services.GetRequiredService<AzureService>();

@@ -27,7 +27,19 @@ public sealed partial class Deployments
     private string? _status;
     private bool _loading = true;
 
-    protected override async Task OnInitializedAsync() => await LoadAsync(false);
+    /// <summary>Azure is asked once the circuit is up, not also while prerendering (its answers are not cached).</summary>
+    protected override async Task OnInitializedAsync()
+    {
+        if (IsInteractive)
+        {
+            await LoadAsync(false);
+        }
+        else if ((await Azure.SubscriptionsAsync(ComponentToken)).Count == 0)
+        {
+            // Whether Azure is set up at all is in the store, not in Azure: say so at once.
+            _loading = false;
+        }
+    }
 
     private async Task LoadAsync(bool refresh)
     {
