@@ -55,8 +55,21 @@ public sealed record RegistryModel(AzureRegistry Registry, string Name, string? 
 
 public sealed record ProjectModel(AzureWorkspace Project, string Name, string? LatestVersion, string? Description);
 
-/// <summary>One step of a deployment, for the progress list and for reporting what exists after a failure or a cancel.</summary>
-public sealed record DeployStep(string Resource, string ResourceId, string Status, TimeSpan Elapsed, string? Detail = null);
+/// <summary>Where a step of a deployment stands (for logic; <see cref="DeployStep.Status"/> is the words shown).</summary>
+public enum DeployStepState
+{
+    Requested,
+    Running,
+    Succeeded,
+    Failed,
+    StillRunningInAzure,
+}
+
+/// <summary>
+/// One step of a deployment, for the progress list and for reporting what exists after a failure or a cancel.
+/// <c>Status</c> is ARM's own status while it runs (InProgress, Accepted…), otherwise the state in words.
+/// </summary>
+public sealed record DeployStep(string Resource, string ResourceId, DeployStepState State, string Status, TimeSpan Elapsed, string? Detail = null);
 
 /// <summary>
 /// The portal's Azure operations over Resource Manager: discovery of hubs, projects and registries (cached briefly),
@@ -331,22 +344,22 @@ public sealed partial class AzureService(ArmRestClient client, TimeProvider time
     private async Task<JsonElement?> RunAsync(string resourceId, string label, Func<Task<ArmOperation>> begin, IProgress<DeployStep> steps, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        steps.Report(new(label, resourceId, "Requested", TimeSpan.Zero));
+        steps.Report(new(label, resourceId, DeployStepState.Requested, "Requested", TimeSpan.Zero));
         try
         {
             using var operation = await begin().ConfigureAwait(false);
-            var result = await operation.WaitAsync(new InlineProgress<ArmProgress>(p => steps.Report(new(label, resourceId, p.Status, time.GetElapsedTime(started), p.Detail))), cancellationToken).ConfigureAwait(false);
-            steps.Report(new(label, resourceId, "Succeeded", time.GetElapsedTime(started)));
+            var result = await operation.WaitAsync(new InlineProgress<ArmProgress>(p => steps.Report(new(label, resourceId, DeployStepState.Running, p.Status, time.GetElapsedTime(started), p.Detail))), cancellationToken).ConfigureAwait(false);
+            steps.Report(new(label, resourceId, DeployStepState.Succeeded, "Succeeded", time.GetElapsedTime(started)));
             return result;
         }
         catch (ArmException ex)
         {
-            steps.Report(new(label, resourceId, "Failed", time.GetElapsedTime(started), ex.Error.Message));
+            steps.Report(new(label, resourceId, DeployStepState.Failed, "Failed", time.GetElapsedTime(started), ex.Error.Message));
             throw;
         }
         catch (OperationCanceledException)
         {
-            steps.Report(new(label, resourceId, "Still running in Azure (the portal stopped waiting)", time.GetElapsedTime(started)));
+            steps.Report(new(label, resourceId, DeployStepState.StillRunningInAzure, "Still running in Azure (the portal stopped waiting)", time.GetElapsedTime(started)));
             throw;
         }
     }

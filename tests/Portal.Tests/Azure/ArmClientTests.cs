@@ -253,7 +253,7 @@ public sealed class ArmClientTests : IAsyncLifetime
         var deploy = service.DeployServerlessAsync(project, "azureml://registries/azureml/models/Phi-3-mini-4k-instruct", "slow-phi", false, new InlineProgress<DeployStep>(s =>
         {
             steps.Add(s);
-            if (s.Status == "InProgress")
+            if (s.State == DeployStepState.Running)
             {
                 cancel.Cancel();
             }
@@ -261,6 +261,7 @@ public sealed class ArmClientTests : IAsyncLifetime
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => deploy);
         Assert.True(_peer.Exists($"{ArmPeer.ProjectId()}/serverlessEndpoints/slow-phi"));
+        Assert.Equal(DeployStepState.StillRunningInAzure, steps[^1].State);
         Assert.Contains("Still running in Azure", steps[^1].Status, StringComparison.Ordinal);
     }
 }
