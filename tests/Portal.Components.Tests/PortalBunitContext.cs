@@ -64,6 +64,8 @@ public abstract class PortalBunitContext : BunitContext
             new NoCredential(), sp.GetService<global::Azure.Core.Pipeline.HttpPipelineTransport>(), TimeProvider.System));
         Services.AddSingleton<Portal.Azure.AzureService>();
         Services.AddScoped<Portal.Web.Azure.AzureContext>();
+        Services.AddScoped<Portal.Azure.IDeploymentConnectionStore, Portal.Web.Azure.DeploymentConnectionStore>();
+        Services.AddScoped<Portal.Azure.DeploymentConnections>();
         configure?.Invoke(Services);
 
         // The portal runs as interactive server components. (Touching the renderer builds the services: keep it last.)

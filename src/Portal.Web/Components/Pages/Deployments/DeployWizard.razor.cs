@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Components;
 using Portal.Azure;
 using Portal.Catalog;
 using Portal.Web.Azure;
-using Portal.Web.Connections;
 
 namespace Portal.Web.Components.Pages.Deployments;
 
@@ -16,7 +15,7 @@ public sealed partial class DeployWizard
     public required AzureContext Azure { get; init; }
 
     [Inject]
-    public required ConnectionService Connections { get; init; }
+    public required DeploymentConnections Connections { get; init; }
 
     [Inject]
     public required ICatalogService Catalog { get; init; }
@@ -151,7 +150,7 @@ public sealed partial class DeployWizard
             _done = option == DeployOption.Serverless
                 ? await Azure.Service.DeployServerlessAsync(project, wizard.AssetId, wizard.Name, wizard.NeedsMarketplace, progress, _running.Token)
                 : await Azure.Service.DeployManagedAsync(project, wizard.AssetId, wizard.Name, wizard.InstanceType, wizard.InstanceCount, progress, _running.Token);
-            _connection = await DeploymentConnections.CreateAsync(_done, Azure.Service, Connections, _running.Token);
+            _connection = await Connections.CreateAsync(_done, _running.Token);
         }
         catch (ArmException ex)
         {

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Portal.Azure;
 using Portal.Web.Azure;
-using Portal.Web.Connections;
 
 namespace Portal.Web.Components.Pages.Deployments;
 
@@ -15,7 +14,7 @@ public sealed partial class Deployments
     public required AzureContext Azure { get; init; }
 
     [Inject]
-    public required ConnectionService Connections { get; init; }
+    public required DeploymentConnections Connections { get; init; }
 
     private AzureDiscovery? _discovery;
     private List<AzureDeployment> _items = [];
@@ -96,7 +95,7 @@ public sealed partial class Deployments
     {
         try
         {
-            _status = (await DeploymentConnections.CreateAsync(d, Azure.Service, Connections, ComponentToken)).Message;
+            _status = (await Connections.CreateAsync(d, ComponentToken)).Message;
         }
         catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
         {
