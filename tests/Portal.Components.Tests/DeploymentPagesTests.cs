@@ -86,6 +86,13 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
         return cut;
     }
 
+    /// <summary>Chooses a project and waits until the wizard has checked the permissions there.</summary>
+    private static void ChooseProject(IRenderedComponent<DeployWizard> cut, string projectId)
+    {
+        cut.Find("#dep-project").Change(projectId);
+        cut.WaitForAssertion(() => Assert.DoesNotContain("Checking your permissions", cut.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+    }
+
     /// <summary>Clicks the button whose visible text ends with the name (a Radzen button's text follows its icon's ligature), as a person reads it.</summary>
     private static void Click(IRenderedComponent<DeployWizard> cut, string name) =>
         cut.FindAll("button").Single(b => b.TextContent.Trim().EndsWith(name, StringComparison.Ordinal)).Click();
@@ -95,7 +102,7 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
     {
         var cut = Wizard("Meta-Llama-3-8B-Instruct");
         Assert.Equal("azureml://registries/azureml-meta/models/Meta-Llama-3-8B-Instruct", cut.Find("#dep-asset").GetAttribute("value"));
-        cut.Find("#dep-project").Change(ArmPeer.ProjectId());
+        ChooseProject(cut, ArmPeer.ProjectId());
         cut.Find("#dep-name").Change("llama3-wizard");
 
         var review = cut.Find("[data-testid=review]").TextContent;
@@ -120,7 +127,7 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
     public void Wizard_FailedOperation_ShowsArmsCodeAndMessage_AndWhatExists()
     {
         var cut = Wizard("Phi-3-mini-4k-instruct");
-        cut.Find("#dep-project").Change(ArmPeer.ProjectId());
+        ChooseProject(cut, ArmPeer.ProjectId());
         cut.Find("#dep-name").Change("fail-phi");
 
         Click(cut, "Deploy");
@@ -137,7 +144,7 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
     {
         var cut = Wizard("Phi-3-mini-4k-instruct");
 
-        cut.Find("#dep-project").Change(ArmPeer.ProjectId("locked-project"));
+        ChooseProject(cut, ArmPeer.ProjectId("locked-project"));
 
         cut.WaitForAssertion(() => Assert.Contains("lacks permission to create endpoints in Locked project", cut.Find("[data-testid=why-not]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.True(cut.FindAll("button").First(b => b.TextContent.Contains("Deploy", StringComparison.Ordinal)).HasAttribute("disabled"));
@@ -147,7 +154,7 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
     public void Wizard_BadName_IsRefusedBeforeAnyCall()
     {
         var cut = Wizard("Phi-3-mini-4k-instruct");
-        cut.Find("#dep-project").Change(ArmPeer.ProjectId());
+        ChooseProject(cut, ArmPeer.ProjectId());
         cut.Find("#dep-name").Change("9 bad name");
         var before = _arm.Requests.Count(r => r.Method == "PUT");
 

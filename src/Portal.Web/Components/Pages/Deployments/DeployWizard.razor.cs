@@ -28,6 +28,8 @@ public sealed partial class DeployWizard
     private string? _assetSource;
     private DeployInputProblem? _problem;
     private bool _loading = true;
+    private bool _checkingAccess;
+    private int _accessCheck;
     private readonly List<DeployStep> _steps = [];
     private CancellationTokenSource? _running;
     private ArmError? _error;
@@ -103,6 +105,8 @@ public sealed partial class DeployWizard
         if (project is null)
         {
             _wizard?.ChooseProject(null);
+            _accessCheck++;
+            _checkingAccess = false;
             return;
         }
 
@@ -114,19 +118,29 @@ public sealed partial class DeployWizard
     {
         var wizard = _wizard!;
         wizard.ChooseProject(project);
+        var check = ++_accessCheck;
+        _checkingAccess = true;
         try
         {
-            if (await Azure.Service.CanPerformAsync(project, wizard.RequiredAction, ComponentToken) == false && wizard.Project == project)
+            if (await Azure.Service.CanPerformAsync(project, wizard.RequiredAction, ComponentToken) == false && check == _accessCheck)
             {
                 wizard.PermissionDenied();
             }
         }
         catch (ArmException ex) when (ex.Error.Kind is ArmErrorKind.Forbidden or ArmErrorKind.Unauthorized)
         {
-            wizard.PermissionDenied(ex.Error.Message);
+            if (check == _accessCheck)
+            {
+                wizard.PermissionDenied(ex.Error.Message);
+            }
         }
         catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            // Only the latest choice's check says when checking is over.
+            _checkingAccess &= check != _accessCheck;
         }
     }
 
