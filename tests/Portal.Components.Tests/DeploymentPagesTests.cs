@@ -220,6 +220,42 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
         Assert.True(_arm.Exists($"{ArmPeer.ProjectId()}/serverlessEndpoints/phi-slow-delete"));
     }
 
+    [Fact]
+    public async Task Wizard_LeavingDuringADeploy_StopsPollingAzure()
+    {
+        var cut = Wizard("Phi-3-mini-4k-instruct");
+        cut.Find("#dep-name").Change("phi-left");
+        ChooseProject(cut, ArmPeer.ProjectId());
+        _arm.PollsToFinish = int.MaxValue;
+
+        Click(cut, "Deploy");
+        cut.WaitForAssertion(() => Assert.True(Polls() > 0), TimeSpan.FromSeconds(10));
+        await DisposeComponentsAsync();
+        await Task.Delay(500);
+        var pollsAfterLeaving = Polls();
+        await Task.Delay(1000);
+
+        Assert.Equal(pollsAfterLeaving, Polls());
+        Assert.Empty(ConnectionStore.Rows);
+    }
+
+    [Fact]
+    public void AzureSettings_Interactive_ListsHubsProjectsAndRegistries_AndItsButtonsWork()
+    {
+        var cut = Render<Portal.Web.Components.Pages.Settings.AzureSettings>();
+
+        cut.WaitForAssertion(() => Assert.Contains("Team project", cut.Find("[data-testid=azure-discovery]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        var table = cut.Find("[data-testid=azure-discovery]").TextContent;
+        Assert.Contains("Team hub", table, StringComparison.Ordinal);
+        Assert.Contains("azureml-meta", table, StringComparison.Ordinal);
+        var check = cut.FindAll("button").Single(b => b.TextContent.Contains("Check sign-in", StringComparison.Ordinal));
+        Assert.False(check.HasAttribute("disabled"));
+
+        check.Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("Team subscription", cut.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+    }
+
     private int Polls() => _arm.Requests.Count(r => r.Path.StartsWith("/operations/", StringComparison.Ordinal));
 
     [Fact]
