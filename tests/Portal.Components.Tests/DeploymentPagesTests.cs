@@ -207,8 +207,8 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
         _arm.PollsToFinish = int.MaxValue;
         var cut = Render<Deployments>();
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("tr[data-deployment=phi-slow-delete]")), TimeSpan.FromSeconds(10));
-        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Delete phi-slow-delete").Click();
-        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Confirm deleting phi-slow-delete").Click();
+        ClickByLabel(cut, "Delete phi-slow-delete");
+        ClickByLabel(cut, "Confirm deleting phi-slow-delete");
         cut.WaitForAssertion(() => Assert.Contains(_arm.Requests, r => r.Path.StartsWith("/operations/", StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
 
         await DisposeComponentsAsync();
@@ -256,6 +256,13 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
         cut.WaitForAssertion(() => Assert.Contains("Team subscription", cut.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>Waits for the button with this accessible name (a render may still be on its way), then clicks it.</summary>
+    private static void ClickByLabel(IRenderedComponent<Deployments> cut, string label)
+    {
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("button"), b => b.GetAttribute("aria-label") == label), TimeSpan.FromSeconds(10));
+        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == label).Click();
+    }
+
     private int Polls() => _arm.Requests.Count(r => r.Path.StartsWith("/operations/", StringComparison.Ordinal));
 
     [Fact]
@@ -272,14 +279,14 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
         Assert.Contains("Online", row.TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain(_arm.InferenceKey, cut.Markup, StringComparison.Ordinal);
 
-        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Reveal the key of phi-listed").Click();
+        ClickByLabel(cut, "Reveal the key of phi-listed");
         cut.WaitForAssertion(() => Assert.Equal(_arm.InferenceKey, cut.Find("[data-testid=revealed-key]").TextContent), TimeSpan.FromSeconds(10));
 
-        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Create a connection to phi-listed").Click();
+        ClickByLabel(cut, "Create a connection to phi-listed");
         cut.WaitForAssertion(() => Assert.Single(ConnectionStore.Rows), TimeSpan.FromSeconds(10));
 
-        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Delete phi-listed").Click();
-        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Confirm deleting phi-listed").Click();
+        ClickByLabel(cut, "Delete phi-listed");
+        ClickByLabel(cut, "Confirm deleting phi-listed");
         cut.WaitForAssertion(() => Assert.Contains("Deleted phi-listed", cut.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(20));
         Assert.False(_arm.Exists($"{ArmPeer.ProjectId()}/serverlessEndpoints/phi-listed"));
     }
