@@ -27,7 +27,11 @@ public enum AzureDeploymentKind
     ManagedOnline,
 }
 
-/// <summary>A serverless endpoint, or a managed online endpoint with one of its deployments, as the Deployments page lists it.</summary>
+/// <summary>
+/// A serverless endpoint, or a managed online endpoint with one of its deployments, as the Deployments page lists it.
+/// <c>Size</c> is a managed deployment's VM size (<c>properties.instanceType</c>; its <c>sku.name</c> is just "Default")
+/// or a serverless endpoint's SKU (<c>Consumption</c>); <c>InstanceCount</c> is a managed deployment's <c>sku.capacity</c>.
+/// </summary>
 public sealed record AzureDeployment(
     string Id,
     string Name,
@@ -36,7 +40,7 @@ public sealed record AzureDeployment(
     string? State,
     string? Model,
     string? Location,
-    string? Sku,
+    string? Size,
     int? InstanceCount,
     string? EndpointUrl,
     DateTimeOffset? Created,
@@ -51,8 +55,21 @@ public sealed record RegistryModel(AzureRegistry Registry, string Name, string? 
 
 public sealed record ProjectModel(AzureWorkspace Project, string Name, string? LatestVersion, string? Description);
 
-/// <summary>One step of a deployment, for the progress list and for reporting what exists after a failure or a cancel.</summary>
-public sealed record DeployStep(string Resource, string ResourceId, string Status, TimeSpan Elapsed, string? Detail = null);
+/// <summary>Where a step of a deployment stands (for logic; <see cref="DeployStep.Status"/> is the words shown).</summary>
+public enum DeployStepState
+{
+    Requested,
+    Running,
+    Succeeded,
+    Failed,
+    StillRunningInAzure,
+}
+
+/// <summary>
+/// One step of a deployment, for the progress list and for reporting what exists after a failure or a cancel.
+/// <c>Status</c> is ARM's own status while it runs (InProgress, Accepted…), otherwise the state in words.
+/// </summary>
+public sealed record DeployStep(string Resource, string ResourceId, DeployStepState State, string Status, TimeSpan Elapsed, string? Detail = null);
 
 /// <summary>
 /// The portal's Azure operations over Resource Manager: discovery of hubs, projects and registries (cached briefly),
@@ -202,8 +219,7 @@ public sealed partial class AzureService(ArmRestClient client, TimeProvider time
                     await foreach (var d in client.ListAsync<ArmResource<OnlineDeploymentProperties>>($"{e.Id}/deployments", cancellationToken).ConfigureAwait(false))
                     {
                         any = true;
-                        items.Add(new(d.Id ?? "", $"{e.Name}/{d.Name}", AzureDeploymentKind.ManagedOnline, project, d.Properties?.ProvisioningState, d.Properties?.Model, d.Location ?? e.Location,
-                            d.Sku?.Name ?? d.Properties?.InstanceType, d.Sku?.Capacity, e.Properties?.ScoringUri, d.SystemData?.CreatedAt ?? e.SystemData?.CreatedAt, e.Id, d.Name));
+                        items.Add(ManagedOnline(project, e, d));
                     }
 
                     if (!any)
@@ -328,24 +344,34 @@ public sealed partial class AzureService(ArmRestClient client, TimeProvider time
     private async Task<JsonElement?> RunAsync(string resourceId, string label, Func<Task<ArmOperation>> begin, IProgress<DeployStep> steps, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        steps.Report(new(label, resourceId, "Requested", TimeSpan.Zero));
+        steps.Report(new(label, resourceId, DeployStepState.Requested, "Requested", TimeSpan.Zero));
         try
         {
             using var operation = await begin().ConfigureAwait(false);
-            var result = await operation.WaitAsync(new InlineProgress<ArmProgress>(p => steps.Report(new(label, resourceId, p.Status, time.GetElapsedTime(started), p.Detail))), cancellationToken).ConfigureAwait(false);
-            steps.Report(new(label, resourceId, "Succeeded", time.GetElapsedTime(started)));
+            var result = await operation.WaitAsync(new InlineProgress<ArmProgress>(p => steps.Report(new(label, resourceId, DeployStepState.Running, p.Status, time.GetElapsedTime(started), p.Detail))), cancellationToken).ConfigureAwait(false);
+            steps.Report(new(label, resourceId, DeployStepState.Succeeded, "Succeeded", time.GetElapsedTime(started)));
             return result;
         }
         catch (ArmException ex)
         {
-            steps.Report(new(label, resourceId, "Failed", time.GetElapsedTime(started), ex.Error.Message));
+            steps.Report(new(label, resourceId, DeployStepState.Failed, "Failed", time.GetElapsedTime(started), ex.Error.Message));
             throw;
         }
         catch (OperationCanceledException)
         {
-            steps.Report(new(label, resourceId, "Still running in Azure (the portal stopped waiting)", time.GetElapsedTime(started)));
+            steps.Report(new(label, resourceId, DeployStepState.StillRunningInAzure, "Still running in Azure (the portal stopped waiting)", time.GetElapsedTime(started)));
             throw;
         }
+    }
+
+    /// <summary>A managed online deployment as the Deployments page lists it, with its endpoint's address.</summary>
+    public static AzureDeployment ManagedOnline(AzureWorkspace project, ArmResource<OnlineEndpointProperties> endpoint, ArmResource<OnlineDeploymentProperties> deployment)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(deployment);
+        return new(deployment.Id ?? "", $"{endpoint.Name}/{deployment.Name}", AzureDeploymentKind.ManagedOnline, project, deployment.Properties?.ProvisioningState, deployment.Properties?.Model,
+            deployment.Location ?? endpoint.Location, deployment.Properties?.InstanceType ?? deployment.Sku?.Name, deployment.Sku?.Capacity, endpoint.Properties?.ScoringUri,
+            deployment.SystemData?.CreatedAt ?? endpoint.SystemData?.CreatedAt, endpoint.Id, deployment.Name);
     }
 
     private static AzureDeployment Serverless(AzureWorkspace project, ArmResource<ServerlessEndpointProperties> e) => new(

@@ -91,15 +91,23 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
         return cut;
     }
 
-    private static void Click(IRenderedComponent<DeployWizard> cut, string text) =>
-        cut.FindAll("button").First(b => (b.QuerySelector(".rz-button-text")?.TextContent ?? b.TextContent).Trim() == text).Click();
+    /// <summary>Chooses a project and waits until the wizard has checked the permissions there.</summary>
+    private static void ChooseProject(IRenderedComponent<DeployWizard> cut, string projectId)
+    {
+        cut.Find("#dep-project").Change(projectId);
+        cut.WaitForAssertion(() => Assert.DoesNotContain("Checking your permissions", cut.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>Clicks the button whose visible text ends with the name (a Radzen button's text follows its icon's ligature), as a person reads it.</summary>
+    private static void Click(IRenderedComponent<DeployWizard> cut, string name) =>
+        cut.FindAll("button").Single(b => b.TextContent.Trim().EndsWith(name, StringComparison.Ordinal)).Click();
 
     [Fact]
     public void Wizard_Serverless_ThirdPartyModel_ReviewsThenDeploysWithProgress_AndCreatesAConnection()
     {
         var cut = Wizard("Meta-Llama-3-8B-Instruct");
         Assert.Equal("azureml://registries/azureml-meta/models/Meta-Llama-3-8B-Instruct", cut.Find("#dep-asset").GetAttribute("value"));
-        cut.Find("#dep-project").Change(ArmPeer.ProjectId());
+        ChooseProject(cut, ArmPeer.ProjectId());
         cut.Find("#dep-name").Change("llama3-wizard");
 
         var review = cut.Find("[data-testid=review]").TextContent;
@@ -124,7 +132,7 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
     public void Wizard_FailedOperation_ShowsArmsCodeAndMessage_AndWhatExists()
     {
         var cut = Wizard("Phi-3-mini-4k-instruct");
-        cut.Find("#dep-project").Change(ArmPeer.ProjectId());
+        ChooseProject(cut, ArmPeer.ProjectId());
         cut.Find("#dep-name").Change("fail-phi");
 
         Click(cut, "Deploy");
@@ -141,7 +149,7 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
     {
         var cut = Wizard("Phi-3-mini-4k-instruct");
 
-        cut.Find("#dep-project").Change(ArmPeer.ProjectId("locked-project"));
+        ChooseProject(cut, ArmPeer.ProjectId("locked-project"));
 
         cut.WaitForAssertion(() => Assert.Contains("lacks permission to create endpoints in Locked project", cut.Find("[data-testid=why-not]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.True(cut.FindAll("button").First(b => b.TextContent.Contains("Deploy", StringComparison.Ordinal)).HasAttribute("disabled"));
@@ -151,7 +159,7 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
     public void Wizard_BadName_IsRefusedBeforeAnyCall()
     {
         var cut = Wizard("Phi-3-mini-4k-instruct");
-        cut.Find("#dep-project").Change(ArmPeer.ProjectId());
+        ChooseProject(cut, ArmPeer.ProjectId());
         cut.Find("#dep-name").Change("9 bad name");
         var before = _arm.Requests.Count(r => r.Method == "PUT");
 
@@ -160,6 +168,107 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
         Assert.Contains("3 to 32 letters", cut.Find(".pg-problem").TextContent, StringComparison.Ordinal);
         Assert.Equal(before, _arm.Requests.Count(r => r.Method == "PUT"));
     }
+
+    [Fact]
+    public async Task Deployments_ManagedDeployment_ShowsItsVmSizeTimesInstances()
+    {
+        var azure = Services.GetRequiredService<AzureService>();
+        var project = (await azure.DiscoverAsync([ArmPeer.Subscription], true, CancellationToken.None)).Projects.Single(p => p.Name == "team-project");
+        await azure.DeployManagedAsync(project, "azureml://registries/azureml/models/Phi-3-mini-4k-instruct/versions/3", "phi-vm", "Standard_NC24ads_A100_v4", 2, new InlineProgress<DeployStep>(_ => { }), CancellationToken.None);
+
+        var cut = Render<Deployments>();
+
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("tr[data-deployment='phi-vm/default']")), TimeSpan.FromSeconds(10));
+        var row = cut.Find("tr[data-deployment='phi-vm/default']").TextContent;
+        Assert.Contains("Managed compute", row, StringComparison.Ordinal);
+        Assert.Contains("Standard_NC24ads_A100_v4 × 2", row, StringComparison.Ordinal);
+        Assert.DoesNotContain("Default", row, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Prerendered_AzurePages_CallNoAzure_AndTheirButtonsWaitForTheCircuit()
+    {
+        SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+
+        var deployments = Render<Deployments>();
+        Services.GetRequiredService<NavigationManager>().NavigateTo("deployments/new?model=Phi-3-mini-4k-instruct");
+        var wizard = Render<DeployWizard>();
+        var settings = Render<Portal.Web.Components.Pages.Settings.AzureSettings>();
+        await Task.Delay(500);
+
+        Assert.Empty(_arm.Requests);
+        Assert.Contains("when the page is connected", deployments.Markup, StringComparison.Ordinal);
+        Assert.Contains("when the page is connected", wizard.Markup, StringComparison.Ordinal);
+        Assert.All(settings.FindAll("button"), b => Assert.True(b.HasAttribute("disabled"), $"'{b.TextContent.Trim()}' is enabled before the circuit is up"));
+        Assert.Contains(settings.FindAll("button"), b => b.TextContent.Contains("Check sign-in", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Deployments_DeleteThenLeaveThePage_StopsPollingAzure()
+    {
+        var azure = Services.GetRequiredService<AzureService>();
+        var project = (await azure.DiscoverAsync([ArmPeer.Subscription], true, CancellationToken.None)).Projects.Single(p => p.Name == "team-project");
+        await azure.DeployServerlessAsync(project, "azureml://registries/azureml/models/Phi-3-mini-4k-instruct", "phi-slow-delete", false, new InlineProgress<DeployStep>(_ => { }), CancellationToken.None);
+        _arm.PollsToFinish = int.MaxValue;
+        var cut = Render<Deployments>();
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("tr[data-deployment=phi-slow-delete]")), TimeSpan.FromSeconds(10));
+        ClickByLabel(cut, "Delete phi-slow-delete");
+        ClickByLabel(cut, "Confirm deleting phi-slow-delete");
+        cut.WaitForAssertion(() => Assert.Contains(_arm.Requests, r => r.Path.StartsWith("/operations/", StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
+
+        await DisposeComponentsAsync();
+        await Task.Delay(500);
+        var pollsAfterLeaving = Polls();
+        await Task.Delay(1000);
+
+        Assert.Equal(pollsAfterLeaving, Polls());
+        Assert.True(_arm.Exists($"{ArmPeer.ProjectId()}/serverlessEndpoints/phi-slow-delete"));
+    }
+
+    [Fact]
+    public async Task Wizard_LeavingDuringADeploy_StopsPollingAzure()
+    {
+        var cut = Wizard("Phi-3-mini-4k-instruct");
+        cut.Find("#dep-name").Change("phi-left");
+        ChooseProject(cut, ArmPeer.ProjectId());
+        _arm.PollsToFinish = int.MaxValue;
+
+        Click(cut, "Deploy");
+        cut.WaitForAssertion(() => Assert.True(Polls() > 0), TimeSpan.FromSeconds(10));
+        await DisposeComponentsAsync();
+        await Task.Delay(500);
+        var pollsAfterLeaving = Polls();
+        await Task.Delay(1000);
+
+        Assert.Equal(pollsAfterLeaving, Polls());
+        Assert.Empty(ConnectionStore.Rows);
+    }
+
+    [Fact]
+    public void AzureSettings_Interactive_ListsHubsProjectsAndRegistries_AndItsButtonsWork()
+    {
+        var cut = Render<Portal.Web.Components.Pages.Settings.AzureSettings>();
+
+        cut.WaitForAssertion(() => Assert.Contains("Team project", cut.Find("[data-testid=azure-discovery]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        var table = cut.Find("[data-testid=azure-discovery]").TextContent;
+        Assert.Contains("Team hub", table, StringComparison.Ordinal);
+        Assert.Contains("azureml-meta", table, StringComparison.Ordinal);
+        var check = cut.FindAll("button").Single(b => b.TextContent.Contains("Check sign-in", StringComparison.Ordinal));
+        Assert.False(check.HasAttribute("disabled"));
+
+        check.Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("Team subscription", cut.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>Waits for the button with this accessible name (a render may still be on its way), then clicks it.</summary>
+    private static void ClickByLabel(IRenderedComponent<Deployments> cut, string label)
+    {
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("button"), b => b.GetAttribute("aria-label") == label), TimeSpan.FromSeconds(10));
+        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == label).Click();
+    }
+
+    private int Polls() => _arm.Requests.Count(r => r.Path.StartsWith("/operations/", StringComparison.Ordinal));
 
     [Fact]
     public async Task Deployments_ListRevealCreateConnectionAndDelete()
@@ -175,14 +284,14 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
         Assert.Contains("Online", row.TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain(_arm.InferenceKey, cut.Markup, StringComparison.Ordinal);
 
-        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Reveal the key of phi-listed").Click();
+        ClickByLabel(cut, "Reveal the key of phi-listed");
         cut.WaitForAssertion(() => Assert.Equal(_arm.InferenceKey, cut.Find("[data-testid=revealed-key]").TextContent), TimeSpan.FromSeconds(10));
 
-        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Create a connection to phi-listed").Click();
+        ClickByLabel(cut, "Create a connection to phi-listed");
         cut.WaitForAssertion(() => Assert.Single(ConnectionStore.Rows), TimeSpan.FromSeconds(10));
 
-        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Delete phi-listed").Click();
-        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Confirm deleting phi-listed").Click();
+        ClickByLabel(cut, "Delete phi-listed");
+        ClickByLabel(cut, "Confirm deleting phi-listed");
         cut.WaitForAssertion(() => Assert.Contains("Deleted phi-listed", cut.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(20));
         Assert.False(_arm.Exists($"{ArmPeer.ProjectId()}/serverlessEndpoints/phi-listed"));
     }

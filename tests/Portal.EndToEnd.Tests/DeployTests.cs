@@ -54,4 +54,20 @@ public sealed class DeployTests(AzureServerFixture server) : PortalPageTest(serv
         await Assertions.Expect(Page.GetByTestId("progress")).ToContainTextAsync("Serverless endpoint fail-e2e: Failed");
         Assert.Empty(BrowserErrors);
     }
+
+    [Fact]
+    public async Task OpeningDeployments_AsksAzureForEachListOnce_AndActsOnlyWhenConnected()
+    {
+        var arm = ((AzureServerFixture)Server).Arm;
+        var before = arm.Requests.Count;
+
+        await OpenInteractiveAsync("deployments");
+        await Assertions.Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Refresh" })).ToBeEnabledAsync();
+
+        var calls = arm.Requests.Skip(before).Where(r => r.Method == "GET").GroupBy(r => r.Path).ToList();
+        Assert.Contains(calls, c => c.Key == $"{Portal.TestPeers.ArmPeer.ProjectId()}/serverlessEndpoints");
+        // Workspaces come on two pages with one path; every other list is asked for once per page load.
+        Assert.All(calls.Where(c => !c.Key.EndsWith("/workspaces", StringComparison.Ordinal)), c => Assert.Single(c));
+        Assert.Empty(BrowserErrors);
+    }
 }

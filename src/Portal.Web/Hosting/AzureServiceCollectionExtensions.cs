@@ -39,6 +39,8 @@ internal static class AzureServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AzureService>();
         services.AddScoped<AzureContext>();
+        services.AddScoped<IDeploymentConnectionStore, DeploymentConnectionStore>();
+        services.AddScoped<DeploymentConnections>();
         services.AddSingleton<ICatalogSource, AzureCatalogSource>();
         return services;
     }

@@ -123,6 +123,21 @@ public sealed class ArmClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListDeployments_ManagedDeployment_HasItsVmSizeAndInstanceCount()
+    {
+        var service = Service();
+        var project = (await service.DiscoverAsync([ArmPeer.Subscription], true, CancellationToken.None)).Projects.Single(p => p.Name == "team-project");
+        await service.DeployManagedAsync(project, "azureml://registries/azureml/models/Phi-3-mini-4k-instruct/versions/3", "phi-sized", "Standard_NC48ads_A100_v4", 2, new InlineProgress<DeployStep>(_ => { }), CancellationToken.None);
+
+        var (items, _) = await service.ListDeploymentsAsync([project], CancellationToken.None);
+
+        var deployment = Assert.Single(items);
+        Assert.Equal("phi-sized/default", deployment.Name);
+        Assert.Equal("Standard_NC48ads_A100_v4", deployment.Size);
+        Assert.Equal(2, deployment.InstanceCount);
+    }
+
+    [Fact]
     public async Task ListDeployments_Keys_AndDelete_PollingLocation()
     {
         var service = Service();
@@ -238,7 +253,7 @@ public sealed class ArmClientTests : IAsyncLifetime
         var deploy = service.DeployServerlessAsync(project, "azureml://registries/azureml/models/Phi-3-mini-4k-instruct", "slow-phi", false, new InlineProgress<DeployStep>(s =>
         {
             steps.Add(s);
-            if (s.Status == "InProgress")
+            if (s.State == DeployStepState.Running)
             {
                 cancel.Cancel();
             }
@@ -246,6 +261,7 @@ public sealed class ArmClientTests : IAsyncLifetime
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => deploy);
         Assert.True(_peer.Exists($"{ArmPeer.ProjectId()}/serverlessEndpoints/slow-phi"));
+        Assert.Equal(DeployStepState.StillRunningInAzure, steps[^1].State);
         Assert.Contains("Still running in Azure", steps[^1].Status, StringComparison.Ordinal);
     }
 }

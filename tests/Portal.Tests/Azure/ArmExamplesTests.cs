@@ -201,6 +201,26 @@ public sealed class ArmExamplesTests
     }
 
     [Fact]
+    public void ManagedOnlineDeployment_IsListedWithItsVmSize_AndInstanceCount()
+    {
+        var (_, endpoint) = Resources<OnlineEndpointProperties>("onlineEndpoint_get.json").Single();
+        var project = new AzureWorkspace("/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/p", "p", "Project", "westus", "rg", "s", null, null);
+        foreach (var file in new[] { "onlineDeployment_managed_get.json", "onlineDeployment_list.json" })
+        {
+            foreach (var (raw, typed) in Resources<OnlineDeploymentProperties>(file))
+            {
+                // Azure names a managed deployment's SKU "Default"; its VM size is properties.instanceType and sku.capacity the instance count.
+                var managed = typed with { Sku = typed.Sku! with { Name = "Default" } };
+
+                var row = AzureService.ManagedOnline(project, endpoint, managed);
+
+                Same(raw, "properties.instanceType", row.Size);
+                Same(raw, "sku.capacity", row.InstanceCount);
+            }
+        }
+    }
+
+    [Fact]
     public void Keys()
     {
         foreach (var file in new[] { "serverlessEndpoint_listKeys.json", "onlineEndpoint_listKeys.json" })

@@ -76,4 +76,33 @@ public sealed class AzureHostTests
         Assert.Equal(68, catalog.Count);
         await app.StopAsync();
     }
+
+    [Fact]
+    public async Task Prerendering_TheAzurePages_AsksAzureNothing_TheyWaitForTheCircuit()
+    {
+        await using var arm = await ArmPeer.StartAsync();
+        using var temp = new TempDirectory();
+        await using var app = PortalWebApplication.Create(
+            [$"--Portal:Storage:SqlitePath={temp.File("portal.db")}", $"--Portal:Azure:Endpoint={arm.BaseUrl}", $"--Portal:Azure:Subscriptions:0={ArmPeer.Subscription}"],
+            builder =>
+            {
+                builder.WebHost.UseTestServer();
+                builder.Services.AddKeyedSingleton<TokenCredential>(AzureServiceCollectionExtensions.CredentialKey, new TestCredential());
+                builder.Services.AddSingleton<HttpPipelineTransport>(new HttpClientTransport(arm.CreateTrustingHandler()));
+            });
+        await app.StartAsync();
+        _ = app.Services.GetRequiredService<ICatalogService>().Current;
+        using var client = app.GetTestClient();
+        var before = arm.Requests.Count;
+
+        foreach (var page in new[] { "/deployments", "/deployments/new?model=Phi-3-mini-4k-instruct", "/settings/azure" })
+        {
+            var response = await client.GetAsync(new Uri(page, UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Empty(arm.Requests.Skip(before).Select(r => $"{r.Method} {r.Path}"));
+            Assert.Contains("when the page is connected", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        await app.StopAsync();
+    }
 }

@@ -1,15 +1,14 @@
-using Portal.Azure;
 using Portal.Catalog;
 using Portal.Catalog.Sources;
 
-namespace Portal.Web.Azure;
+namespace Portal.Azure;
 
 /// <summary>
 /// Models in the team's Azure registries and projects (the subscriptions in <c>Portal:Azure:Subscriptions</c>), merged
 /// into the catalog with provenance "from registry X" or "from project Y". With no subscription configured it adds
 /// nothing and calls nothing; a failure is shown as this source's problem while the rest of the catalog works.
 /// </summary>
-internal sealed class AzureCatalogSource(AzureService azure) : ICatalogSource
+public sealed class AzureCatalogSource(AzureService azure) : ICatalogSource
 {
     public int Order => 2;
 

@@ -1,0 +1,203 @@
+using Microsoft.AspNetCore.Components;
+using Portal.Azure;
+using Portal.Catalog;
+using Portal.Web.Azure;
+
+namespace Portal.Web.Components.Pages.Deployments;
+
+/// <summary>
+/// /deployments/new?model=ID: what stands in the way, then project, option, name, asset and size, what will be
+/// created, and the deployment's progress. The rules are in <see cref="DeployWizardModel"/>; this class talks to Azure.
+/// </summary>
+public sealed partial class DeployWizard
+{
+    [Inject]
+    public required AzureContext Azure { get; init; }
+
+    [Inject]
+    public required DeploymentConnections Connections { get; init; }
+
+    [Inject]
+    public required ICatalogService Catalog { get; init; }
+
+    [SupplyParameterFromQuery(Name = "model")]
+    public string? Model { get; set; }
+
+    private CatalogModel? _model;
+    private DeployWizardModel? _wizard;
+    private string? _assetSource;
+    private DeployInputProblem? _problem;
+    private bool _loading = true;
+    private bool _checkingAccess;
+    private int _accessCheck;
+    private readonly List<DeployStep> _steps = [];
+    private CancellationTokenSource? _running;
+    private ArmError? _error;
+    private bool _cancelled;
+    private AzureDeployment? _done;
+    private DeploymentConnectionResult? _connection;
+
+    protected override async Task OnInitializedAsync()
+    {
+        _model = Model is { } id ? Catalog.Current.Find(id) : null;
+        if (_model is null)
+        {
+            _loading = false;
+            return;
+        }
+
+        _wizard = new DeployWizardModel(_model);
+        if (!IsInteractive)
+        {
+            // Azure is asked once the circuit is up, not also while prerendering.
+            return;
+        }
+
+        try
+        {
+            var discovery = await Azure.DiscoverAsync(refresh: false, ComponentToken);
+            _wizard.Discovered(discovery);
+            if (discovery is not null)
+            {
+                await FindAssetAsync(discovery);
+                if (discovery.Projects.Count == 1)
+                {
+                    await SelectProjectAsync(discovery.Projects[0]);
+                }
+            }
+        }
+        catch (ArmException ex)
+        {
+            _wizard.AzureProblems.Add(ex.Error.Message);
+        }
+        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _loading = false;
+        }
+    }
+
+    private async Task FindAssetAsync(AzureDiscovery discovery)
+    {
+        foreach (var registry in discovery.Registries)
+        {
+            try
+            {
+                if (_wizard!.FindAsset(await Azure.Service.ListRegistryModelsAsync(registry, ComponentToken)) is { } found)
+                {
+                    _wizard.AssetId = found.AssetId;
+                    _assetSource = $"Found in your registry {registry.Name} (latest version {found.LatestVersion ?? "—"}).";
+                    return;
+                }
+            }
+            catch (ArmException ex)
+            {
+                _assetSource = $"Registry {registry.Name} could not be read: {ex.Error.Message}";
+            }
+        }
+    }
+
+    private async Task OnProjectChangedAsync(ChangeEventArgs e)
+    {
+        var project = _wizard?.Discovery?.Projects.FirstOrDefault(p => p.Id == e.Value?.ToString());
+        if (project is null)
+        {
+            _wizard?.ChooseProject(null);
+            _accessCheck++;
+            _checkingAccess = false;
+            return;
+        }
+
+        await SelectProjectAsync(project);
+    }
+
+    /// <summary>Selecting a project checks the identity's permissions there: a refusal is said before the user tries.</summary>
+    private async Task SelectProjectAsync(AzureWorkspace project)
+    {
+        var wizard = _wizard!;
+        wizard.ChooseProject(project);
+        var check = ++_accessCheck;
+        _checkingAccess = true;
+        try
+        {
+            if (await Azure.Service.CanPerformAsync(project, wizard.RequiredAction, ComponentToken) == false && check == _accessCheck)
+            {
+                wizard.PermissionDenied();
+            }
+        }
+        catch (ArmException ex) when (ex.Error.Kind is ArmErrorKind.Forbidden or ArmErrorKind.Unauthorized)
+        {
+            if (check == _accessCheck)
+            {
+                wizard.PermissionDenied(ex.Error.Message);
+            }
+        }
+        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            // Only the latest choice's check says when checking is over.
+            _checkingAccess &= check != _accessCheck;
+        }
+    }
+
+    private async Task DeployAsync()
+    {
+        var wizard = _wizard!;
+        var problems = wizard.Validate();
+        _problem = problems.Count > 0 ? problems[0] : null;
+        if (_problem is not null || !wizard.CanDeploy || wizard.Project is not { } project || wizard.Option is not { } option)
+        {
+            return;
+        }
+
+        _error = null;
+        _cancelled = false;
+        // Cancel stops waiting; so does leaving the page. Steps are added on the renderer, in order.
+        _running = CancellationTokenSource.CreateLinkedTokenSource(ComponentToken);
+        var progress = ProgressOnRenderer<DeployStep>(_steps.Add);
+        try
+        {
+            _done = option == DeployOption.Serverless
+                ? await Azure.Service.DeployServerlessAsync(project, wizard.AssetId, wizard.Name, wizard.NeedsMarketplace, progress, _running.Token)
+                : await Azure.Service.DeployManagedAsync(project, wizard.AssetId, wizard.Name, wizard.InstanceType, wizard.InstanceCount, progress, _running.Token);
+            _connection = await Connections.CreateAsync(_done, _running.Token);
+        }
+        catch (ArmException ex)
+        {
+            _error = ex.Error;
+        }
+        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
+        {
+            // The page went away: nobody is waiting any more.
+        }
+        catch (OperationCanceledException)
+        {
+            _cancelled = true;
+        }
+        finally
+        {
+            _running.Dispose();
+            _running = null;
+        }
+    }
+
+    private void Cancel() => _running?.Cancel();
+
+    private static string OptionLabel(DeployOption option) => option == DeployOption.Serverless
+        ? "Serverless API (pay per token, no infrastructure)"
+        : "Managed compute (dedicated VMs you pay for by the hour)";
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _running?.Cancel();
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,137 @@
+using Microsoft.AspNetCore.Components;
+using Portal.Azure;
+using Portal.Web.Azure;
+
+namespace Portal.Web.Components.Pages.Deployments;
+
+/// <summary>
+/// /deployments: serverless and managed online endpoints across the user's projects; reveal a key, make a connection,
+/// delete. Everything it asks Azure stops when the page goes away (<see cref="PortalComponentBase.ComponentToken"/>).
+/// </summary>
+public sealed partial class Deployments
+{
+    [Inject]
+    public required AzureContext Azure { get; init; }
+
+    [Inject]
+    public required DeploymentConnections Connections { get; init; }
+
+    private AzureDiscovery? _discovery;
+    private List<AzureDeployment> _items = [];
+    private readonly List<string> _problems = [];
+    private readonly Dictionary<string, string> _keys = [];
+    private readonly Dictionary<string, string> _deleting = [];
+    private string? _project;
+    private string? _confirm;
+    private string? _status;
+    private bool _loading = true;
+
+    /// <summary>Azure is asked once the circuit is up, not also while prerendering (its answers are not cached).</summary>
+    protected override async Task OnInitializedAsync()
+    {
+        if (IsInteractive)
+        {
+            await LoadAsync(false);
+        }
+        else if ((await Azure.SubscriptionsAsync(ComponentToken)).Count == 0)
+        {
+            // Whether Azure is set up at all is in the store, not in Azure: say so at once.
+            _loading = false;
+        }
+    }
+
+    private async Task LoadAsync(bool refresh)
+    {
+        _loading = _discovery is null;
+        _problems.Clear();
+        try
+        {
+            _discovery = await Azure.DiscoverAsync(refresh, ComponentToken);
+            if (_discovery is not null)
+            {
+                var projects = _discovery.Projects.Where(p => _project is null || p.Id == _project);
+                var (items, problems) = await Azure.Service.ListDeploymentsAsync(projects, ComponentToken);
+                _items = [.. items];
+                _problems.AddRange(problems);
+            }
+        }
+        catch (ArmException ex)
+        {
+            _problems.Add(ex.Error.Message);
+            _discovery ??= new AzureDiscovery([], [], [], [], DateTimeOffset.UtcNow);
+        }
+        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
+        {
+            // The page went away: nobody is waiting for the list.
+        }
+        finally
+        {
+            _loading = false;
+        }
+    }
+
+    private async Task OnProjectChangedAsync(ChangeEventArgs e)
+    {
+        _project = e.Value?.ToString() is { Length: > 0 } id ? id : null;
+        await LoadAsync(false);
+    }
+
+    private async Task RevealAsync(AzureDeployment d)
+    {
+        try
+        {
+            _keys[d.Id] = (await Azure.Service.ListKeysAsync(d, ComponentToken)).PrimaryKey ?? "(no key: the endpoint does not use keys)";
+        }
+        catch (ArmException ex)
+        {
+            _status = $"The key of {d.Name} could not be read: {ex.Error.Message}";
+        }
+        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task CreateConnectionAsync(AzureDeployment d)
+    {
+        try
+        {
+            _status = (await Connections.CreateAsync(d, ComponentToken)).Message;
+        }
+        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task DeleteAsync(AzureDeployment d)
+    {
+        _confirm = null;
+        _deleting[d.Id] = "requested";
+        try
+        {
+            // Reports change page state on the renderer, and only while this delete is still shown as running.
+            await Azure.Service.DeleteAsync(d, ProgressOnRenderer<ArmProgress>(p =>
+            {
+                if (_deleting.ContainsKey(d.Id))
+                {
+                    _deleting[d.Id] = $"{p.Status} ({p.Elapsed.TotalSeconds:0} s)";
+                }
+            }), ComponentToken);
+            _status = $"Deleted {d.Name}.";
+        }
+        catch (ArmException ex)
+        {
+            _status = $"{d.Name} was not deleted: {ex.Error.Message}";
+        }
+        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
+        {
+            // The page went away: stop polling Azure (the delete goes on there) and touch nothing.
+            return;
+        }
+        finally
+        {
+            _deleting.Remove(d.Id);
+        }
+
+        await LoadAsync(true);
+    }
+}

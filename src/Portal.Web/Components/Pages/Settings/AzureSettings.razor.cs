@@ -1,0 +1,100 @@
+using Microsoft.AspNetCore.Components;
+using Portal.Azure;
+using Portal.Web.Azure;
+
+namespace Portal.Web.Components.Pages.Settings;
+
+/// <summary>Settings → Azure: the sign-in check, the chosen subscriptions, and the hubs, projects and registries found in them.</summary>
+public sealed partial class AzureSettings
+{
+    [Inject]
+    public required AzureContext Azure { get; init; }
+
+    private IReadOnlyList<SubscriptionInfo>? _subscriptions;
+    private readonly HashSet<string> _chosen = new(StringComparer.OrdinalIgnoreCase);
+    private AzureDiscovery? _discovery;
+    private ArmError? _error;
+    private bool _busy;
+
+    /// <summary>Azure is asked once the circuit is up, not also while prerendering.</summary>
+    protected override async Task OnInitializedAsync()
+    {
+        if (!IsInteractive)
+        {
+            return;
+        }
+
+        try
+        {
+            _chosen.UnionWith(await Azure.SubscriptionsAsync(ComponentToken));
+        }
+        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        if (_chosen.Count > 0)
+        {
+            await DiscoverAsync(false);
+        }
+    }
+
+    private async Task CheckAsync()
+    {
+        _busy = true;
+        _error = null;
+        try
+        {
+            _subscriptions = await Azure.Service.ListSubscriptionsAsync(ComponentToken);
+        }
+        catch (ArmException ex)
+        {
+            _error = ex.Error;
+        }
+        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private void Toggle(string id, bool on)
+    {
+        if (on)
+        {
+            _chosen.Add(id);
+        }
+        else
+        {
+            _chosen.Remove(id);
+        }
+    }
+
+    private async Task SaveAsync()
+    {
+        await Azure.SaveChosenAsync(_chosen, ComponentToken);
+        await DiscoverAsync(true);
+    }
+
+    private async Task DiscoverAsync(bool refresh)
+    {
+        _busy = true;
+        try
+        {
+            _discovery = await Azure.DiscoverAsync(refresh, ComponentToken);
+        }
+        catch (ArmException ex)
+        {
+            _error = ex.Error;
+        }
+        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+}
