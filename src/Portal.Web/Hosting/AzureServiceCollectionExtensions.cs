@@ -1,4 +1,3 @@
-using System.Net;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Identity;
@@ -20,11 +19,8 @@ internal static class AzureServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddAzure(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AzureOptions>().Bind(configuration.GetSection(AzureOptions.SectionName))
-            .Validate(o => o.Endpoint.IsAbsoluteUri && (o.Endpoint.Scheme == Uri.UriSchemeHttps || IPAddress.TryParse(o.Endpoint.Host, out var ip) && IPAddress.IsLoopback(ip)),
-                $"{AzureOptions.SectionName}:Endpoint must be an absolute https URL (Resource Manager's bearer tokens are only sent over TLS).")
-            .Validate(o => o.PollInterval > TimeSpan.Zero && o.MaxWait > TimeSpan.Zero, $"{AzureOptions.SectionName}:PollInterval and MaxWait must be positive.")
-            .ValidateOnStart();
+        services.AddOptions<AzureOptions>().Bind(configuration.GetSection(AzureOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AzureOptions>, AzureOptionsValidator>();
         services.AddKeyedSingleton<TokenCredential>(CredentialKey, (sp, _) => new DefaultAzureCredential(new DefaultAzureCredentialOptions
         {
             TenantId = sp.GetRequiredService<IOptions<AzureOptions>>().Value.TenantId,

@@ -34,4 +34,16 @@ public sealed class StartupValidationTests
         var line = Assert.Single(lines);
         Assert.Contains("'Mongo' at 'Portal:Storage:Provider'", line, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AzureSettings_Bad_EveryProblemIsNamed()
+    {
+        var (exitCode, lines) = await RunAsync(
+            "--Portal:Azure:Endpoint=http://management.example.com/", "--Portal:Azure:PollInterval=00:00:00", "--Portal:Azure:Subscriptions:0=my-subscription");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(lines, l => l.Contains("Portal:Azure:Endpoint 'http://management.example.com/' must be an absolute https URL", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Portal:Azure:PollInterval '00:00:00' must be positive", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Portal:Azure:Subscriptions:0 'my-subscription' is not a subscription id", StringComparison.Ordinal));
+    }
 }
