@@ -56,6 +56,21 @@ public sealed class PortalHostTests
     }
 
     [Theory]
+    [InlineData("/playground/chat")]
+    [InlineData("/models")]
+    [InlineData("/settings/connections")]
+    public async Task Prerendered_Page_DisablesItsControlsUntilTheCircuitIsUp(string path)
+    {
+        await using var host = await PortalHost.StartAsync();
+        using var client = host.CreateClient();
+
+        var html = await client.GetStringAsync(new Uri(path, UriKind.Relative));
+
+        Assert.Matches("<fieldset class=\"portal-page\"[^>]* disabled", html);
+        Assert.Contains("aria-busy=\"true\"", html, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("/no/such/page", "Page not found")]
     [InlineData("/models/unknown-id", "Model not found")]
     public async Task UnknownAddress_Returns404WithThePortalsOwnPage(string path, string heading)
