@@ -19,5 +19,20 @@ var config = DefaultConfig.Instance
     .AddColumn(StatisticColumn.P95)
     .WithOptions(ConfigOptions.DisableOptimizationsValidator);
 
-BenchmarkSwitcher.FromAssembly(typeof(Portal.Benchmarks.SyntheticCatalog).Assembly).Run(args, config);
-return 0;
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(Portal.Benchmarks.SyntheticCatalog).Assembly).Run(args, config).ToList();
+
+// A benchmark that could not run (an exception, NA, a validation error) fails the run loudly instead of leaving
+// yesterday's figures standing.
+var failed = summaries.Count == 0
+    ? ["no benchmark matched the filter"]
+    : summaries.SelectMany(s => s.HasCriticalValidationErrors
+        ? [$"{s.Title}: validation errors"]
+        : s.Reports.Length == 0
+            ? [$"{s.Title}: no report"]
+            : s.Reports.Where(r => !r.Success || r.ResultStatistics is null).Select(r => $"{r.BenchmarkCase.DisplayInfo}: did not run")).ToList();
+foreach (var problem in failed)
+{
+    Console.Error.WriteLine($"!!! BENCHMARK FAILED: {problem}");
+}
+
+return failed.Count == 0 ? 0 : 1;

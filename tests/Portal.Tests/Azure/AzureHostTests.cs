@@ -56,14 +56,7 @@ public sealed class AzureHostTests
     {
         await using var arm = await ArmPeer.StartAsync();
         using var temp = new TempDirectory();
-        await using var app = PortalWebApplication.Create(
-            [$"--Portal:Storage:SqlitePath={temp.File("portal.db")}", $"--Portal:Azure:Endpoint={arm.BaseUrl}", $"--Portal:Azure:Subscriptions:0={ArmPeer.Subscription}"],
-            builder =>
-            {
-                builder.WebHost.UseTestServer();
-                builder.Services.AddKeyedSingleton<TokenCredential>(AzureServiceCollectionExtensions.CredentialKey, new TestCredential());
-                builder.Services.AddSingleton<HttpPipelineTransport>(new HttpClientTransport(arm.CreateTrustingHandler()));
-            });
+        await using var app = WithArmPeer(arm, temp);
         await app.StartAsync();
 
         var catalog = app.Services.GetRequiredService<ICatalogService>().Current;
@@ -82,14 +75,7 @@ public sealed class AzureHostTests
     {
         await using var arm = await ArmPeer.StartAsync();
         using var temp = new TempDirectory();
-        await using var app = PortalWebApplication.Create(
-            [$"--Portal:Storage:SqlitePath={temp.File("portal.db")}", $"--Portal:Azure:Endpoint={arm.BaseUrl}", $"--Portal:Azure:Subscriptions:0={ArmPeer.Subscription}"],
-            builder =>
-            {
-                builder.WebHost.UseTestServer();
-                builder.Services.AddKeyedSingleton<TokenCredential>(AzureServiceCollectionExtensions.CredentialKey, new TestCredential());
-                builder.Services.AddSingleton<HttpPipelineTransport>(new HttpClientTransport(arm.CreateTrustingHandler()));
-            });
+        await using var app = WithArmPeer(arm, temp);
         await app.StartAsync();
         _ = app.Services.GetRequiredService<ICatalogService>().Current;
         using var client = app.GetTestClient();
@@ -105,4 +91,14 @@ public sealed class AzureHostTests
 
         await app.StopAsync();
     }
+
+    /// <summary>The portal on a test server, whose Azure is the HTTPS ARM peer (its transport and a token it accepts).</summary>
+    private static WebApplication WithArmPeer(ArmPeer arm, TempDirectory temp) => PortalWebApplication.Create(
+        [$"--Portal:Storage:SqlitePath={temp.File("portal.db")}", $"--Portal:Azure:Endpoint={arm.BaseUrl}", $"--Portal:Azure:Subscriptions:0={ArmPeer.Subscription}"],
+        builder =>
+        {
+            builder.WebHost.UseTestServer();
+            builder.Services.AddKeyedSingleton<TokenCredential>(AzureServiceCollectionExtensions.CredentialKey, new TestCredential());
+            builder.Services.AddSingleton<HttpPipelineTransport>(new HttpClientTransport(arm.CreateTrustingHandler()));
+        });
 }
