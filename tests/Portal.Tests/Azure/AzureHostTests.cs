@@ -1,6 +1,7 @@
 using System.Net;
 using Azure.Core;
 using Azure.Core.Pipeline;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Catalog;
