@@ -68,6 +68,35 @@ public sealed class ConnectionsPageTests() : PeerBunitContext(Key, peer =>
         Assert.Equal(protectedKey, ConnectionStore.Rows.Single().ProtectedApiKey);
     }
 
+    [Theory]
+    [InlineData("Test connection")]
+    [InlineData("Save")]
+    public void Edit_OtherServerWithoutRetypingTheKey_AsksForTheKeyOnTheKeyField_AndSendsNothing(string button)
+    {
+        var cut = Render<Connections>();
+        Click(cut, "Add connection");
+        Fill(cut, "peer", Peer.V1.AbsoluteUri, Key);
+        Click(cut, "Save");
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("tr[data-connection=peer]")));
+        var protectedKey = ConnectionStore.Rows.Single().ProtectedApiKey;
+        var received = Peer.Received.Count;
+
+        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Edit peer").Click();
+        cut.Find("#conn-endpoint").Change("http://127.0.0.1:9/v1/");
+        Click(cut, button);
+
+        cut.WaitForAssertion(() =>
+        {
+            var keyField = cut.Find($"#{cut.FindAll("label").Single(l => l.TextContent.Trim() == "API key").GetAttribute("for")}");
+            Assert.Equal("true", keyField.GetAttribute("aria-invalid"));
+            var described = cut.Find($"#{keyField.GetAttribute("aria-describedby")}");
+            Assert.Contains("enter the API key again", described.TextContent, StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(10));
+        Assert.Equal(received, Peer.Received.Count);
+        Assert.Equal(Peer.V1.AbsoluteUri, ConnectionStore.Rows.Single().Endpoint);
+        Assert.Equal(protectedKey, ConnectionStore.Rows.Single().ProtectedApiKey);
+    }
+
     [Fact]
     public void Test_WrongKey_GivesTheExactReason()
     {

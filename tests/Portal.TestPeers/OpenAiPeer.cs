@@ -61,6 +61,9 @@ public sealed class OpenAiPeer : IAsyncDisposable
     /// <summary>Every request body received, newest last, with its path.</summary>
     public ConcurrentQueue<(string Path, JsonObject? Body, IReadOnlyDictionary<string, string> Headers)> Requests { get; } = new();
 
+    /// <summary>Every request that reached the peer, before the key is checked (so a refused key is recorded too).</summary>
+    public ConcurrentQueue<(string Method, string Path, IReadOnlyDictionary<string, string> Headers)> Received { get; } = new();
+
     public static async Task<OpenAiPeer> StartAsync(string? key = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -81,6 +84,7 @@ public sealed class OpenAiPeer : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             using var aborted = context.RequestAborted.Register(() => Interlocked.Increment(ref _aborted));
+            Received.Enqueue((context.Request.Method, context.Request.Path, context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
             if (_key is not null && context.Request.Headers.Authorization != $"Bearer {_key}" && context.Request.Headers["api-key"] != _key)
             {
                 await Error(context, 401, "Incorrect API key provided.", "invalid_api_key").ConfigureAwait(false);

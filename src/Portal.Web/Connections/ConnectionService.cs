@@ -18,7 +18,10 @@ public sealed record ConnectionView(
     IReadOnlyList<string> Models,
     bool FromConfiguration);
 
-/// <summary>What the connection form sends. <see cref="ApiKey"/> null or empty keeps the stored key.</summary>
+/// <summary>
+/// What the connection form sends. <see cref="ApiKey"/> null or empty keeps the stored key, but only while the kind and
+/// the endpoint's origin (scheme, host, port) are unchanged; otherwise the key must be entered again.
+/// </summary>
 public sealed record ConnectionInput(
     Guid? Id,
     string Name,
@@ -45,6 +48,9 @@ public sealed partial class ConnectionService(
     ILogger<ConnectionService> logger)
 {
     public const int MaxNameLength = 100;
+
+    /// <summary>How a problem with the key field starts (the form shows it on that field).</summary>
+    public const string ReenterKeyMessage = "The base URL's server or the kind changed: enter the API key again.";
     internal const string KeyPurpose = "Portal.Connections.ApiKey.v1";
 
     private IDataProtector Protector => protection.CreateProtector(KeyPurpose);
@@ -93,9 +99,16 @@ public sealed partial class ConnectionService(
         }
 
         var newKey = string.IsNullOrWhiteSpace(input.ApiKey) ? null : input.ApiKey.Trim();
-        if (input.Auth == ConnectionAuth.ApiKey && newKey is null && existing?.ProtectedApiKey is null)
+        if (input.Auth == ConnectionAuth.ApiKey && newKey is null)
         {
-            errors.Add("Enter the API key (or choose another authentication).");
+            if (existing?.ProtectedApiKey is null)
+            {
+                errors.Add("Enter the API key (or choose another authentication).");
+            }
+            else if (endpoint is not null && !MayKeepKey(existing, input.Kind, endpoint))
+            {
+                errors.Add(ReenterKey(existing));
+            }
         }
 
         var models = input.Models.Select(m => m.Trim()).Where(m => m.Length > 0).Distinct(StringComparer.Ordinal).ToList();
@@ -190,9 +203,15 @@ public sealed partial class ConnectionService(
         var key = string.IsNullOrWhiteSpace(input.ApiKey) ? null : input.ApiKey.Trim();
         try
         {
-            var saved = key is null && input.Auth == ConnectionAuth.ApiKey && input.Id is { } id
-                ? (await store.ListAsync(user.Id, cancellationToken)).FirstOrDefault(c => c.Id == id) is { } row ? Target(row) : null
+            var row = key is null && input.Auth == ConnectionAuth.ApiKey && input.Id is { } id
+                ? (await store.ListAsync(user.Id, cancellationToken)).FirstOrDefault(c => c.Id == id)
                 : null;
+            if (row?.ProtectedApiKey is not null && !MayKeepKey(row, input.Kind, endpoint))
+            {
+                return new(false, ReenterKey(row), []);
+            }
+
+            var saved = row is null ? null : Target(row);
             var target = saved?.With(input.Name, input.Kind, endpoint, input.Auth) ?? new InferenceTarget(input.Name, input.Kind, endpoint, input.Auth, key);
             return await ListModelsAsync(target, cancellationToken);
         }
@@ -243,6 +262,18 @@ public sealed partial class ConnectionService(
         InferenceErrorKind.NotFound => new(false, "The endpoint answered 404 for /models: either the base URL is wrong, or this endpoint does not list models (then enter model or deployment names by hand).", []),
         _ => new(false, ex.Error.ProviderMessage is { } provider ? $"{ex.Error.Message} The endpoint said: “{provider}”" : ex.Error.Message, []),
     };
+
+    /// <summary>
+    /// Whether an empty key field may keep the saved key: only while the kind (which decides how the key is sent) and
+    /// the endpoint's origin (scheme, host and port) are the ones the key was saved for. A changed path is fine.
+    /// </summary>
+    private static bool MayKeepKey(StoredConnection saved, ConnectionKind kind, Uri endpoint) =>
+        string.Equals(saved.Kind, kind.ToString(), StringComparison.Ordinal)
+        && Uri.TryCreate(saved.Endpoint, UriKind.Absolute, out var savedEndpoint)
+        && Uri.Compare(savedEndpoint, endpoint, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
+
+    private static string ReenterKey(StoredConnection saved) =>
+        $"{ReenterKeyMessage} The saved key is only sent to {new Uri(saved.Endpoint).GetLeftPart(UriPartial.Authority)}, as this connection's kind was saved.";
 
     private IEnumerable<ConnectionView> Configured() => configured.Value.Items.Where(c => !string.IsNullOrWhiteSpace(c.Name)).Select(ToView);
 

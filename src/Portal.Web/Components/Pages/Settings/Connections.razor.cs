@@ -41,6 +41,14 @@ public sealed partial class Connections
     private readonly Dictionary<string, ConnectionTestResult> _rowTests = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _testing = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// A problem with the key field (the server or kind changed and the saved key is not sent there), from Save or
+    /// Test, shown on that field.
+    /// </summary>
+    private string? KeyError =>
+        _errors.FirstOrDefault(e => e.StartsWith(ConnectionService.ReenterKeyMessage, StringComparison.Ordinal))
+        ?? (_test is { Success: false, Message: var message } && message.StartsWith(ConnectionService.ReenterKeyMessage, StringComparison.Ordinal) ? message : null);
+
     protected override async Task OnInitializedAsync() => await LoadAsync();
 
     private async Task LoadAsync()
@@ -159,6 +167,11 @@ public sealed partial class Connections
         }
 
         _busy = true;
+        if (_test is { Success: false } && KeyError is not null)
+        {
+            _test = null; // Save gives its own verdict on the key field.
+        }
+
         try
         {
             var (saved, errors) = await Service.SaveAsync(Input(form), ComponentToken);
