@@ -77,7 +77,11 @@ public sealed class OutboundUrlPolicy(IOptionsMonitor<OutboundOptions> options)
         return IPAddress.TryParse(uri.HostNameType == UriHostNameType.IPv6 ? uri.Host.Trim('[', ']') : host, out var address) ? Check(address) : null;
     }
 
-    /// <summary>Checks one resolved address. Returns why it is refused, or null.</summary>
+    /// <summary>
+    /// Checks one resolved address. Returns why it is refused, or null. An IPv6 address that carries an IPv4 address
+    /// (IPv4-mapped, -compatible or -translated, NAT64, 6to4, Teredo) is checked as every IPv4 address it carries too,
+    /// so a metadata or private address cannot be reached through a transition form.
+    /// </summary>
     public string? Check(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
@@ -86,6 +90,27 @@ public sealed class OutboundUrlPolicy(IOptionsMonitor<OutboundOptions> options)
             address = address.MapToIPv4();
         }
 
+        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            foreach (var embedded in EmbeddedIPv4(address))
+            {
+                if (CheckOne(embedded) is { } refused)
+                {
+                    return $"{address} carries the IPv4 address {embedded}: {refused}";
+                }
+            }
+
+            if (IsNat64LocalUse(address) && !options.CurrentValue.AllowPrivateNetworks)
+            {
+                return $"{address} is in the local-use NAT64 range 64:ff9b:1::/48; set Portal:Outbound:AllowPrivateNetworks to true to allow it.";
+            }
+        }
+
+        return CheckOne(address);
+    }
+
+    private string? CheckOne(IPAddress address)
+    {
         if (MetadataAddresses.Any(m => m.Equals(address)))
         {
             return $"{address} is a cloud metadata address; the portal never calls it.";
@@ -94,6 +119,11 @@ public sealed class OutboundUrlPolicy(IOptionsMonitor<OutboundOptions> options)
         if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || IsMulticast(address))
         {
             return $"{address} is not an address a server can be called on.";
+        }
+
+        if (IsReserved(address))
+        {
+            return $"{address} is in a reserved or documentation range; no server can be called on it.";
         }
 
         var current = options.CurrentValue;
@@ -108,6 +138,74 @@ public sealed class OutboundUrlPolicy(IOptionsMonitor<OutboundOptions> options)
         }
 
         return null;
+    }
+
+    /// <summary>The IPv4 addresses an IPv6 address carries in each transition form (RFC 4291, 6052, 6145, 3056, 4380).</summary>
+    internal static IEnumerable<IPAddress> EmbeddedIPv4(IPAddress address)
+    {
+        var b = address.GetAddressBytes();
+        var last = new IPAddress(b.AsSpan(12, 4));
+        bool Zero(int from, int to)
+        {
+            for (var i = from; i < to; i++)
+            {
+                if (b[i] != 0)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        // ::a.b.c.d (IPv4-compatible, not :: or ::1) and ::ffff:0:a.b.c.d (IPv4-translated)
+        if (Zero(0, 12) && !(Zero(12, 15) && b[15] <= 1))
+        {
+            yield return last;
+        }
+
+        if (Zero(0, 8) && b[8] == 0xFF && b[9] == 0xFF && b[10] == 0 && b[11] == 0)
+        {
+            yield return last;
+        }
+
+        // NAT64: 64:ff9b::/96 (well-known), and the local-use 64:ff9b:1::/48 at every RFC 6052 prefix length it allows
+        if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B)
+        {
+            if (!(b[4] == 0x00 && b[5] == 0x01 && last.Equals(IPAddress.Any)))
+            {
+                yield return last;
+            }
+
+            if (b[4] == 0x00 && b[5] == 0x01)
+            {
+                // The prefix length is the operator's choice: every reading is checked; an all-zero one is padding.
+                IPAddress[] readings = [new([b[6], b[7], b[9], b[10]]), new([b[7], b[9], b[10], b[11]]), new([b[9], b[10], b[11], b[12]])];
+                foreach (var reading in readings.Where(r => !r.Equals(IPAddress.Any)))
+                {
+                    yield return reading;
+                }
+            }
+        }
+
+        // 6to4: 2002:a.b.c.d::/48
+        if (b[0] == 0x20 && b[1] == 0x02)
+        {
+            yield return new IPAddress(b.AsSpan(2, 4));
+        }
+
+        // Teredo: 2001:0::/32, the server's address, then the client's with every bit inverted
+        if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 0x00)
+        {
+            yield return new IPAddress(b.AsSpan(4, 4));
+            yield return new IPAddress([(byte)~b[12], (byte)~b[13], (byte)~b[14], (byte)~b[15]]);
+        }
+    }
+
+    private static bool IsNat64LocalUse(IPAddress address)
+    {
+        var b = address.GetAddressBytes();
+        return b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B && b[4] == 0x00 && b[5] == 0x01;
     }
 
     /// <summary>
@@ -155,6 +253,28 @@ public sealed class OutboundUrlPolicy(IOptionsMonitor<OutboundOptions> options)
     private static bool IsMulticast(IPAddress address) =>
         address.AddressFamily == AddressFamily.InterNetworkV6 ? address.IsIPv6Multicast : (address.GetAddressBytes()[0] & 0xF0) == 224;
 
+    /// <summary>
+    /// Ranges no server is called on: 0.0.0.0/8, IETF protocol assignments 192.0.0.0/24, benchmarking 198.18.0.0/15,
+    /// 240.0.0.0/4 (and broadcast), the documentation ranges 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24 and
+    /// 2001:db8::/32.
+    /// </summary>
+    private static bool IsReserved(IPAddress address)
+    {
+        var b = address.GetAddressBytes();
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            return b[0] == 0
+                || (b[0] == 192 && b[1] == 0 && b[2] == 0)
+                || (b[0] == 198 && (b[1] & 0xFE) == 18)
+                || b[0] >= 240
+                || (b[0] == 192 && b[1] == 0 && b[2] == 2)
+                || (b[0] == 198 && b[1] == 51 && b[2] == 100)
+                || (b[0] == 203 && b[1] == 0 && b[2] == 113);
+        }
+
+        return b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0D && b[3] == 0xB8;
+    }
+
     private static bool IsPrivate(IPAddress address)
     {
         var b = address.GetAddressBytes();
@@ -164,8 +284,7 @@ public sealed class OutboundUrlPolicy(IOptionsMonitor<OutboundOptions> options)
                 || (b[0] == 172 && b[1] >= 16 && b[1] <= 31)
                 || (b[0] == 192 && b[1] == 168)
                 || (b[0] == 169 && b[1] == 254)
-                || (b[0] == 100 && b[1] >= 64 && b[1] <= 127)
-                || b[0] == 0;
+                || (b[0] == 100 && b[1] >= 64 && b[1] <= 127);
         }
 
         return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal;
