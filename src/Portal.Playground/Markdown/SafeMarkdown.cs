@@ -32,6 +32,12 @@ public static class SafeMarkdown
             if (!IsSafe(link.Url))
             {
                 var label = string.Concat(link.Descendants<LiteralInline>().Select(l => l.Content.ToString()));
+                // ReplaceBy would move the link's children after the replacement (the label twice): drop them first.
+                while (link.FirstChild is { } child)
+                {
+                    child.Remove();
+                }
+
                 link.ReplaceBy(new LiteralInline(label.Length > 0 ? $"{label} (link removed)" : "(link removed)"));
             }
             else

@@ -22,4 +22,15 @@ public sealed class SafeMarkdownTests
         Assert.Contains("<code class=\"language-csharp\">", html, StringComparison.Ordinal);
         Assert.Contains("<a href=\"https://learn.microsoft.com\">docs</a>", html, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("[jslink](javascript:alert(1))", "jslink")]
+    [InlineData("see [the **docs**](data:text/html,x) now", "docs")]
+    public void RemovedLink_ShowsItsLabelOnce_WithTheNote(string markdown, string label)
+    {
+        var html = SafeMarkdown.ToHtml(markdown);
+
+        Assert.Equal(1, html.Split(label).Length - 1); // the label appears exactly once
+        Assert.Contains("(link removed)", html, StringComparison.Ordinal);
+    }
 }
