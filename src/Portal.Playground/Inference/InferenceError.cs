@@ -103,7 +103,6 @@ public static class InferenceErrors
     public static InferenceError FromResponse(int status, string? retryAfter, TimeSpan? retryAfterMs, string? body, string model)
     {
         var (message, code, categories) = ParseBody(body);
-        var provider = message is null ? null : $"“{message}”";
         switch (status)
         {
             case 401 or 403:
@@ -120,7 +119,8 @@ public static class InferenceErrors
             case >= 500:
                 return new(InferenceErrorKind.ServerError, $"The endpoint failed ({status}). It is not the request's fault; retry later.", status, message);
             default:
-                return new(InferenceErrorKind.BadRequest, $"The endpoint rejected the request ({status}){(provider is null ? "." : ": " + provider)}", status, message);
+                // The provider's words travel as ProviderMessage, shown once after this ("The endpoint said: …").
+                return new(InferenceErrorKind.BadRequest, $"The endpoint rejected the request ({status}).", status, message);
         }
     }
 
