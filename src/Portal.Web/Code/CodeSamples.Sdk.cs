@@ -92,12 +92,12 @@ public static partial class CodeSamples
         b.AppendLine("# pip install openai" + (r.Auth == ConnectionAuth.EntraId ? " azure-identity" : ""));
         b.AppendLine("import os");
         b.AppendLine("from openai import OpenAI");
-        var baseUrl = r.Endpoint is { } e ? Q(e.AbsoluteUri) : $"os.environ[{Q(BaseUrlVariable)}]";
+        var baseUrl = r.Endpoint is { } e ? Py(e.AbsoluteUri) : $"os.environ[{Py(BaseUrlVariable)}]";
         if (r.Auth == ConnectionAuth.EntraId)
         {
             b.AppendLine("from azure.identity import DefaultAzureCredential, get_bearer_token_provider");
             b.AppendLine();
-            b.AppendLine(CultureInfo.InvariantCulture, $"token = get_bearer_token_provider(DefaultAzureCredential(), {Q(EntraScope)})()");
+            b.AppendLine(CultureInfo.InvariantCulture, $"token = get_bearer_token_provider(DefaultAzureCredential(), {Py(EntraScope)})()");
             b.AppendLine(CultureInfo.InvariantCulture, $"client = OpenAI(base_url={baseUrl}, api_key=token)");
         }
         else if (r.Auth == ConnectionAuth.None)
@@ -108,19 +108,19 @@ public static partial class CodeSamples
         else if (AzureKey(r))
         {
             b.AppendLine();
-            b.AppendLine(CultureInfo.InvariantCulture, $"key = os.environ[{Q(KeyVariable(r.Kind))}]");
+            b.AppendLine(CultureInfo.InvariantCulture, $"key = os.environ[{Py(KeyVariable(r.Kind))}]");
             b.AppendLine(CultureInfo.InvariantCulture, $"client = OpenAI(base_url={baseUrl}, api_key=key, default_headers={{\"api-key\": key}})");
         }
         else
         {
             b.AppendLine();
-            b.AppendLine(CultureInfo.InvariantCulture, $"client = OpenAI(base_url={baseUrl}, api_key=os.environ[{Q(KeyVariable(r.Kind))}])");
+            b.AppendLine(CultureInfo.InvariantCulture, $"client = OpenAI(base_url={baseUrl}, api_key=os.environ[{Py(KeyVariable(r.Kind))}])");
         }
 
         b.AppendLine();
         var body = Body(r);
         body.Remove("model");
-        var args = string.Join(",\n    ", new[] { $"model={Q(r.Model)}" }.Concat(body.Select(p => $"{p.Key}={PythonValue(p.Value)}")));
+        var args = string.Join(",\n    ", new[] { $"model={Py(r.Model)}" }.Concat(body.Select(p => $"{p.Key}={PythonValue(p.Value)}")));
         switch (r.Api)
         {
             case CodeApi.Images:
@@ -152,11 +152,39 @@ public static partial class CodeSamples
     {
         null => "None",
         JsonValue v when v.TryGetValue<bool>(out var flag) => flag ? "True" : "False",
+        JsonValue v when v.TryGetValue<string>(out var text) => Py(text),
         JsonValue v => v.ToJsonString(),
         JsonArray a => "[" + string.Join(", ", a.Select(PythonValue)) + "]",
-        JsonObject o => "{" + string.Join(", ", o.Select(p => $"{Q(p.Key)}: {PythonValue(p.Value)}")) + "}",
+        JsonObject o => "{" + string.Join(", ", o.Select(p => $"{Py(p.Key)}: {PythonValue(p.Value)}")) + "}",
         _ => node.ToJsonString(),
     };
+
+    /// <summary>
+    /// A Python string literal: printable ASCII as is, everything else escaped (<c>\n</c>, <c>\xXX</c>, <c>\uXXXX</c>,
+    /// <c>\UXXXXXXXX</c> for characters beyond the BMP, so they are one character, not two surrogates).
+    /// </summary>
+    internal static string Py(string text)
+    {
+        var b = new StringBuilder("\"");
+        foreach (var rune in text.EnumerateRunes())
+        {
+            var v = rune.Value;
+            b.Append(v switch
+            {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                >= 0x20 and < 0x7F => ((char)v).ToString(),
+                < 0x100 => string.Create(CultureInfo.InvariantCulture, $"\\x{v:x2}"),
+                < 0x10000 => string.Create(CultureInfo.InvariantCulture, $"\\u{v:x4}"),
+                _ => string.Create(CultureInfo.InvariantCulture, $"\\U{v:x8}"),
+            });
+        }
+
+        return b.Append('"').ToString();
+    }
 
     private static string JavaScript(CodeRequest r)
     {

@@ -131,7 +131,16 @@ public static partial class CodeSamples
 
     private static bool AzureKey(CodeRequest r) => r.Auth == ConnectionAuth.ApiKey && r.Kind is ConnectionKind.AzureOpenAI or ConnectionKind.AzureAIFoundry;
 
+    /// <summary>
+    /// A C# regular string literal and a JavaScript string literal at once: JSON string encoding with the default
+    /// (strict) encoder, so every quote, backslash, control character, line or paragraph separator and non-ASCII
+    /// character is a \uXXXX or short escape that both languages read back exactly, and nothing like <c>&lt;/script&gt;</c>,
+    /// <c>${…}</c> or <c>*/</c> can end the literal.
+    /// </summary>
     private static string Q(string text) => JsonSerializer.Serialize(text);
+
+    /// <summary>A POSIX shell word: single-quoted, each <c>'</c> closed, escaped and reopened (<c>'\''</c>); nothing expands.</summary>
+    internal static string Sh(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private static string Curl(CodeRequest r)
     {
@@ -148,10 +157,8 @@ public static partial class CodeSamples
             _ when AzureKey(r) => $"  -H \"api-key: ${KeyVariable(r.Kind)}\" \\\n",
             _ => $"  -H \"Authorization: Bearer ${KeyVariable(r.Kind)}\" \\\n",
         };
-        var url = r.Endpoint is { } endpoint ? new Uri(endpoint, Path(r.Api)).AbsoluteUri : $"${BaseUrlVariable}/{Path(r.Api)}";
-
-        // The body goes in single quotes: a quote inside it is closed, escaped and reopened.
-        var json = body.ToJsonString().Replace("'", "'\\''", StringComparison.Ordinal);
-        return $"curl \"{url}\" \\\n{auth}  -H \"Content-Type: application/json\" \\\n  -d '{json}'";
+        // Values from the user or the endpoint (the URL, the body) are single-quoted: the shell expands nothing in them.
+        var url = r.Endpoint is { } endpoint ? Sh(new Uri(endpoint, Path(r.Api)).AbsoluteUri) : $"\"${BaseUrlVariable}/{Path(r.Api)}\"";
+        return $"curl {url} \\\n{auth}  -H \"Content-Type: application/json\" \\\n  -d {Sh(body.ToJsonString())}";
     }
 }
