@@ -25,7 +25,7 @@ public sealed class AnswerLimitTests() : PeerBunitContext(
 
     private static void Send(IRenderedComponent<ChatPlayground> cut, string text)
     {
-        cut.WaitForElement("#chat-message:not([disabled])").Input(text);
+        cut.WaitForElement("#chat-message:not([disabled])").Change(text);
         cut.Find("form").Submit();
     }
 
