@@ -19,7 +19,7 @@ public sealed class ChatPlaygroundTests() : PeerBunitContext("sk-peer-secret-987
 
     internal static void Send(IRenderedComponent<ChatPlayground> cut, string text)
     {
-        cut.WaitForElement("#chat-message:not([disabled])").Input(text);
+        cut.WaitForElement("#chat-message:not([disabled])").Change(text);
         cut.Find("form.pg-composer").Submit();
     }
 

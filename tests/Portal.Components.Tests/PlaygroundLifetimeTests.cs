@@ -24,7 +24,7 @@ public sealed class PlaygroundLifetimeTests() : PeerBunitContext(null, peer => [
     private static void Send<T>(IRenderedComponent<T> cut, string field, string text)
         where T : IComponent
     {
-        cut.WaitForElement($"{field}:not([disabled])").Input(text);
+        cut.WaitForElement($"{field}:not([disabled])").Change(text);
         cut.Find("form").Submit();
     }
 

@@ -20,7 +20,7 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
     {
         var cut = Open<CompletionsPlayground>("playground/completions?connection=peer&model=peer-chat");
 
-        cut.Find("#completion-prompt").Input("Once upon a time");
+        cut.Find("#completion-prompt").Change("Once upon a time");
         cut.Find("form").Submit();
 
         cut.WaitForAssertion(() => Assert.Contains("lazy dog", cut.Find("[data-testid=answer]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
@@ -34,7 +34,7 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
         Peer.TokenDelay = TimeSpan.FromMilliseconds(60);
         var cut = Open<CompletionsPlayground>("playground/completions?connection=peer&model=peer-chat");
 
-        cut.Find("#completion-prompt").Input("Once upon a time");
+        cut.Find("#completion-prompt").Change("Once upon a time");
         cut.Find("form").Submit();
 
         cut.WaitForAssertion(() => Assert.Contains("far away.", cut.Find("[data-testid=answer]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
@@ -57,7 +57,7 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
     {
         var cut = Open<CompletionsPlayground>("playground/completions?connection=peer&model=no-completions");
 
-        cut.Find("#completion-prompt").Input("Hello");
+        cut.Find("#completion-prompt").Change("Hello");
         cut.Find("form").Submit();
 
         cut.WaitForAssertion(() => Assert.Contains("has no /completions API", cut.Find("[data-testid=answer-error]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
@@ -70,7 +70,7 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
         var cut = Open<ComparePlayground>($"playground/compare?pane={Uri.EscapeDataString("peer|peer-chat")}&pane={Uri.EscapeDataString("peer|peer-chat-2")}");
         Peer.ExtraModels.Add("peer-chat-2");
 
-        cut.Find("#compare-message").Input("Compare me");
+        cut.Find("#compare-message").Change("Compare me");
         cut.Find("form.pg-composer").Submit();
         cut.WaitForAssertion(() => Assert.All(cut.FindAll("[data-testid^=pane-] [data-testid=answer]"), a => Assert.Contains("far away.", a.TextContent, StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
 
@@ -87,7 +87,7 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
     {
         var cut = Open<ImagesPlayground>("playground/images?connection=peer&model=peer-images");
 
-        cut.Find("#image-prompt").Input("a red fox");
+        cut.Find("#image-prompt").Change("a red fox");
         cut.Find("#image-count").Change("2");
         cut.Find("form").Submit();
 
@@ -103,7 +103,7 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
     {
         var cut = Open<ImagesPlayground>("playground/images?connection=peer&model=fault-content-filter");
 
-        cut.Find("#image-prompt").Input("something");
+        cut.Find("#image-prompt").Change("something");
         cut.Find("form").Submit();
 
         cut.WaitForAssertion(() => Assert.Contains("violence (medium)", cut.Find("[data-testid=answer-error]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));

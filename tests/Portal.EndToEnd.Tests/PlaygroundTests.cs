@@ -55,6 +55,47 @@ public sealed class PlaygroundTests(PlaygroundServerFixture server) : PortalPage
     }
 
     [Fact]
+    public async Task Chat_LongPrompt_ReachesTheEndpointWhole_AndTheCircuitStaysConnected()
+    {
+        // Far past SignalR's default 32 KB message limit, and one word (the peer answers word by word).
+        var prompt = "BEGIN" + new string('x', 200_000) + "END";
+        await OpenInteractiveAsync($"playground/chat?connection={PlaygroundServerFixture.ConnectionName}&model=peer-chat");
+        var box = Page.GetByLabel("Message", new() { Exact = true });
+
+        await box.FillAsync(prompt, new() { Timeout = 60_000 }); // a long fill is slow on a busy machine
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
+
+        await Assertions.Expect(Page.GetByTestId("answer").Last).ToContainTextAsync("Echo: BEGINxxx", new() { Timeout = 20_000 });
+        var sent = Playground.Peer.Requests.Last().Body!["messages"]!.AsArray().Last()!["content"]!.GetValue<string>();
+        Assert.Equal(prompt.Length, sent.Length);
+        Assert.Equal(prompt, sent);
+
+        // Still connected: the next message is sent and answered on the same page.
+        await Assertions.Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true })).ToBeEnabledAsync(new() { Timeout = 20_000 });
+        await box.FillAsync("And a short one");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
+        await Assertions.Expect(Page.GetByTestId("answer").Last).ToContainTextAsync("Echo: And a short one", new() { Timeout = 20_000 });
+        Assert.Empty(BrowserErrors);
+    }
+
+    [Fact]
+    public async Task Chat_PromptOverTheLimit_IsNotSent_SaysSo_AndStaysInTheBox()
+    {
+        var prompt = new string('y', 300_000);
+        await OpenInteractiveAsync($"playground/chat?connection={PlaygroundServerFixture.ConnectionName}&model=peer-chat");
+        var requests = Playground.Peer.Requests.Count;
+        var box = Page.GetByLabel("Message", new() { Exact = true });
+
+        await box.FillAsync(prompt, new() { Timeout = 60_000 }); // a long fill is slow on a busy machine
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
+
+        await Assertions.Expect(Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("at most 262,144 characters");
+        Assert.Equal(prompt.Length, (await box.InputValueAsync()).Length);
+        Assert.Equal(requests, Playground.Peer.Requests.Count);
+        Assert.Empty(BrowserErrors);
+    }
+
+    [Fact]
     public async Task Compare_StreamsTwoPanesAtTheSameTime()
     {
         var pane = Uri.EscapeDataString($"{PlaygroundServerFixture.ConnectionName}|peer-slow");

@@ -19,6 +19,8 @@ namespace Portal.TestPeers;
 /// <c>fault-reset</c> (drops the connection after three words), <c>fault-malformed</c> (a broken SSE line after three words),
 /// <c>fault-content-filter</c> (Azure's 400 content_filter error), <c>fault-stream-filter</c> (stops with finish_reason
 /// content_filter and content_filter_results after three words).</item>
+/// <item><c>peer-endless</c> never stops: a paragraph (the sentence ten times) every <see cref="TokenDelay"/> until the client
+/// gives up; <c>peer-endless-slow</c> the same one word every 60 ms.</item>
 /// </list>
 /// When created with a key, every request must carry it (<c>Authorization: Bearer</c> or <c>api-key</c>), else 401.
 /// </summary>
@@ -143,6 +145,12 @@ public sealed class OpenAiPeer : IAsyncDisposable
         var includeUsage = body?["stream_options"]?["include_usage"]?.GetValue<bool>() == true;
         await StartStreamAsync(context).ConfigureAwait(false);
         await SendAsync(context, Chunk(model, new JsonObject { ["role"] = "assistant", ["content"] = "" }, null)).ConfigureAwait(false);
+        if (model is "peer-endless" or "peer-endless-slow")
+        {
+            await EndlessAsync(context, model).ConfigureAwait(false);
+            return;
+        }
+
         var delay = model == "peer-slow" ? TimeSpan.FromMilliseconds(60) : TokenDelay;
         for (var i = 0; i < words.Count; i++)
         {
@@ -162,6 +170,19 @@ public sealed class OpenAiPeer : IAsyncDisposable
         }
 
         await context.Response.WriteAsync("data: [DONE]\n\n").ConfigureAwait(false);
+    }
+
+    /// <summary>Streams until the client gives up (the request is aborted): an answer with no end.</summary>
+    private async Task EndlessAsync(HttpContext context, string model)
+    {
+        var paragraph = string.Join(' ', Enumerable.Repeat(Sentence, 10)) + "\n\n";
+        var words = Words(Sentence + " ");
+        for (var i = 0; !context.RequestAborted.IsCancellationRequested; i++)
+        {
+            var slow = model == "peer-endless-slow";
+            await Task.Delay(slow ? TimeSpan.FromMilliseconds(60) : TokenDelay, context.RequestAborted).ConfigureAwait(false);
+            await SendAsync(context, Chunk(model, new JsonObject { ["content"] = slow ? words[i % words.Count] : paragraph }, null)).ConfigureAwait(false);
+        }
     }
 
     private async Task CompletionsAsync(HttpContext context)
@@ -263,7 +284,7 @@ public sealed class OpenAiPeer : IAsyncDisposable
                 context.Response.ContentType = "application/json";
                 await context.Response.WriteAsync(ContentFilterError).ConfigureAwait(false);
                 return true;
-            case "peer-chat" or "peer-slow" or "peer-images" or "no-completions" or "fault-reset" or "fault-malformed" or "fault-stream-filter":
+            case "peer-chat" or "peer-slow" or "peer-endless" or "peer-endless-slow" or "peer-images" or "no-completions" or "fault-reset" or "fault-malformed" or "fault-stream-filter":
                 return false;
             default:
                 await Error(context, 404, $"The model `{model}` does not exist or you do not have access to it.", "model_not_found").ConfigureAwait(false);

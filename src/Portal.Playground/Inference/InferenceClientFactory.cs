@@ -22,7 +22,12 @@ public sealed class InferenceClientFactory : IDisposable
     public InferenceClientFactory(OutboundUrlPolicy policy, IOptions<InferenceOptions> options, Func<TokenCredential> credential)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        _http = new HttpClient(policy.CreateHandler(), disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        var handler = policy.CreateHandler();
+
+        // An answer given up on (a limit reached, Stop) closes its connection at once: by default the handler would go
+        // on reading up to 1 MB of it, for up to 2 s, to reuse the connection, so an endless stream would keep running.
+        handler.MaxResponseDrainSize = 0;
+        _http = new HttpClient(handler, disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         _options = options;
         _credential = new Lazy<TokenCredential>(credential);
     }

@@ -78,6 +78,15 @@ public sealed class InferenceOptions
     /// <summary>How long to wait for a response to start, and between two parts of a streamed one.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(100);
 
+    /// <summary>
+    /// The most characters one answer may have: past it the stream is ended (the call to the endpoint cancelled) and
+    /// the part that arrived is kept. Bounds the memory, the page and the saved session an endless answer would fill.
+    /// </summary>
+    public int MaxAnswerChars { get; set; } = 200_000;
+
+    /// <summary>The longest one answer may stream; past it the stream is ended the same way.</summary>
+    public TimeSpan MaxAnswerDuration { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>The token scope for Microsoft Entra ID authentication.</summary>
     public string EntraScope { get; set; } = "https://cognitiveservices.azure.com/.default";
 

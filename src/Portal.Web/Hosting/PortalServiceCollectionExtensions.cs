@@ -24,7 +24,9 @@ internal static class PortalServiceCollectionExtensions
     /// <summary>Blazor Server with prerendering, Radzen, the theme cookie.</summary>
     public static IServiceCollection AddPortalShell(this IServiceCollection services)
     {
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        // Long prompts: a playground box sends its text once, in one message (see PlaygroundRun.MaxTextChars).
+        services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(options => options.MaximumReceiveMessageSize = Portal.Web.Playground.PlaygroundRun.MaxReceiveMessageBytes);
         services.AddRadzenComponents();
         services.AddRadzenCookieThemeService(options =>
         {

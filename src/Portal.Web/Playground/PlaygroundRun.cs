@@ -9,6 +9,21 @@ public sealed class PlaygroundRun(CancellationToken lifetime)
 {
     public const string NoModel = "Choose or type a model (or deployment) name first.";
 
+    /// <summary>
+    /// The longest text a playground's box sends (a message, a prompt). The box's text reaches the server once, when
+    /// it changes (never per keystroke), in one SignalR message: the hub accepts <see cref="MaxReceiveMessageBytes"/>,
+    /// which holds this many characters even at three UTF-8 bytes each. The page's script (js/long-text.js) keeps a
+    /// longer text in the box, unsent, and says so.
+    /// </summary>
+    public const int MaxTextChars = 262_144;
+
+    /// <summary>The hub's <c>MaximumReceiveMessageSize</c> (1 MiB instead of SignalR's 32 KB), set for <see cref="MaxTextChars"/>.</summary>
+    public const long MaxReceiveMessageBytes = 1024 * 1024;
+
+    /// <summary>What the page says about a text longer than <see cref="MaxTextChars"/>.</summary>
+    public static string TooLong(int length) =>
+        $"This text is {length.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} characters long; at most {MaxTextChars.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} characters can be sent. It was not sent: shorten it.";
+
     private CancellationTokenSource? _running;
 
     public bool IsRunning => _running is not null;
@@ -20,7 +35,7 @@ public sealed class PlaygroundRun(CancellationToken lifetime)
     public bool Ready(string text, string? model, string missingText)
     {
         ArgumentNullException.ThrowIfNull(text);
-        Problem = text.Trim().Length == 0 ? missingText : model is null ? NoModel : null;
+        Problem = text.Trim().Length == 0 ? missingText : text.Length > MaxTextChars ? TooLong(text.Length) : model is null ? NoModel : null;
         return Problem is null;
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Portal.Catalog;
 using Portal.Catalog.Benchmarks;
+using Microsoft.Extensions.Options;
 using Portal.Playground.Inference;
 
 namespace Portal.Web.Playground;
@@ -12,8 +13,15 @@ namespace Portal.Web.Playground;
 /// time, tokens and cost are measured; failures and Stop keep the text that arrived, and an answer cut off in the
 /// middle is marked <see cref="ChatMessageState.Interrupted"/>. Every change to the message goes through
 /// <c>update</c>, which the page runs on its renderer.
+/// <para>
+/// An answer is bounded: past <see cref="InferenceOptions.MaxAnswerChars"/> characters or
+/// <see cref="InferenceOptions.MaxAnswerDuration"/> the stream is ended (the call to the endpoint cancelled), the part
+/// that arrived is kept and a note says which limit ended it. Reading never waits for the page: a render still in
+/// progress is not queued behind, so cancellation (Stop, the page going away, a limit) ends the call promptly
+/// however slow the page is.
+/// </para>
 /// </summary>
-public sealed class StreamRunner(ICatalogService catalog, BenchmarkData benchmarks, TimeProvider time)
+public sealed class StreamRunner(ICatalogService catalog, BenchmarkData benchmarks, TimeProvider time, IOptions<InferenceOptions> options)
 {
     public static readonly TimeSpan RenderInterval = TimeSpan.FromMilliseconds(30);
 
@@ -37,6 +45,11 @@ public sealed class StreamRunner(ICatalogService catalog, BenchmarkData benchmar
         string? note = null;
         var stopped = false;
         var interrupted = false;
+        var maxChars = options.Value.MaxAnswerChars;
+        var maxDuration = options.Value.MaxAnswerDuration;
+        using var deadline = new CancellationTokenSource(maxDuration, time);
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var render = Task.CompletedTask;
         await update(() =>
         {
             answer.Streaming = true;
@@ -48,18 +61,27 @@ public sealed class StreamRunner(ICatalogService catalog, BenchmarkData benchmar
         });
         try
         {
-            await foreach (var e in stream.WithCancellation(cancellationToken))
+            await foreach (var e in stream.WithCancellation(reading.Token))
             {
                 if (e is TextDelta delta)
                 {
                     var first = firstToken is null;
                     firstToken ??= time.GetTimestamp();
-                    text.Append(delta.Text);
-                    if (first || time.GetElapsedTime(lastRender) >= RenderInterval)
+                    var room = maxChars - text.Length;
+                    text.Append(delta.Text.AsSpan(0, Math.Min(room, delta.Text.Length)));
+                    if (delta.Text.Length > room)
+                    {
+                        note = $"The answer was cut off at {maxChars.ToString("N0", CultureInfo.InvariantCulture)} characters, the most one answer may have here (Portal:Inference:MaxAnswerChars). The part that arrived is kept.";
+                        await reading.CancelAsync(); // ends the call to the endpoint
+                        break;
+                    }
+
+                    // Longer answers are rendered less often; a render still running is never waited for.
+                    if (render.IsCompleted && (first || time.GetElapsedTime(lastRender) >= RenderInterval + TimeSpan.FromMilliseconds(text.Length / 1000.0)))
                     {
                         lastRender = time.GetTimestamp();
                         var snapshot = text.ToString();
-                        await update(() => answer.Content = snapshot);
+                        render = update(() => answer.Content = snapshot);
                     }
                 }
                 else if (e is StreamFinished f)
@@ -86,7 +108,12 @@ public sealed class StreamRunner(ICatalogService catalog, BenchmarkData benchmar
         {
             stopped = true;
         }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            note = $"The answer was cut off at the time limit of {Describe(maxDuration)} for one answer (Portal:Inference:MaxAnswerDuration). The part that arrived is kept.";
+        }
 
+        await render;
         var content = text.ToString();
         var metrics = Measure(started, firstToken, finished, content, promptText, model);
         await update(() =>
@@ -112,6 +139,11 @@ public sealed class StreamRunner(ICatalogService catalog, BenchmarkData benchmar
         double? speed = outputTokens > 1 && generating > TimeSpan.FromMilliseconds(1) ? (outputTokens - 1) / generating.TotalSeconds : null;
         return new(ttft?.TotalMilliseconds, total.TotalMilliseconds, inputTokens, outputTokens, estimated, speed, Cost(model, inputTokens, outputTokens));
     }
+
+    private static string Describe(TimeSpan span) =>
+        span.TotalMinutes >= 1 && span.Seconds == 0 && span.Milliseconds == 0
+            ? (span.TotalMinutes == 1 ? "1 minute" : $"{span.TotalMinutes.ToString("0", CultureInfo.InvariantCulture)} minutes")
+            : span.TotalSeconds == 1 ? "1 second" : $"{span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} seconds";
 
     /// <summary>About four characters per token: labelled "estimated" wherever it is shown.</summary>
     public static int EstimateTokens(string text) => string.IsNullOrEmpty(text) ? 0 : (int)Math.Ceiling(text.Length / 4.0);

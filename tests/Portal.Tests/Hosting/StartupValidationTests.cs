@@ -18,11 +18,14 @@ public sealed class StartupValidationTests
     [Fact]
     public async Task InferenceSettings_Bad_EveryProblemIsNamed()
     {
-        var (exitCode, lines) = await RunAsync("--Portal:Inference:Timeout=00:00:00", "--Portal:Inference:EntraScope=not a uri");
+        var (exitCode, lines) = await RunAsync(
+            "--Portal:Inference:Timeout=00:00:00", "--Portal:Inference:EntraScope=not a uri", "--Portal:Inference:MaxAnswerChars=10", "--Portal:Inference:MaxAnswerDuration=-00:00:01");
 
         Assert.Equal(1, exitCode);
         Assert.Contains(lines, l => l.Contains("Portal:Inference:Timeout '00:00:00' must be positive", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("Portal:Inference:EntraScope 'not a uri'", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Portal:Inference:MaxAnswerChars '10' must be between", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Portal:Inference:MaxAnswerDuration '-00:00:01' must be positive", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Portal.Catalog;
 using Portal.Catalog.Benchmarks;
 using Portal.Catalog.Sources;
@@ -173,7 +174,7 @@ public sealed class SendFlowTests
     [InlineData(3, false, false)]
     public async Task StreamRunner_AFailureAfterTheFirstText_MarksTheAnswerInterrupted_AndKeepsTheText(int words, bool fails, bool interrupted)
     {
-        var runner = new StreamRunner(new CatalogService([new EmbeddedCatalogSource()], NullLogger<CatalogService>.Instance), BenchmarkData.Embedded, TimeProvider.System);
+        var runner = new StreamRunner(new CatalogService([new EmbeddedCatalogSource()], NullLogger<CatalogService>.Instance), BenchmarkData.Embedded, TimeProvider.System, Options.Create(new InferenceOptions()));
         var answer = new ChatMessageState { Role = ChatRole.Assistant, Streaming = true };
         var dropped = new InferenceError(InferenceErrorKind.StreamDropped, "The connection to the endpoint dropped in the middle of the answer.");
         var updates = 0;

@@ -109,6 +109,12 @@ public sealed partial class ComparePlayground
             return;
         }
 
+        if (text.Length > PlaygroundRun.MaxTextChars)
+        {
+            Run.Problem = PlaygroundRun.TooLong(text.Length);
+            return;
+        }
+
         if (await TargetsAsync(_state.Panes) is not { } targets)
         {
             return;
