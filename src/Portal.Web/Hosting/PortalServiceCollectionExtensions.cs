@@ -24,7 +24,18 @@ internal static class PortalServiceCollectionExtensions
     /// <summary>Blazor Server with prerendering, Radzen, the theme cookie.</summary>
     public static IServiceCollection AddPortalShell(this IServiceCollection services)
     {
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddRazorComponents().AddInteractiveServerComponents(options =>
+        {
+            // Set here, not left to the framework's defaults, so a change is a reviewed decision.
+            // A dropped connection (sleep, network change) can resume its circuit for two minutes; then it is freed.
+            options.DisconnectedCircuitRetentionPeriod = TimeSpan.FromMinutes(2);
+            // At most 50 disconnected circuits are kept in memory; the oldest go first beyond that.
+            options.DisconnectedCircuitMaxRetained = 50;
+            // A JS call (clipboard, scrolling, a module import) that the browser does not answer fails after 30 s.
+            options.JSInteropDefaultCallTimeout = TimeSpan.FromSeconds(30);
+            // A slow or stalled client holds at most 10 render batches before the server stops rendering for it.
+            options.MaxBufferedUnacknowledgedRenderBatches = 10;
+        });
         services.AddRadzenComponents();
         services.AddRadzenCookieThemeService(options =>
         {
@@ -47,6 +58,9 @@ internal static class PortalServiceCollectionExtensions
 
     public static WebApplication UsePortalPipeline(this WebApplication app)
     {
+        // First, so every answer carries them: pages, API, health, static files, error pages.
+        app.UsePortalSecurityHeaders();
+
         // Always the portal's own error page (with a correlation id), never a raw exception, in every environment.
         app.UseExceptionHandler("/error", createScopeForErrors: true);
 
