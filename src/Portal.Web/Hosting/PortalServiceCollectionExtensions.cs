@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Web.Benchmarks;
 using Portal.Web.Catalog;
@@ -13,11 +14,15 @@ internal static class PortalServiceCollectionExtensions
     public const string LiveTag = "live";
     public const string ReadyTag = "ready";
 
-    /// <summary>Structured console logging; <c>Logging:Console:FormatterName=json</c> switches to JSON lines.</summary>
+    /// <summary>
+    /// Structured console logging; <c>Logging:Console:FormatterName=json</c> switches to JSON lines. SignalR never logs
+    /// below Information (<see cref="SensitiveLogFilter"/>); user text goes through <see cref="LogText"/>.
+    /// </summary>
     public static WebApplicationBuilder AddPortalLogging(this WebApplicationBuilder builder)
     {
         builder.Logging.Configure(options => options.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        builder.Services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>, SensitiveLogFilter>();
         return builder;
     }
 
