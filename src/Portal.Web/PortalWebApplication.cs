@@ -65,6 +65,8 @@ public static class PortalWebApplication
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        AllowedHostsDefaults.Apply(builder.Configuration, builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? DefaultUrl);
+
         builder.AddPortalLogging();
         builder.Services.AddPortalShell();
         builder.Services.AddPortalStorageAndHealth(builder.Configuration);

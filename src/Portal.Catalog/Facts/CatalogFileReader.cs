@@ -100,6 +100,14 @@ public static class CatalogFileReader
         }
     }
 
+    /// <summary>
+    /// Characters an id cannot hold: it is a URL path segment (/models/{id}), shown in pages and written to logs. '%' would
+    /// be decoded (%2e%2e%2f is "../"); control and bidirectional characters hide or reorder what a reader sees.
+    /// </summary>
+    private static bool IsRefusedInId(char c) =>
+        char.IsWhiteSpace(c) || char.IsControl(c) || c is '/' or '?' or '#' or '\\' or '%'
+        || c is '\u061C' or '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
+
     private static void ValidateModel(JsonElement model, string path, Dictionary<string, int> ids, int index, List<CatalogFileError> errors)
     {
         if (model.ValueKind != JsonValueKind.Object)
@@ -117,9 +125,14 @@ public static class CatalogFileReader
         {
             errors.Add(new($"{path}.id", "Required: a non-empty string."));
         }
-        else if (id.GetString()!.Length > 200 || id.GetString()!.Any(c => char.IsWhiteSpace(c) || c is '/' or '?' or '#' or '\\'))
+        else if (id.GetString()!.Length > 200 || id.GetString()!.Any(IsRefusedInId))
         {
-            errors.Add(new($"{path}.id", "At most 200 characters, without spaces, '/', '?', '#' or '\\'."));
+            errors.Add(new($"{path}.id", "At most 200 characters, without spaces, '/', '?', '#', '%', '\\', control or bidirectional characters."));
+        }
+        else if (id.GetString() is "." or "..")
+        {
+            // /models/. and /models/.. are normalised away by the browser: the model could never be opened.
+            errors.Add(new($"{path}.id", "'.' and '..' cannot be ids: a browser resolves them as path segments."));
         }
         else if (!ids.TryAdd(id.GetString()!, index))
         {

@@ -1,6 +1,7 @@
 using Portal.Catalog;
 using Portal.Catalog.Facts;
 using Portal.Catalog.Sources;
+using Portal.Web.Hosting;
 
 namespace Portal.Web.Catalog;
 
@@ -25,12 +26,20 @@ public sealed partial class CatalogImporter(ICatalogImportStore store, ICatalogS
         var read = CatalogFileReader.Read(content, new Provenance("import", trimmedName, null, null));
         if (!read.IsValid)
         {
-            LogRejected(logger, fileName, read.Errors.Count);
+            // Escaping is a scan of a short string, copied only when there is something to escape.
+            #pragma warning disable CA1873
+            LogRejected(logger, LogText.Escape(fileName), read.Errors.Count);
+            #pragma warning restore CA1873
+
             return new(null, read.Errors);
         }
 
         var import = await store.AddAsync(trimmedName, Path.GetFileName(fileName), content, read.Models.Count, cancellationToken);
-        LogImported(logger, trimmedName, import.Version, read.Models.Count);
+        // Escaping is a scan of a short string, copied only when there is something to escape.
+        #pragma warning disable CA1873
+        LogImported(logger, LogText.Escape(trimmedName), import.Version, read.Models.Count);
+        #pragma warning restore CA1873
+
         await catalog.ReloadAsync(cancellationToken);
         return new(import, []);
     }

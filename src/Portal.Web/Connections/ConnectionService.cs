@@ -137,7 +137,11 @@ public sealed partial class ConnectionService(
         try
         {
             var saved = await store.SaveAsync(row, cancellationToken);
-            LogSaved(logger, saved.Name, saved.Kind, saved.Endpoint);
+            // Escaping is a scan of a short string, copied only when there is something to escape.
+            #pragma warning disable CA1873
+            LogSaved(logger, LogText.Escape(saved.Name), saved.Kind, LogText.Escape(saved.Endpoint));
+            #pragma warning restore CA1873
+
             return (ToView(saved), []);
         }
         catch (DuplicateConnectionNameException ex)
@@ -174,7 +178,7 @@ public sealed partial class ConnectionService(
             }
             catch (System.Security.Cryptography.CryptographicException ex)
             {
-                LogKeyUnreadable(logger, ex, row.Name);
+                LogKeyUnreadable(logger, ex, LogText.Escape(row.Name));
                 throw new InferenceException(new(InferenceErrorKind.Unauthorized,
                     $"The key saved for '{row.Name}' can no longer be decrypted (the portal's key ring changed). Enter it again in Settings → Connections."));
             }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Web.Benchmarks;
 using Portal.Web.Catalog;
@@ -13,19 +14,34 @@ internal static class PortalServiceCollectionExtensions
     public const string LiveTag = "live";
     public const string ReadyTag = "ready";
 
-    /// <summary>Structured console logging; <c>Logging:Console:FormatterName=json</c> switches to JSON lines.</summary>
+    /// <summary>
+    /// Structured console logging; <c>Logging:Console:FormatterName=json</c> switches to JSON lines. SignalR never logs
+    /// below Information (<see cref="SensitiveLogFilter"/>); user text goes through <see cref="LogText"/>.
+    /// </summary>
     public static WebApplicationBuilder AddPortalLogging(this WebApplicationBuilder builder)
     {
         builder.Logging.Configure(options => options.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        builder.Services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>, SensitiveLogFilter>();
         return builder;
     }
 
     /// <summary>Blazor Server with prerendering, Radzen, the theme cookie.</summary>
     public static IServiceCollection AddPortalShell(this IServiceCollection services)
     {
-        // Long prompts: a playground box sends its text once, in one message (see PlaygroundRun.MaxTextChars).
-        services.AddRazorComponents().AddInteractiveServerComponents()
+        services.AddRazorComponents().AddInteractiveServerComponents(options =>
+        {
+            // Set here, not left to the framework's defaults, so a change is a reviewed decision.
+            // A dropped connection (sleep, network change) can resume its circuit for two minutes; then it is freed.
+            options.DisconnectedCircuitRetentionPeriod = TimeSpan.FromMinutes(2);
+            // At most 50 disconnected circuits are kept in memory; the oldest go first beyond that.
+            options.DisconnectedCircuitMaxRetained = 50;
+            // A JS call (clipboard, scrolling, a module import) that the browser does not answer fails after 30 s.
+            options.JSInteropDefaultCallTimeout = TimeSpan.FromSeconds(30);
+            // A slow or stalled client holds at most 10 render batches before the server stops rendering for it.
+            options.MaxBufferedUnacknowledgedRenderBatches = 10;
+        })
+            // Long prompts: a playground box sends its text once, in one message (see PlaygroundRun.MaxTextChars).
             .AddHubOptions(options => options.MaximumReceiveMessageSize = Portal.Web.Playground.PlaygroundRun.MaxReceiveMessageBytes);
         services.AddRadzenComponents();
         services.AddRadzenCookieThemeService(options =>
@@ -49,6 +65,9 @@ internal static class PortalServiceCollectionExtensions
 
     public static WebApplication UsePortalPipeline(this WebApplication app)
     {
+        // First, so every answer carries them: pages, API, health, static files, error pages.
+        app.UsePortalSecurityHeaders();
+
         // Always the portal's own error page (with a correlation id), never a raw exception, in every environment.
         app.UseExceptionHandler("/error", createScopeForErrors: true);
 
