@@ -92,6 +92,11 @@ public sealed class PlaygroundTests(PlaygroundServerFixture server) : PortalPage
         await Assertions.Expect(Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("at most 262,144 characters");
         Assert.Equal(prompt.Length, (await box.InputValueAsync()).Length);
         Assert.Equal(requests, Playground.Peer.Requests.Count);
+
+        // The page goes on: a short message is sent and answered.
+        await box.FillAsync("Short again");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
+        await Assertions.Expect(Page.GetByTestId("answer").Last).ToContainTextAsync("Echo: Short again", new() { Timeout = 20_000 });
         Assert.Empty(BrowserErrors);
     }
 

@@ -12,8 +12,8 @@ public sealed class PlaygroundRun(CancellationToken lifetime)
     /// <summary>
     /// The longest text a playground's box sends (a message, a prompt). The box's text reaches the server once, when
     /// it changes (never per keystroke), in one SignalR message: the hub accepts <see cref="MaxReceiveMessageBytes"/>,
-    /// which holds this many characters even at three UTF-8 bytes each. The page's script (js/long-text.js) keeps a
-    /// longer text in the box, unsent, and says so.
+    /// which holds this many characters even at three UTF-8 bytes each. A longer text (up to that size) is refused
+    /// here, stays in the box and the page says so; one over the hub's limit still ends the circuit.
     /// </summary>
     public const int MaxTextChars = 262_144;
 
