@@ -33,6 +33,23 @@ public sealed class ChatPlaygroundTests() : PeerBunitContext("sk-peer-secret-987
     }
 
     [Fact]
+    public void Send_PromptOverTheLimit_IsNotSent_SaysSo_StaysInTheBox_AndTheNextMessageGoes()
+    {
+        var cut = Open("peer-chat");
+        var requests = Peer.Requests.Count;
+        var prompt = new string('y', Portal.Web.Playground.PlaygroundRun.MaxTextChars + 1);
+
+        Send(cut, prompt);
+
+        cut.WaitForAssertion(() => Assert.Contains("at most 262,144 characters", cut.Markup, StringComparison.Ordinal));
+        Assert.Equal(prompt, cut.Find("#chat-message").TextContent);
+        Assert.Equal(requests, Peer.Requests.Count);
+
+        Send(cut, "Short again");
+        cut.WaitForAssertion(() => Assert.Contains("Echo: Short again", Transcript(cut)[^1].Text, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public void Send_StreamsTheAnswer_WithMetrics_AndSavesTheSession()
     {
         var cut = Open("peer-chat");
