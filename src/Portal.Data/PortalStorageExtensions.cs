@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Portal.Catalog.Sources;
@@ -45,6 +46,8 @@ public static class PortalStorageExtensions
         // Migrations run before any other hosted service (Data Protection's reads its key ring at start), so nothing
         // reads a table that a fresh store does not have yet.
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, StoreMigrator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<QuickReads>();
         services.AddSingleton<StoreHealthCheck>();
         services.AddSingleton<IPreferenceStore, PreferenceStore>();
         services.AddSingleton<ICatalogImportStore, CatalogImportStore>();

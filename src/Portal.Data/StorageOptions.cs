@@ -16,6 +16,15 @@ public sealed class StorageOptions
     /// <summary>Npgsql connection string; required when <see cref="Provider"/> is PostgreSQL.</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// How long a read that no page depends on (layout preference, compare tray) and the readiness check wait for the
+    /// store before giving up. A page then renders with defaults and a notice instead of waiting for a locked store.
+    /// </summary>
+    public TimeSpan QuickTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>After a quick read failed, further quick reads fail at once for this long, so every page stays fast.</summary>
+    public TimeSpan QuickRetryAfter { get; set; } = TimeSpan.FromSeconds(30);
+
     public string ResolveSqlitePath()
     {
         if (!string.IsNullOrWhiteSpace(SqlitePath))

@@ -35,6 +35,16 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             }
         }
 
+        if (options.QuickTimeout < TimeSpan.FromSeconds(1) || options.QuickTimeout > TimeSpan.FromSeconds(30))
+        {
+            failures.Add($"{StorageOptions.SectionName}:QuickTimeout must be between 00:00:01 and 00:00:30 (it is {options.QuickTimeout}).");
+        }
+
+        if (options.QuickRetryAfter < TimeSpan.Zero || options.QuickRetryAfter > TimeSpan.FromHours(1))
+        {
+            failures.Add($"{StorageOptions.SectionName}:QuickRetryAfter must be between 00:00:00 and 01:00:00 (it is {options.QuickRetryAfter}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -9,20 +9,20 @@ public interface IPreferenceStore
     Task SetAsync(string userId, string key, string value, CancellationToken cancellationToken);
 }
 
-internal sealed class PreferenceStore(IDbContextFactory<PortalDbContext> contexts, TimeProvider time) : IPreferenceStore
+/// <remarks>
+/// Preferences are read on every page (layout, compare tray), and no page depends on them: reads are quick reads
+/// (<see cref="QuickReads"/>) that throw <see cref="StoreUnavailableException"/> instead of waiting for a stuck store.
+/// </remarks>
+internal sealed class PreferenceStore(IDbContextFactory<PortalDbContext> contexts, QuickReads quickReads, TimeProvider time) : IPreferenceStore
 {
-    public PreferenceStore(IDbContextFactory<PortalDbContext> contexts) : this(contexts, TimeProvider.System)
-    {
-    }
-
-    public async Task<string?> GetAsync(string userId, string key, CancellationToken cancellationToken)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        return await db.UserPreferences.AsNoTracking()
-            .Where(p => p.UserId == userId && p.Key == key)
-            .Select(p => p.Value)
-            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task<string?> GetAsync(string userId, string key, CancellationToken cancellationToken) =>
+        quickReads.RunAsync(
+            (db, token) => db.UserPreferences.AsNoTracking()
+                .Where(p => p.UserId == userId && p.Key == key)
+                .Select(p => p.Value)
+                .FirstOrDefaultAsync(token),
+            skipWhenRecentlyFailed: true,
+            cancellationToken);
 
     public async Task SetAsync(string userId, string key, string value, CancellationToken cancellationToken)
     {

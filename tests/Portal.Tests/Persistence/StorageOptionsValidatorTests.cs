@@ -32,6 +32,18 @@ public sealed class StorageOptionsValidatorTests
         Assert.Contains("Portal:Storage:SqlitePath", result.FailureMessage, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.5)]
+    [InlineData(31.0)]
+    public void Validate_QuickTimeoutOutOfRange_NamesTheSetting(double seconds)
+    {
+        var result = _validator.Validate(null, new StorageOptions { QuickTimeout = TimeSpan.FromSeconds(seconds) });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Portal:Storage:QuickTimeout", result.FailureMessage, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ResolveSqlitePath_Unset_IsUnderLocalApplicationData()
     {

@@ -16,6 +16,10 @@ public sealed partial class MainLayout : IDisposable
     [PersistentState]
     public bool? SidebarExpanded { get; set; }
 
+    /// <summary>Set when the store did not give the saved preferences in time: the page then says it uses defaults.</summary>
+    [PersistentState]
+    public bool PreferencesUnavailable { get; set; }
+
     private bool _sidebarExpanded = true;
 
     [Inject]
@@ -38,9 +42,10 @@ public sealed partial class MainLayout : IDisposable
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // A missing preference must never break the page: fall back to the default layout.
+                // A missing preference must never break or hold up the page: fall back to the default layout.
                 Logger.LogWarning(ex, "Could not read layout preference {Key}", SidebarPreferenceKey);
                 SidebarExpanded = true;
+                PreferencesUnavailable = true;
             }
         }
 
