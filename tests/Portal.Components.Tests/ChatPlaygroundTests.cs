@@ -65,6 +65,39 @@ public sealed class ChatPlaygroundTests() : PeerBunitContext("sk-peer-secret-987
         cut.WaitForAssertion(() => Assert.Equal("Hello peer", Assert.Single(SessionStore.Rows.Values).Title));
     }
 
+    [Fact]
+    public async Task Shutdown_DuringAStream_EndsTheCall_AndSavesTheQuestionAndTheAnswerSoFar_MarkedInterrupted()
+    {
+        var cut = Open("peer-endless-slow");
+        Send(cut, "Keep talking until the restart");
+        cut.WaitForAssertion(() => Assert.Contains("quick brown", Transcript(cut)[^1].Text, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        var shutdown = Services.GetRequiredService<Portal.Web.Playground.PlaygroundShutdown>();
+
+        Lifetime.StopApplication();
+        var waited = shutdown.StopAsync(CancellationToken.None);
+        await waited.WaitAsync(Portal.Web.Playground.PlaygroundShutdown.SaveTimeout + TimeSpan.FromSeconds(5));
+
+        // The call to the endpoint ended (the peer saw it aborted) and the session was saved before the wait ended.
+        await WaitUntilAsync(() => Peer.AbortedRequests == 1);
+        var row = Assert.Single(SessionStore.Rows.Values);
+        Assert.Contains("Keep talking until the restart", row.State, StringComparison.Ordinal);
+        Assert.Contains("quick brown", row.State, StringComparison.Ordinal);
+        Assert.Contains("\"interrupted\":true", row.State, StringComparison.Ordinal);
+        Assert.Contains("The portal shut down", row.State, StringComparison.Ordinal);
+        Assert.Contains("Interrupted: the portal shut down.", Error(cut), StringComparison.Ordinal);
+        Assert.Contains("Retry", cut.Markup, StringComparison.Ordinal);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 100 && !condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(condition());
+    }
+
     [Theory]
     [InlineData("fault-401", "Not authorised", "Access denied")]
     [InlineData("fault-404", "not know the model or deployment 'fault-404'", "does not exist")]

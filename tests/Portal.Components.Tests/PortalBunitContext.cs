@@ -70,6 +70,7 @@ public abstract class PortalBunitContext : BunitContext
         Services.AddSingleton<TimeProvider>(new FixedTime(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero)));
         Services.AddKeyedSingleton<global::Azure.Core.TokenCredential>(AzureServiceCollectionExtensions.CredentialKey, new NoCredential());
         Services.AddSingleton<Func<global::Azure.Core.TokenCredential>>(() => new NoCredential());
+        Services.AddSingleton<IHostApplicationLifetime>(Lifetime);
         configure?.Invoke(Services);
 
         // JS interop is Strict: a call the test did not expect fails it. The component library's own calls (focus,
@@ -107,6 +108,9 @@ public abstract class PortalBunitContext : BunitContext
     protected TestHostEnvironment HostEnvironment { get; } = new();
 
     protected FakePreferenceStore Preferences { get; } = new();
+
+    /// <summary>The host's lifetime: <c>Lifetime.StopApplication()</c> shuts the portal down as SIGTERM would.</summary>
+    protected Portal.TestPeers.TestApplicationLifetime Lifetime { get; } = new();
 
     protected FakeImportStore Imports { get; } = new();
 

@@ -36,6 +36,24 @@ public class PortalServerFixture : IAsyncLifetime
         }
 
         await BeforeBuildAsync();
+        await StartPortalAsync();
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+            ],
+        });
+    }
+
+    /// <summary>Builds and starts the portal (again, after <see cref="StopPortalAsync"/>: same store, a new port).</summary>
+    public async Task StartPortalAsync()
+    {
         _app = PortalWebApplication.Create(
         [
             "--urls=http://127.0.0.1:0",
@@ -52,18 +70,17 @@ public class PortalServerFixture : IAsyncLifetime
         AfterBuild();
         await _app.StartAsync();
         BaseUrl = _app.Urls.Single().TrimEnd('/') + "/";
+    }
 
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    /// <summary>Shuts the portal down as SIGTERM does (the host's graceful stop), and disposes it.</summary>
+    public async Task StopPortalAsync()
+    {
+        if (_app is { } app)
         {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args =
-            [
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-            ],
-        });
+            _app = null;
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
     }
 
     /// <summary>Runs before the portal is built (configuration is read then).</summary>
@@ -90,11 +107,7 @@ public class PortalServerFixture : IAsyncLifetime
         }
 
         _playwright?.Dispose();
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        await StopPortalAsync();
 
         if (Directory.Exists(_storeFolder))
         {
@@ -137,7 +150,7 @@ public sealed class WritablePortalServerGroup : ICollectionFixture<WritablePorta
 /// A portal with an OpenAI-compatible peer on loopback, declared the way a headless deployment would: in configuration
 /// (<c>Portal:Connections:0:*</c>), given to this portal as arguments so no other portal in the test run sees it.
 /// </summary>
-public sealed class PlaygroundServerFixture : PortalServerFixture
+public class PlaygroundServerFixture : PortalServerFixture
 {
     public const string ConnectionName = "local-peer";
     public const string PeerKey = "sk-e2e-peer-key-7Q2Z";
@@ -175,6 +188,15 @@ public sealed class PlaygroundServerFixture : PortalServerFixture
 public sealed class PlaygroundServerGroup : ICollectionFixture<PlaygroundServerFixture>
 {
     public const string Name = "Portal server with an inference peer";
+}
+
+/// <summary>A portal with an inference peer of its own, for tests that stop and restart it.</summary>
+public sealed class RestartablePlaygroundServerFixture : PlaygroundServerFixture;
+
+[CollectionDefinition(Name)]
+public sealed class RestartablePlaygroundServerGroup : ICollectionFixture<RestartablePlaygroundServerFixture>
+{
+    public const string Name = "Portal server with an inference peer, restarted by its tests";
 }
 
 /// <summary>

@@ -39,6 +39,8 @@ internal static class PlaygroundServiceCollectionExtensions
         services.AddScoped<ConnectionService>();
         services.AddScoped<PlaygroundSessions>();
         services.AddSingleton<StreamRunner>();
+        services.AddSingleton<PlaygroundShutdown>();
+        services.AddHostedService(sp => sp.GetRequiredService<PlaygroundShutdown>());
         return services;
     }
 }

@@ -68,6 +68,22 @@ internal static class PortalServiceCollectionExtensions
         // First, so every answer carries them: pages, API, health, static files, error pages.
         app.UsePortalSecurityHeaders();
 
+        // Once shutting down, new requests (a page's circuit reconnecting, above all) are refused with 503 and the
+        // connection closed, so none keeps the host waiting for its shutdown timeout.
+        var stopping = app.Lifetime.ApplicationStopping;
+        app.Use((context, next) =>
+        {
+            if (!stopping.IsCancellationRequested)
+            {
+                return next(context);
+            }
+
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.Connection = "close";
+            context.Response.Headers.RetryAfter = "5";
+            return Task.CompletedTask;
+        });
+
         // Always the portal's own error page (with a correlation id), never a raw exception, in every environment.
         app.UseExceptionHandler("/error", createScopeForErrors: true);
 

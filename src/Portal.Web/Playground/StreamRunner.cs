@@ -21,9 +21,21 @@ namespace Portal.Web.Playground;
 /// however slow the page is.
 /// </para>
 /// </summary>
-public sealed class StreamRunner(ICatalogService catalog, BenchmarkData benchmarks, TimeProvider time, IOptions<InferenceOptions> options)
+/// <para>
+/// When the portal shuts down, the stream ends at once and the answer so far is kept, marked interrupted, for the page
+/// to save (<see cref="PlaygroundShutdown"/>).
+/// </para>
+public sealed class StreamRunner(ICatalogService catalog, BenchmarkData benchmarks, TimeProvider time, IOptions<InferenceOptions> options, PlaygroundShutdown shutdown)
 {
     public static readonly TimeSpan RenderInterval = TimeSpan.FromMilliseconds(30);
+
+    /// <summary>How an answer cut off by the portal's shutdown is shown (and saved): Retry sends the turn again.</summary>
+    public static readonly PlaygroundError ShutDown = new(
+        "The portal shut down",
+        "The portal was stopped or restarted while this answer was arriving. Retry sends the question again.",
+        null,
+        null,
+        null);
 
     public async Task RunAsync(
         IAsyncEnumerable<StreamEvent> stream,
@@ -48,7 +60,7 @@ public sealed class StreamRunner(ICatalogService catalog, BenchmarkData benchmar
         var maxChars = options.Value.MaxAnswerChars;
         var maxDuration = options.Value.MaxAnswerDuration;
         using var deadline = new CancellationTokenSource(maxDuration, time);
-        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token, shutdown.Stopping);
         var render = Task.CompletedTask;
         await update(() =>
         {
@@ -107,6 +119,11 @@ public sealed class StreamRunner(ICatalogService catalog, BenchmarkData benchmar
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             stopped = true;
+        }
+        catch (OperationCanceledException) when (shutdown.Stopping.IsCancellationRequested)
+        {
+            error = ShutDown;
+            interrupted = true;
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {

@@ -174,7 +174,7 @@ public sealed class SendFlowTests
     [InlineData(3, false, false)]
     public async Task StreamRunner_AFailureAfterTheFirstText_MarksTheAnswerInterrupted_AndKeepsTheText(int words, bool fails, bool interrupted)
     {
-        var runner = new StreamRunner(new CatalogService([new EmbeddedCatalogSource()], NullLogger<CatalogService>.Instance), BenchmarkData.Embedded, TimeProvider.System, Options.Create(new InferenceOptions()));
+        var runner = new StreamRunner(new CatalogService([new EmbeddedCatalogSource()], NullLogger<CatalogService>.Instance), BenchmarkData.Embedded, TimeProvider.System, Options.Create(new InferenceOptions()), new PlaygroundShutdown(new Portal.TestPeers.TestApplicationLifetime(), NullLogger<PlaygroundShutdown>.Instance));
         var answer = new ChatMessageState { Role = ChatRole.Assistant, Streaming = true };
         var dropped = new InferenceError(InferenceErrorKind.StreamDropped, "The connection to the endpoint dropped in the middle of the answer.");
         var updates = 0;

@@ -108,6 +108,7 @@ public sealed partial class ChatPlayground
 
     private async Task AnswerAsync(InferenceTarget target, ChatMessageState answer)
     {
+        using var hold = Shutdown.Hold();
         var model = _state.Model!;
         var context = Conversation.Context(_state.System, _state.Messages);
         var parameters = _state.Parameters.ToParameters();

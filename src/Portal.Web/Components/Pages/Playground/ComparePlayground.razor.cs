@@ -140,6 +140,7 @@ public sealed partial class ComparePlayground
 
     private async Task AnswerAsync(IReadOnlyList<(ComparePaneState Pane, InferenceTarget Target, ChatMessageState Answer)> runs, string title)
     {
+        using var hold = Shutdown.Hold();
         var present = await Run.RunAsync(token => Task.WhenAll(runs.Select(r => AnswerPaneAsync(r.Pane, r.Target, r.Answer, token))));
         if (!present)
         {

@@ -30,6 +30,10 @@ public abstract class PlaygroundPage : PortalComponentBase
     [Inject]
     public required StreamRunner Runner { get; init; }
 
+    /// <summary>A run holds it from sending to saving, so a shutdown waits for the answer so far to be saved.</summary>
+    [Inject]
+    public required PlaygroundShutdown Shutdown { get; init; }
+
     [Inject]
     public required ICatalogService Catalog { get; init; }
 
