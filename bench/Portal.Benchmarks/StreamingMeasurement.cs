@@ -39,7 +39,8 @@ public static class StreamingMeasurement
         var inference = new InferenceService(factory);
         var target = new InferenceTarget("peer", ConnectionKind.OpenAICompatible, peer.V1, ConnectionAuth.ApiKey, Key);
         using var catalog = new CatalogService([new EmbeddedCatalogSource()], NullLogger<CatalogService>.Instance);
-        var runner = new StreamRunner(catalog, BenchmarkData.Embedded, TimeProvider.System, Options.Create(new InferenceOptions()));
+        using var lifetime = new TestApplicationLifetime();
+        var runner = new StreamRunner(catalog, BenchmarkData.Embedded, TimeProvider.System, Options.Create(new InferenceOptions()), new PlaygroundShutdown(lifetime, NullLogger<PlaygroundShutdown>.Instance));
         ChatTurn[] turns = [new(ChatRole.User, "Measure me")];
         ChatMessage[] messages = [new UserChatMessage("Measure me")];
 
