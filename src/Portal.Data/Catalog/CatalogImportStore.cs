@@ -27,22 +27,50 @@ internal sealed class CatalogImportStore(IDbContextFactory<PortalDbContext> cont
         return [.. active.Select(i => (new CatalogImportRecord(i.Id, i.Name, i.Version, i.ImportedUtc, i.FileName, i.ModelCount, true), i.Content))];
     }
 
+    /// <summary>How often an import retries when another import under the same name took its version number first.</summary>
+    internal const int VersionAttempts = 20;
+
+    /// <summary>
+    /// Adds the next version of <paramref name="name"/>. Imports under one name at the same moment (several users, or
+    /// several portal instances on one store) race for the same version number: the unique index refuses all but one,
+    /// and each other import takes the next free number.
+    /// </summary>
     public async Task<CatalogImportRecord> AddAsync(string name, string fileName, string content, int modelCount, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var version = 1 + (await db.CatalogImports.Where(i => i.Name == name).MaxAsync(i => (int?)i.Version, cancellationToken).ConfigureAwait(false) ?? 0);
-        var row = new CatalogImport
+        for (var attempt = 1; ; attempt++)
         {
-            Name = name,
-            Version = version,
-            FileName = fileName,
-            Content = content,
-            ModelCount = modelCount,
-            ImportedUtc = time.GetUtcNow(),
-        };
-        db.CatalogImports.Add(row);
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        return new CatalogImportRecord(row.Id, row.Name, row.Version, row.ImportedUtc, row.FileName, row.ModelCount, true);
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            var version = 1 + (await db.CatalogImports.Where(i => i.Name == name).MaxAsync(i => (int?)i.Version, cancellationToken).ConfigureAwait(false) ?? 0);
+            var row = new CatalogImport
+            {
+                Name = name,
+                Version = version,
+                FileName = fileName,
+                Content = content,
+                ModelCount = modelCount,
+                ImportedUtc = time.GetUtcNow(),
+            };
+            db.CatalogImports.Add(row);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                return new CatalogImportRecord(row.Id, row.Name, row.Version, row.ImportedUtc, row.FileName, row.ModelCount, true);
+            }
+            catch (DbUpdateException) when (attempt < VersionAttempts)
+            {
+                // Another import took this version: the next attempt reads the new highest number. Any other failure is thrown.
+                if (!await VersionTakenAsync(name, version, cancellationToken).ConfigureAwait(false))
+                {
+                    throw;
+                }
+            }
+        }
+    }
+
+    private async Task<bool> VersionTakenAsync(string name, int version, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await db.CatalogImports.AnyAsync(i => i.Name == name && i.Version == version, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> RemoveAsync(int id, CancellationToken cancellationToken)
