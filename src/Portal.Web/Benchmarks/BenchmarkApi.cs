@@ -4,6 +4,7 @@ using Portal.Catalog;
 using Portal.Catalog.Benchmarks;
 using Portal.Catalog.Export;
 using Portal.Web.Exports;
+using Portal.Web.Hosting;
 
 namespace Portal.Web.Benchmarks;
 
@@ -77,9 +78,10 @@ public static class BenchmarkApi
         group.MapGet("export.csv", (HttpRequest request, ICatalogService catalog, BenchmarkData data) =>
                 new StreamedExport("text/csv; charset=utf-8", "benchmarks.csv", (body, cancellationToken) =>
                     CatalogExporter.WriteCsvAsync(body, BuildView(request.Query, catalog, data).TableText(), cancellationToken)))
+            .RequireRateLimiting(ExportServiceCollectionExtensions.ExportPolicy)
             .WithName("ExportBenchmarksCsv")
             .WithSummary("The dashboard's list view as CSV, cell for cell, with the same parameters as /benchmarks, streamed")
-            .WithDescription("The file is streamed as it is written, without a Content-Length.");
+            .WithDescription("The file is streamed as it is written; exports count against the same per-client limit as the catalog's (429 with Retry-After beyond it).");
 
         return endpoints;
     }

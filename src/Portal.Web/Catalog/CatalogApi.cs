@@ -4,6 +4,7 @@ using Portal.Catalog;
 using Portal.Catalog.Export;
 using Portal.Catalog.Query;
 using Portal.Web.Exports;
+using Portal.Web.Hosting;
 
 namespace Portal.Web.Catalog;
 
@@ -39,7 +40,8 @@ public static class CatalogApi
     /// <summary>What every export endpoint says about streaming and the per-client limit.</summary>
     internal const string ExportDescription =
         "The same query parameters as /api/models (paging is ignored: every match is exported). The file is streamed as it is "
-        + "written, without a Content-Length.";
+        + "written, without a Content-Length. A client may run Portal:Exports:MaxConcurrentPerClient exports at once (4 by default); "
+        + "one more is answered 429 with a Retry-After header.";
 
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder endpoints)
     {
@@ -66,6 +68,7 @@ public static class CatalogApi
         group.MapGet("export.json", (HttpRequest request, ICatalogService catalog) =>
                 new StreamedExport("application/json", "catalog.json", (body, cancellationToken) =>
                     CatalogExporter.WriteJsonAsync(body, AllMatches(request, catalog), cancellationToken)))
+            .RequireRateLimiting(ExportServiceCollectionExtensions.ExportPolicy)
             .WithName("ExportModelsJson")
             .WithSummary("The filtered catalog as a catalog file (importable again), streamed")
             .WithDescription(ExportDescription);
@@ -73,6 +76,7 @@ public static class CatalogApi
         group.MapGet("export.csv", (HttpRequest request, ICatalogService catalog) =>
                 new StreamedExport("text/csv; charset=utf-8", "catalog.csv", (body, cancellationToken) =>
                     CatalogExporter.WriteCsvAsync(body, AllMatches(request, catalog), cancellationToken)))
+            .RequireRateLimiting(ExportServiceCollectionExtensions.ExportPolicy)
             .WithName("ExportModelsCsv")
             .WithSummary("The filtered catalog as CSV, one row per model, streamed")
             .WithDescription(ExportDescription);
