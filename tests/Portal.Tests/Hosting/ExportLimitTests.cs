@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
 using Portal.Tests.Support;
 
 namespace Portal.Tests.Hosting;
@@ -39,5 +41,25 @@ public sealed class ExportLimitTests
 
         using var third = await client.GetAsync(new Uri("/api/models/export.csv", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, third.StatusCode);
+    }
+
+    [Fact]
+    public async Task Export_FromAnotherClient_IsNotHeldBackByTheFirstClientsExport()
+    {
+        await using var host = await PortalHost.StartAsync("--Portal:Exports:MaxConcurrentPerClient=1");
+        await LargeCatalog.ImportAsync(host.App, 1_500);
+        using var client = host.CreateClient();
+        using var first = await client.GetAsync(new Uri("/api/models/export.json", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+
+        var other = await host.App.GetTestServer().SendAsync(context =>
+        {
+            context.Request.Method = HttpMethods.Get;
+            context.Request.Host = new HostString("localhost");
+            context.Request.Path = "/api/models/export.csv";
+            context.Connection.RemoteIpAddress = IPAddress.Parse("192.0.2.7");
+        });
+
+        Assert.Equal(StatusCodes.Status200OK, other.Response.StatusCode);
     }
 }
