@@ -27,9 +27,9 @@ internal sealed partial class StreamedExport(string contentType, string fileName
         {
             await write(response.Body, cancellationToken);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
-            // The client went away; there is no one to answer.
+            // The client went away (Kestrel may report it as a cancellation or as a failed write); no one is left to answer.
         }
         catch (Exception ex) when (!response.HasStarted)
         {

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
+using Portal.TestPeers;
 using Portal.Tests.Support;
 
 namespace Portal.Tests.Hosting;
@@ -61,5 +62,34 @@ public sealed class ExportLimitTests
         });
 
         Assert.Equal(StatusCodes.Status200OK, other.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Export_ClientLeavesMidway_FreesItsPermitWithoutLoggingAFailure()
+    {
+        using var temp = new TempDirectory();
+        var logs = new CapturingLoggerProvider();
+        await using var app = PortalHost.Build(temp, logs, "--Portal:Exports:MaxConcurrentPerClient=1");
+        await app.StartAsync();
+        await LargeCatalog.ImportAsync(app, 1_500);
+        using var client = app.GetTestClient();
+        var first = await client.GetAsync(new Uri("/api/models/export.json", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+
+        first.Dispose();
+
+        // The export notices the client has gone and ends; until then its permit refuses the next export.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        HttpStatusCode next;
+        do
+        {
+            using var response = await client.GetAsync(new Uri("/api/benchmarks/export.csv", UriKind.Relative));
+            next = response.StatusCode;
+        }
+        while (next == HttpStatusCode.TooManyRequests && DateTime.UtcNow < deadline);
+
+        Assert.Equal(HttpStatusCode.OK, next);
+        Assert.DoesNotContain(logs.Lines, l => l.Contains("Export /api/models/export.json failed", StringComparison.Ordinal));
+        await app.StopAsync();
     }
 }
