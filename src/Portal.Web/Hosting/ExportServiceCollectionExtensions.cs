@@ -10,7 +10,10 @@ internal static class ExportServiceCollectionExtensions
     /// <summary>The rate-limiting policy on the export endpoints (and only on them).</summary>
     public const string ExportPolicy = "exports";
 
-    /// <summary>What a refused export is told to wait: exports of the whole catalog take seconds, not minutes.</summary>
+    /// <summary>
+    /// What a refused export is told to wait. A concurrency limit cannot know when a running export ends; this is a guess
+    /// (a whole-catalog export takes seconds on a local network), not a promise.
+    /// </summary>
     public const int RetryAfterSeconds = 10;
 
     /// <summary>
