@@ -71,6 +71,7 @@ public static class PortalWebApplication
         builder.Services.AddPortalShell();
         builder.Services.AddPortalStorageAndHealth(builder.Configuration);
         builder.Services.AddCatalog();
+        builder.Services.AddExports(builder.Configuration);
         builder.Services.AddPlayground(builder.Configuration);
         builder.Services.AddAzure(builder.Configuration);
 

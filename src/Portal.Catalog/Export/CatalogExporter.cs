@@ -16,78 +16,122 @@ public static class CatalogExporter
         "deprecation_date", "retirement_date", "provenance", "sources",
     ];
 
+    /// <summary>Output is handed to the destination in pieces of about this size, so no export is held whole in memory.</summary>
+    public const int ChunkBytes = 32 * 1024;
+
+    private static readonly JsonWriterOptions JsonOptions = new() { Indented = true };
+
     public static void WriteJson(Stream output, IEnumerable<CatalogModel> models)
     {
-        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
+        ArgumentNullException.ThrowIfNull(models);
+        using var json = new Utf8JsonWriter(output, JsonOptions);
         json.WriteStartObject();
         json.WriteStartArray("models");
         foreach (var m in models)
         {
-            json.WriteStartObject();
-            json.WriteString("id", m.Id);
-            json.WriteString("display_name", m.DisplayName);
-            Strings(json, "aliases", m.Aliases);
-            json.WriteString("publisher", m.Publisher);
-            json.WriteString("collection", m.Collection);
-            Strings(json, "inference_tasks", m.InferenceTasks);
-            Strings(json, "fine_tuning_tasks", m.FineTuningTasks);
-            json.WriteString("license", m.License);
-            json.WriteString("license_note", m.LicenseNote);
-            Number(json, "context_window_tokens", m.ContextWindowTokens);
-            json.WriteString("context_window_as_printed", m.ContextWindowAsPrinted);
-            Number(json, "max_output_tokens", m.MaxOutputTokens);
-            json.WriteString("parameter_count", m.ParameterCount);
-            json.WriteString("parameter_note", m.ParameterNote);
-            json.WriteString("release_date", m.ReleaseDate);
-            Strings(json, "versions", m.Versions);
-            json.WriteString("knowledge_cutoff", m.KnowledgeCutoff);
-            Strings(json, "input_modalities", m.InputModalities);
-            Strings(json, "output_modalities", m.OutputModalities);
-            if (m.Deployment is { } d)
-            {
-                json.WriteStartObject("deployment");
-                Bool(json, "managed_compute", d.ManagedCompute);
-                Bool(json, "serverless_api", d.ServerlessApi);
-                if (d.Note is not null)
-                {
-                    json.WriteString("note", d.Note);
-                }
-
-                json.WriteString("source", d.Source);
-                json.WriteEndObject();
-            }
-            else
-            {
-                json.WriteNull("deployment");
-            }
-
-            if (m.Lifecycle is { } l)
-            {
-                json.WriteStartObject("azure_lifecycle");
-                json.WriteString("inferenceDeprecationDate", l.DeprecationDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-                json.WriteString("inferenceRetirementDate", l.RetirementDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-                json.WriteString("source_field", l.SourceField);
-                json.WriteEndObject();
-            }
-            else
-            {
-                json.WriteNull("azure_lifecycle");
-            }
-
-            json.WriteString("description", m.Description);
-            json.WriteStartObject("field_sources");
-            foreach (var (field, url) in m.FieldSources)
-            {
-                json.WriteString(field, url);
-            }
-
-            json.WriteEndObject();
-            Strings(json, "sources", m.Sources);
-            Strings(json, "caveats", m.Caveats);
-            json.WriteEndObject();
+            WriteModel(json, m);
         }
 
         json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The same bytes as <see cref="WriteJson"/>, written to <paramref name="output"/> in chunks of about
+    /// <see cref="ChunkBytes"/> as the models are enumerated. If writing fails, nothing more reaches
+    /// <paramref name="output"/> (a half-written model is never sent).
+    /// </summary>
+    public static async Task WriteJsonAsync(Stream output, IEnumerable<CatalogModel> models, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(models);
+        using var chunk = new MemoryStream(ChunkBytes * 2);
+        await using (var json = new Utf8JsonWriter(chunk, JsonOptions))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("models");
+            foreach (var m in models)
+            {
+                WriteModel(json, m);
+                if (json.BytesPending >= ChunkBytes)
+                {
+                    await json.FlushAsync(cancellationToken);
+                    await SendAsync(chunk, output, cancellationToken);
+                }
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+            await json.FlushAsync(cancellationToken);
+        }
+
+        await SendAsync(chunk, output, cancellationToken);
+        await output.FlushAsync(cancellationToken);
+    }
+
+    private static void WriteModel(Utf8JsonWriter json, CatalogModel m)
+    {
+        json.WriteStartObject();
+        json.WriteString("id", m.Id);
+        json.WriteString("display_name", m.DisplayName);
+        Strings(json, "aliases", m.Aliases);
+        json.WriteString("publisher", m.Publisher);
+        json.WriteString("collection", m.Collection);
+        Strings(json, "inference_tasks", m.InferenceTasks);
+        Strings(json, "fine_tuning_tasks", m.FineTuningTasks);
+        json.WriteString("license", m.License);
+        json.WriteString("license_note", m.LicenseNote);
+        Number(json, "context_window_tokens", m.ContextWindowTokens);
+        json.WriteString("context_window_as_printed", m.ContextWindowAsPrinted);
+        Number(json, "max_output_tokens", m.MaxOutputTokens);
+        json.WriteString("parameter_count", m.ParameterCount);
+        json.WriteString("parameter_note", m.ParameterNote);
+        json.WriteString("release_date", m.ReleaseDate);
+        Strings(json, "versions", m.Versions);
+        json.WriteString("knowledge_cutoff", m.KnowledgeCutoff);
+        Strings(json, "input_modalities", m.InputModalities);
+        Strings(json, "output_modalities", m.OutputModalities);
+        if (m.Deployment is { } d)
+        {
+            json.WriteStartObject("deployment");
+            Bool(json, "managed_compute", d.ManagedCompute);
+            Bool(json, "serverless_api", d.ServerlessApi);
+            if (d.Note is not null)
+            {
+                json.WriteString("note", d.Note);
+            }
+
+            json.WriteString("source", d.Source);
+            json.WriteEndObject();
+        }
+        else
+        {
+            json.WriteNull("deployment");
+        }
+
+        if (m.Lifecycle is { } l)
+        {
+            json.WriteStartObject("azure_lifecycle");
+            json.WriteString("inferenceDeprecationDate", l.DeprecationDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            json.WriteString("inferenceRetirementDate", l.RetirementDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            json.WriteString("source_field", l.SourceField);
+            json.WriteEndObject();
+        }
+        else
+        {
+            json.WriteNull("azure_lifecycle");
+        }
+
+        json.WriteString("description", m.Description);
+        json.WriteStartObject("field_sources");
+        foreach (var (field, url) in m.FieldSources)
+        {
+            json.WriteString(field, url);
+        }
+
+        json.WriteEndObject();
+        Strings(json, "sources", m.Sources);
+        Strings(json, "caveats", m.Caveats);
         json.WriteEndObject();
     }
 
@@ -103,6 +147,48 @@ public static class CatalogExporter
         }
 
         csv.Flush();
+    }
+
+    /// <summary>The same bytes as <see cref="ToCsv(IEnumerable{CatalogModel})"/> in UTF-8, streamed like <see cref="WriteJsonAsync"/>.</summary>
+    public static Task WriteCsvAsync(Stream output, IEnumerable<CatalogModel> models, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        return WriteCsvAsync(output, models.Select(CsvRow).Prepend(CsvColumns), cancellationToken);
+    }
+
+    /// <summary>The same bytes as <see cref="ToCsv(IEnumerable{string[]})"/> in UTF-8, streamed like <see cref="WriteJsonAsync"/>.</summary>
+    public static async Task WriteCsvAsync(Stream output, IEnumerable<string[]> rows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(rows);
+        using var chunk = new MemoryStream(ChunkBytes * 2);
+        // The writer's own buffer fills the chunk; the chunk goes out whenever it has something, and only whole records.
+        var options = new CsvWriterOptions { Injection = CsvInjection.Escape, NewLine = "\n", BufferSize = ChunkBytes };
+        await using (var csv = CsvWriter.Create(chunk, options, leaveOpen: true))
+        {
+            foreach (var row in rows)
+            {
+                csv.WriteRecord(row);
+                if (chunk.Length > 0)
+                {
+                    await SendAsync(chunk, output, cancellationToken);
+                }
+            }
+
+            await csv.FlushAsync(cancellationToken);
+        }
+
+        await SendAsync(chunk, output, cancellationToken);
+        await output.FlushAsync(cancellationToken);
+    }
+
+    private static async Task SendAsync(MemoryStream chunk, Stream output, CancellationToken cancellationToken)
+    {
+        if (chunk.Length > 0)
+        {
+            await output.WriteAsync(chunk.GetBuffer().AsMemory(0, (int)chunk.Length), cancellationToken);
+            chunk.SetLength(0);
+        }
     }
 
     /// <summary>Any table as CSV (header first), with the same formula escaping.</summary>

@@ -1,9 +1,10 @@
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Primitives;
 using Portal.Catalog;
 using Portal.Catalog.Benchmarks;
 using Portal.Catalog.Export;
+using Portal.Web.Exports;
+using Portal.Web.Hosting;
 
 namespace Portal.Web.Benchmarks;
 
@@ -75,12 +76,12 @@ public static class BenchmarkApi
             .WithDescription("model (repeatable, required); dataset (repeatable, optional): compute over these datasets instead, ranking only models that have all of them.");
 
         group.MapGet("export.csv", (HttpRequest request, ICatalogService catalog, BenchmarkData data) =>
-            {
-                var view = BuildView(request.Query, catalog, data);
-                return Results.File(Encoding.UTF8.GetBytes(CatalogExporter.ToCsv(view.TableText())), "text/csv; charset=utf-8", "benchmarks.csv");
-            })
+                new StreamedExport("text/csv; charset=utf-8", "benchmarks.csv", (body, cancellationToken) =>
+                    CatalogExporter.WriteCsvAsync(body, BuildView(request.Query, catalog, data).TableText(), cancellationToken)))
+            .RequireRateLimiting(ExportServiceCollectionExtensions.ExportPolicy)
             .WithName("ExportBenchmarksCsv")
-            .WithSummary("The dashboard's list view as CSV, cell for cell, with the same parameters as /benchmarks");
+            .WithSummary("The dashboard's list view as CSV, cell for cell, with the same parameters as /benchmarks, streamed")
+            .WithDescription("The file is streamed as it is written; exports count against the same per-client limit as the catalog's (429 with Retry-After beyond it).");
 
         return endpoints;
     }

@@ -1,9 +1,10 @@
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Primitives;
 using Portal.Catalog;
 using Portal.Catalog.Export;
 using Portal.Catalog.Query;
+using Portal.Web.Exports;
+using Portal.Web.Hosting;
 
 namespace Portal.Web.Catalog;
 
@@ -36,6 +37,12 @@ public sealed record ModelListDto(
 /// <summary><c>/api/models</c>: the catalog for scripts, with the same query parameters as the catalog page.</summary>
 public static class CatalogApi
 {
+    /// <summary>What every export endpoint says about streaming and the per-client limit.</summary>
+    internal const string ExportDescription =
+        "The same query parameters as /api/models (paging is ignored: every match is exported). The file is streamed as it is "
+        + "written, without a Content-Length. A client may run Portal:Exports:MaxConcurrentPerClient exports at once (4 by default); "
+        + "one more is answered 429 with a Retry-After header.";
+
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/models").WithTags("Catalog");
@@ -59,18 +66,20 @@ public static class CatalogApi
             .WithSummary("One model with every field, its provenance and the conflicts between sources");
 
         group.MapGet("export.json", (HttpRequest request, ICatalogService catalog) =>
-            {
-                using var buffer = new MemoryStream();
-                CatalogExporter.WriteJson(buffer, AllMatches(request, catalog));
-                return Results.File(buffer.ToArray(), "application/json", "catalog.json");
-            })
+                new StreamedExport("application/json", "catalog.json", (body, cancellationToken) =>
+                    CatalogExporter.WriteJsonAsync(body, AllMatches(request, catalog), cancellationToken)))
+            .RequireRateLimiting(ExportServiceCollectionExtensions.ExportPolicy)
             .WithName("ExportModelsJson")
-            .WithSummary("The filtered catalog as a catalog file (importable again)");
+            .WithSummary("The filtered catalog as a catalog file (importable again), streamed")
+            .WithDescription(ExportDescription);
 
         group.MapGet("export.csv", (HttpRequest request, ICatalogService catalog) =>
-                Results.File(Encoding.UTF8.GetBytes(CatalogExporter.ToCsv(AllMatches(request, catalog))), "text/csv; charset=utf-8", "catalog.csv"))
+                new StreamedExport("text/csv; charset=utf-8", "catalog.csv", (body, cancellationToken) =>
+                    CatalogExporter.WriteCsvAsync(body, AllMatches(request, catalog), cancellationToken)))
+            .RequireRateLimiting(ExportServiceCollectionExtensions.ExportPolicy)
             .WithName("ExportModelsCsv")
-            .WithSummary("The filtered catalog as CSV, one row per model");
+            .WithSummary("The filtered catalog as CSV, one row per model, streamed")
+            .WithDescription(ExportDescription);
 
         return endpoints;
     }

@@ -28,7 +28,11 @@ internal sealed class PortalHost : IAsyncDisposable
     public static WebApplication Build(TempDirectory temp, params string[] extraArgs) => Build(temp, logs: null, extraArgs);
 
     /// <summary>As <see cref="Build(TempDirectory, string[])"/>, with every log line also kept in <paramref name="logs"/>.</summary>
-    public static WebApplication Build(TempDirectory temp, CapturingLoggerProvider? logs, params string[] extraArgs)
+    public static WebApplication Build(TempDirectory temp, CapturingLoggerProvider? logs, params string[] extraArgs) =>
+        Build(temp, logs, configure: null, extraArgs);
+
+    /// <summary>As <see cref="Build(TempDirectory, CapturingLoggerProvider, string[])"/>, with <paramref name="configure"/> run on the builder last.</summary>
+    public static WebApplication Build(TempDirectory temp, CapturingLoggerProvider? logs, Action<WebApplicationBuilder>? configure, params string[] extraArgs)
     {
         // The test server has no wwwroot of its own (static assets come from the manifest); the temp folder stands in.
         string[] args = [$"--Portal:Storage:SqlitePath={temp.File("portal.db")}", $"--webroot={temp.Path}", .. extraArgs];
@@ -39,13 +43,18 @@ internal sealed class PortalHost : IAsyncDisposable
             {
                 builder.Logging.AddProvider(logs);
             }
+
+            configure?.Invoke(builder);
         });
     }
 
-    public static async Task<PortalHost> StartAsync(params string[] extraArgs)
+    public static Task<PortalHost> StartAsync(params string[] extraArgs) => StartAsync(configure: null, extraArgs);
+
+    /// <summary>Starts the portal with <paramref name="configure"/> run on the builder (to add a test service or middleware).</summary>
+    public static async Task<PortalHost> StartAsync(Action<WebApplicationBuilder>? configure, params string[] extraArgs)
     {
         var temp = new TempDirectory();
-        var app = Build(temp, extraArgs);
+        var app = Build(temp, logs: null, configure, extraArgs);
         await app.StartAsync();
         return new PortalHost(app, temp);
     }

@@ -49,4 +49,14 @@ public sealed class StartupValidationTests
         Assert.Contains(lines, l => l.Contains("Portal:Azure:PollInterval '00:00:00' must be positive", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("Portal:Azure:Subscriptions:0 'my-subscription' is not a subscription id", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task ExportSettings_Bad_TheLimitIsNamed()
+    {
+        var (exitCode, lines) = await RunAsync("--Portal:Exports:MaxConcurrentPerClient=0");
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(lines);
+        Assert.Contains("Portal:Exports:MaxConcurrentPerClient '0' must be at least 1", line, StringComparison.Ordinal);
+    }
 }
