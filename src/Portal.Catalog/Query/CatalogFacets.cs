@@ -15,8 +15,8 @@ public enum Facet
     OutputModality,
 }
 
-/// <summary>A facet: its URL/API parameter, its title, and how a model's values for it are derived.</summary>
-public sealed record FacetDefinition(Facet Facet, string Parameter, string Title, Func<CatalogModel, IEnumerable<string>> Values, Func<string, string> Label);
+/// <summary>A facet: its URL/API parameter, its title (and the plural for "Show all 8,000 publishers"), and how a model's values for it are derived.</summary>
+public sealed record FacetDefinition(Facet Facet, string Parameter, string Title, string Plural, Func<CatalogModel, IEnumerable<string>> Values, Func<string, string> Label);
 
 public static class CatalogFacets
 {
@@ -27,18 +27,22 @@ public static class CatalogFacets
 
     public static IReadOnlyList<FacetDefinition> All { get; } =
     [
-        new(Facet.Collection, "collection", "Collection", m => [m.Collection ?? Unknown], LabelOrUnknown),
-        new(Facet.Publisher, "publisher", "Publisher", m => [m.Publisher ?? Unknown], LabelOrUnknown),
-        new(Facet.Task, "task", "Inference task", m => m.InferenceTasks, LabelOrUnknown),
-        new(Facet.Deployment, "deployment", "Deployment option", DeploymentValues, DeploymentLabel),
-        new(Facet.FineTuning, "finetune", "Fine-tuning task", m => m.FineTuningTasks, LabelOrUnknown),
-        new(Facet.License, "license", "License", m => [m.License ?? Unknown], LabelOrUnknown),
-        new(Facet.ContextWindow, "context", "Context window", m => [ContextBucket(m.ContextWindowTokens)], ContextLabel),
-        new(Facet.InputModality, "input", "Input", m => m.InputModalities.Select(ModalityKind).Distinct(StringComparer.Ordinal), Capitalize),
-        new(Facet.OutputModality, "output", "Output", m => m.OutputModalities.Select(ModalityKind).Distinct(StringComparer.Ordinal), Capitalize),
+        new(Facet.Collection, "collection", "Collection", "collections", m => [m.Collection ?? Unknown], LabelOrUnknown),
+        new(Facet.Publisher, "publisher", "Publisher", "publishers", m => [m.Publisher ?? Unknown], LabelOrUnknown),
+        new(Facet.Task, "task", "Inference task", "inference tasks", m => m.InferenceTasks, LabelOrUnknown),
+        new(Facet.Deployment, "deployment", "Deployment option", "deployment options", DeploymentValues, DeploymentLabel),
+        new(Facet.FineTuning, "finetune", "Fine-tuning task", "fine-tuning tasks", m => m.FineTuningTasks, LabelOrUnknown),
+        new(Facet.License, "license", "License", "licenses", m => [m.License ?? Unknown], LabelOrUnknown),
+        new(Facet.ContextWindow, "context", "Context window", "context windows", m => [ContextBucket(m.ContextWindowTokens)], ContextLabel),
+        new(Facet.InputModality, "input", "Input", "input kinds", m => m.InputModalities.Select(ModalityKind).Distinct(StringComparer.Ordinal), Capitalize),
+        new(Facet.OutputModality, "output", "Output", "output kinds", m => m.OutputModalities.Select(ModalityKind).Distinct(StringComparer.Ordinal), Capitalize),
     ];
 
     public static FacetDefinition Get(Facet facet) => All[(int)facet];
+
+    /// <summary>The facet with this URL/API parameter (case-insensitive), or null.</summary>
+    public static FacetDefinition? ByParameter(string? parameter) =>
+        All.FirstOrDefault(f => string.Equals(f.Parameter, parameter, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Context window ranges, in the order shown.</summary>
     public static IReadOnlyList<string> ContextBuckets { get; } = ["up-to-8k", "8k-32k", "32k-128k", "over-128k", Unknown];

@@ -72,6 +72,37 @@ public sealed class CatalogIndex
     {
         ArgumentNullException.ThrowIfNull(query);
 
+        var (matched, total, counts) = CountMatches(query);
+
+        var pageSize = Math.Clamp(query.PageSize, 1, CatalogQuery.MaxPageSize);
+        var skip = (long)(Math.Max(1, query.Page) - 1) * pageSize;
+        var items = skip < total ? InOrder(matched, query.Sort, skip, pageSize) : [];
+
+        var facets = new FacetResult[_facets.Length];
+        for (var f = 0; f < _facets.Length; f++)
+        {
+            facets[f] = _facets[f].Result(counts[f], query.SelectedValues(_facets[f].Definition.Facet), query.FacetLimit, text: null);
+        }
+
+        return new CatalogSearchResult(total, Math.Max(1, query.Page), pageSize, items, facets);
+    }
+
+    /// <summary>
+    /// One facet's values whose label or value contains <paramref name="text"/> (case-insensitive; every value when empty),
+    /// counted under the query's other filters as <see cref="Search"/> counts them: at most <paramref name="limit"/> of
+    /// them, those with the most models. <see cref="FacetResult.DistinctCount"/> says how many match.
+    /// </summary>
+    public FacetResult SearchFacet(CatalogQuery query, Facet facet, string? text, int? limit)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var (_, _, counts) = CountMatches(query);
+        return _facets[(int)facet].Result(counts[(int)facet], query.SelectedValues(facet), limit,
+            string.IsNullOrWhiteSpace(text) ? null : text.Trim());
+    }
+
+    /// <summary>Which models the query matches, how many, and each facet's value counts under the other facets' filters.</summary>
+    private (bool[] Matched, int Total, int[][] Counts) CountMatches(CatalogQuery query)
+    {
         var tokens = Tokens(query.Text);
         var filters = Filters(query);
 
@@ -125,17 +156,7 @@ public sealed class CatalogIndex
             }
         }
 
-        var pageSize = Math.Clamp(query.PageSize, 1, CatalogQuery.MaxPageSize);
-        var skip = (long)(Math.Max(1, query.Page) - 1) * pageSize;
-        var items = skip < total ? InOrder(matched, query.Sort, skip, pageSize) : [];
-
-        var facets = new FacetResult[_facets.Length];
-        for (var f = 0; f < _facets.Length; f++)
-        {
-            facets[f] = _facets[f].Result(counts[f], query.SelectedValues(_facets[f].Definition.Facet));
-        }
-
-        return new CatalogSearchResult(total, Math.Max(1, query.Page), pageSize, items, facets);
+        return (matched, total, counts);
     }
 
     /// <summary>Every model the query matches, in its sort order, without paging or facet counts (for exports).</summary>
@@ -306,10 +327,13 @@ public sealed class CatalogIndex
 
         private int[] Order { get; }
 
-        /// <summary>Values with models under the current filters, plus every selected value so it can be cleared.</summary>
-        public FacetResult Result(int[] counts, IReadOnlyList<string> selected)
+        /// <summary>
+        /// Values with models under the current filters, plus every selected value so it can be cleared; with
+        /// <paramref name="text"/>, only those whose label or value contains it. Past <paramref name="limit"/> values, only
+        /// the ones with the most models (ties by label) are kept — and, without text, every selected value too.
+        /// </summary>
+        public FacetResult Result(int[] counts, IReadOnlyList<string> selected, int? limit, string? text)
         {
-            var list = new List<FacetValueCount>();
             var isSelected = new bool[Values.Length];
             foreach (var value in selected)
             {
@@ -319,22 +343,44 @@ public sealed class CatalogIndex
                 }
             }
 
+            var candidates = new List<FacetValueCount>();
             foreach (var v in Order)
             {
                 if (counts[v] > 0 || isSelected[v])
                 {
-                    list.Add(new FacetValueCount(Values[v], Definition.Label(Values[v]), counts[v], isSelected[v]));
+                    var label = Definition.Label(Values[v]);
+                    if (Matches(text, Values[v], label))
+                    {
+                        candidates.Add(new FacetValueCount(Values[v], label, counts[v], isSelected[v]));
+                    }
                 }
             }
 
             // A selected value no model has (API only) is still reported, with 0.
-            foreach (var value in selected.Where(s => !Ids.ContainsKey(s)))
+            foreach (var value in selected.Where(s => !Ids.ContainsKey(s) && Matches(text, s, s)))
             {
-                list.Add(new FacetValueCount(value, value, 0, true));
+                candidates.Add(new FacetValueCount(value, value, 0, true));
             }
 
-            return new FacetResult(Definition.Facet, Definition.Parameter, Definition.Title, list);
+            if (limit is not { } max || candidates.Count <= max)
+            {
+                return new FacetResult(Definition.Facet, Definition.Parameter, Definition.Title, candidates, candidates.Count);
+            }
+
+            var kept = candidates
+                .OrderByDescending(c => c.Count)
+                .ThenBy(c => c.Label, StringComparer.OrdinalIgnoreCase)
+                .ThenBy(c => c.Value, StringComparer.Ordinal)
+                .Take(Math.Max(0, max))
+                .ToHashSet();
+            var listed = candidates.Where(c => kept.Contains(c) || (text is null && c.Selected)).ToList();
+            return new FacetResult(Definition.Facet, Definition.Parameter, Definition.Title, listed, candidates.Count);
         }
+
+        private static bool Matches(string? text, string value, string label) =>
+            text is null
+            || label.Contains(text, StringComparison.OrdinalIgnoreCase)
+            || value.Contains(text, StringComparison.OrdinalIgnoreCase);
 
         private static int IndexOf(IReadOnlyList<string> list, string value)
         {

@@ -13,6 +13,9 @@ public sealed record CatalogQuery
     public const int DefaultPageSize = 48;
     public const int MaxPageSize = 200;
 
+    /// <summary>Values listed per facet unless asked otherwise: the most common ones, plus every selected value.</summary>
+    public const int DefaultFacetLimit = 10;
+
     public string? Text { get; init; }
 
     public IReadOnlyDictionary<Facet, IReadOnlyList<string>> Selected { get; init; } = new Dictionary<Facet, IReadOnlyList<string>>();
@@ -22,6 +25,12 @@ public sealed record CatalogQuery
     public int Page { get; init; } = 1;
 
     public int PageSize { get; init; } = DefaultPageSize;
+
+    /// <summary>
+    /// How many values each facet lists: those with the most models (ties by label), plus every selected value.
+    /// Null lists every value. Not part of the URL: the page always uses the default.
+    /// </summary>
+    public int? FacetLimit { get; init; } = DefaultFacetLimit;
 
     public IReadOnlyList<string> SelectedValues(Facet facet) => Selected.TryGetValue(facet, out var values) ? values : [];
 
@@ -35,7 +44,17 @@ public sealed record CatalogQuery
 
 public sealed record FacetValueCount(string Value, string Label, int Count, bool Selected);
 
-public sealed record FacetResult(Facet Facet, string Parameter, string Title, IReadOnlyList<FacetValueCount> Values);
+/// <summary>One facet of a search: the values listed and how many there are in all.</summary>
+/// <param name="Facet">The facet.</param>
+/// <param name="Parameter">Its URL/API parameter.</param>
+/// <param name="Title">Its title, as the page shows it.</param>
+/// <param name="Values">The values listed, in the facet's order (by name; context windows by size).</param>
+/// <param name="DistinctCount">How many values there are to list (with models under the other filters, or selected); more than
+/// <c>Values.Count</c> when the list was cut to the facet limit.</param>
+public sealed record FacetResult(Facet Facet, string Parameter, string Title, IReadOnlyList<FacetValueCount> Values, int DistinctCount)
+{
+    public bool IsTruncated => DistinctCount > Values.Count;
+}
 
 public sealed record CatalogSearchResult(
     int Total,

@@ -26,13 +26,22 @@ public sealed record ModelSummaryDto(
 
 public sealed record FacetValueDto(string Value, string Label, int Count, bool Selected);
 
+/// <summary>One page of <c>/api/models</c>.</summary>
+/// <param name="Total">Models the query matches.</param>
+/// <param name="Page">The page, from 1.</param>
+/// <param name="PageSize">Models per page.</param>
+/// <param name="Items">The models on this page.</param>
+/// <param name="Facets">Per facet parameter, the values listed: the most common ones (facetLimit, default 10) and every selected one.</param>
+/// <param name="Notices">What was ignored or adjusted in the request, in words.</param>
+/// <param name="FacetTotals">Per facet parameter, how many values it has under the other filters: more than listed when the list was cut.</param>
 public sealed record ModelListDto(
     int Total,
     int Page,
     int PageSize,
     IReadOnlyList<ModelSummaryDto> Items,
     IReadOnlyDictionary<string, IReadOnlyList<FacetValueDto>> Facets,
-    IReadOnlyList<string> Notices);
+    IReadOnlyList<string> Notices,
+    IReadOnlyDictionary<string, int> FacetTotals);
 
 /// <summary><c>/api/models</c>: the catalog for scripts, with the same query parameters as the catalog page.</summary>
 public static class CatalogApi
@@ -55,7 +64,11 @@ public static class CatalogApi
                 + "finetune, license, context (up-to-8k | 8k-32k | 32k-128k | over-128k | unknown), input, output, "
                 + "sort (name | context | newest), page (from 1), pageSize (1-200, default 48). A repeated parameter means OR "
                 + "within that facet; different facets are combined with AND. Facet counts are computed under the other facets' filters. "
-                + "A value no model has matches nothing and is reported in notices.");
+                + "A value no model has matches nothing and is reported in notices. "
+                + $"Facet lists: each facet lists its facetLimit (1-{MaxFacetLimit}, default {CatalogQuery.DefaultFacetLimit}) values with the most models, "
+                + "plus every selected value; facetTotals says how many values each facet has, so a client knows when there are more. "
+                + "facet (one facet parameter, e.g. facet=publisher) lists every value of that facet; with facetSearch (text) only "
+                + "those whose name contains it, case-insensitive.");
 
         group.MapGet("{id}", Results<Ok<CatalogModel>, ProblemHttpResult> (string id, ICatalogService catalog) =>
                 catalog.Current.Find(id) is { } model
@@ -84,19 +97,80 @@ public static class CatalogApi
         return endpoints;
     }
 
+    /// <summary>Most values a facet lists per facet when the client asks (facetLimit); every value of one facet is facet=….</summary>
+    public const int MaxFacetLimit = 100;
+
+    private static readonly string[] FacetListParameters = ["facetLimit", "facet", "facetSearch"];
+
     private static Ok<ModelListDto> List(HttpRequest request, ICatalogService catalog)
     {
         var index = catalog.Current;
-        var parsed = Parse(request.Query, index, keepUnknownValues: true);
-        var result = index.Search(parsed.Query);
+        var parsed = Parse(request.Query.Where(p => !FacetListParameters.Contains(p.Key, StringComparer.OrdinalIgnoreCase)), index, keepUnknownValues: true);
+        var notices = parsed.Notices.ToList();
+        var (limit, expanded, search) = ParseFacetList(request.Query, notices);
+
+        var query = parsed.Query with { FacetLimit = limit };
+        var result = index.Search(query);
+        var facets = result.Facets
+            .Select(f => f.Facet == expanded ? index.SearchFacet(query, f.Facet, search, limit: null) : f)
+            .ToList();
         return TypedResults.Ok(new ModelListDto(
             result.Total,
             result.Page,
             result.PageSize,
             [.. result.Items.Select(ToSummary)],
-            result.Facets.ToDictionary(f => f.Parameter, f => (IReadOnlyList<FacetValueDto>)[.. f.Values.Select(v => new FacetValueDto(v.Value, v.Label, v.Count, v.Selected))]),
-            parsed.Notices));
+            facets.ToDictionary(f => f.Parameter, f => (IReadOnlyList<FacetValueDto>)[.. f.Values.Select(v => new FacetValueDto(v.Value, v.Label, v.Count, v.Selected))]),
+            notices,
+            facets.ToDictionary(f => f.Parameter, f => f.DistinctCount)));
     }
+
+    /// <summary>facetLimit, facet and facetSearch; a malformed one is dropped with a notice, as the other parameters are.</summary>
+    private static (int Limit, Facet? Expanded, string? Search) ParseFacetList(IQueryCollection query, List<string> notices)
+    {
+        var limit = CatalogQuery.DefaultFacetLimit;
+        if (Last(query, "facetLimit") is { } limitText)
+        {
+            if (int.TryParse(limitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxFacetLimit)
+            {
+                limit = n;
+            }
+            else
+            {
+                notices.Add($"Ignored facet limit '{limitText}': use a number from 1 to {MaxFacetLimit}, or facet=… for every value of one facet.");
+            }
+        }
+
+        Facet? expanded = null;
+        if (Last(query, "facet") is { } facetText)
+        {
+            if (CatalogFacets.ByParameter(facetText) is { } definition)
+            {
+                expanded = definition.Facet;
+            }
+            else
+            {
+                notices.Add($"Ignored facet '{facetText}': use one of {string.Join(", ", CatalogFacets.All.Select(f => f.Parameter))}.");
+            }
+        }
+
+        var search = Last(query, "facetSearch");
+        if (search is { Length: > 200 })
+        {
+            notices.Add("The facet search text was cut to 200 characters.");
+            search = search[..200];
+        }
+
+        if (search is not null && expanded is null)
+        {
+            notices.Add("Ignored facetSearch: name the facet to search with facet=… (for example facet=publisher).");
+            search = null;
+        }
+
+        return (limit, expanded, search);
+    }
+
+    private static string? Last(IQueryCollection query, string name) =>
+        query.TryGetValue(name, out var values) && values.LastOrDefault(v => !string.IsNullOrWhiteSpace(v)) is { } value ? value.Trim() : null;
 
     /// <summary>Every model the query matches, in its sort order (paging parameters are ignored for exports).</summary>
     internal static IReadOnlyList<CatalogModel> AllMatches(HttpRequest request, ICatalogService catalog)

@@ -136,6 +136,73 @@ public sealed class CatalogApiTests : IAsyncLifetime
         Assert.Equal(RawModels().Count(m => m.GetProperty("inference_tasks").EnumerateArray().Any(t => t.GetString() == "embeddings")), read.Models.Count);
     }
 
+    [Fact]
+    public async Task List_Default_EachFacetListsItsTenMostCommonValuesAndCountsThemAll()
+    {
+        var raw = RawPublisherCounts();
+
+        var json = await GetJsonAsync("/api/models");
+
+        var listed = json.GetProperty("facets").GetProperty("publisher").EnumerateArray()
+            .ToDictionary(p => p.GetProperty("value").GetString()!, p => p.GetProperty("count").GetInt32());
+        Assert.Equal(10, listed.Count);
+        Assert.Equal(raw.Count, json.GetProperty("facetTotals").GetProperty("publisher").GetInt32());
+        Assert.All(listed, p => Assert.Equal(raw[p.Key], p.Value));
+        Assert.True(listed.Values.Min() >= raw.Where(p => !listed.ContainsKey(p.Key)).Max(p => p.Value), "a less common publisher was listed before a more common one");
+    }
+
+    [Fact]
+    public async Task List_SelectedPublisherOutsideTheTopTen_IsStillListed()
+    {
+        var json = await GetJsonAsync("/api/models?publisher=Nixtla&publisher=Core42");
+
+        var listed = json.GetProperty("facets").GetProperty("publisher").EnumerateArray().ToList();
+        Assert.Equal(["Core42", "Nixtla"], listed.Where(p => p.GetProperty("selected").GetBoolean()).Select(p => p.GetProperty("value").GetString()).Order(StringComparer.Ordinal));
+        Assert.True(listed.Count <= 12);
+    }
+
+    [Fact]
+    public async Task List_FacetParameter_ListsEveryValueOfThatFacetOnly()
+    {
+        var json = await GetJsonAsync("/api/models?facet=publisher&facetLimit=2");
+
+        Assert.Equal(RawPublisherCounts().Count, json.GetProperty("facets").GetProperty("publisher").GetArrayLength());
+        Assert.Equal(2, json.GetProperty("facets").GetProperty("license").GetArrayLength());
+        Assert.True(json.GetProperty("facetTotals").GetProperty("license").GetInt32() > 2);
+    }
+
+    [Fact]
+    public async Task List_FacetSearch_ListsTheValuesOfThatFacetContainingTheText()
+    {
+        var expected = RawPublisherCounts().Keys.Where(p => p.Contains("me", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList();
+
+        var json = await GetJsonAsync("/api/models?facet=publisher&facetSearch=ME");
+
+        var listed = json.GetProperty("facets").GetProperty("publisher").EnumerateArray().Select(p => p.GetProperty("value").GetString()!).Order(StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, listed);
+        Assert.Equal(expected.Count, json.GetProperty("facetTotals").GetProperty("publisher").GetInt32());
+    }
+
+    [Fact]
+    public async Task List_MalformedFacetParameters_AnswerWithNotices()
+    {
+        var json = await GetJsonAsync("/api/models?facetLimit=5000&facet=nonsense&facetSearch=x");
+
+        var notices = json.GetProperty("notices").EnumerateArray().Select(n => n.GetString()!).ToList();
+        Assert.Contains(notices, n => n.Contains("'5000'", StringComparison.Ordinal));
+        Assert.Contains(notices, n => n.Contains("'nonsense'", StringComparison.Ordinal));
+        Assert.Contains(notices, n => n.Contains("facetSearch", StringComparison.Ordinal));
+        Assert.DoesNotContain(notices, n => n.Contains("unknown parameter", StringComparison.Ordinal));
+        Assert.Equal(10, json.GetProperty("facets").GetProperty("publisher").GetArrayLength());
+    }
+
+    /// <summary>Models per publisher in the embedded catalog file; a model without one counts as "unknown", as the catalog files it.</summary>
+    private static Dictionary<string, int> RawPublisherCounts() =>
+        RawModels()
+            .GroupBy(m => m.TryGetProperty("publisher", out var p) && p.GetString() is { } name ? name : "unknown", StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
+
     private static List<JsonElement> RawModels()
     {
         using var doc = JsonDocument.Parse(EmbeddedCatalogSource.ReadJson());

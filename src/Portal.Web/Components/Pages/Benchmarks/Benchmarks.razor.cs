@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Components;
 using Portal.Catalog;
 using Portal.Catalog.Benchmarks;
 using Portal.Catalog.Query;
+using Portal.Web.Components.Pages.Catalog;
+using Radzen;
 
 namespace Portal.Web.Components.Pages.Benchmarks;
 
@@ -34,8 +36,14 @@ public sealed partial class Benchmarks : Portal.Web.Components.Pages.Catalog.Cat
 
     private BenchmarkView? _view;
 
-    /// <summary>The catalog's facet values for the filter drop-downs, computed once per URL rather than per render.</summary>
+    /// <summary>
+    /// The catalog's facet values for the filter drop-downs, computed once per URL rather than per render: the most common
+    /// ones and every selected one (never all of them: a catalog can hold thousands of publishers).
+    /// </summary>
     private IReadOnlyList<FacetResult> _facets = [];
+
+    /// <summary>What a drop-down lists after the user typed in its search box: the matches, a bounded number.</summary>
+    private readonly Dictionary<Facet, IReadOnlyList<FacetValueCount>> _searched = [];
     private readonly List<string> _notices = [];
     private readonly HashSet<string> _expanded = new(StringComparer.OrdinalIgnoreCase);
     private string _searchText = "";
@@ -72,7 +80,8 @@ public sealed partial class Benchmarks : Portal.Web.Components.Pages.Catalog.Cat
         }
 
         _view = BenchmarkView.Build(parsed.Query, Catalog.Current, Data);
-        _facets = Catalog.Current.Search(new CatalogQuery { PageSize = 1 }).Facets;
+        _facets = Catalog.Current.Search(parsed.Query.Catalog with { Page = 1, PageSize = 1 }).Facets;
+        _searched.Clear();
         _searchText = parsed.Query.Catalog.Text ?? "";
         _ratioText = parsed.Query.Ratio.ToString();
     }
@@ -137,7 +146,26 @@ public sealed partial class Benchmarks : Portal.Web.Components.Pages.Catalog.Cat
         }
     }
 
-    private IReadOnlyList<FacetValueCount> FacetValues(Facet facet) => _facets.First(f => f.Facet == facet).Values;
+    private IReadOnlyList<FacetValueCount> FacetValues(Facet facet) =>
+        _searched.TryGetValue(facet, out var found) ? found : _facets.First(f => f.Facet == facet).Values;
+
+    /// <summary>
+    /// The drop-down's search, answered by the catalog (through the circuit): at most <see cref="CatalogFacet.SearchLimit"/>
+    /// matches, and the selected values always, so their chips stay.
+    /// </summary>
+    private void OnFacetLoadData(Facet facet, LoadDataArgs args)
+    {
+        if (string.IsNullOrWhiteSpace(args.Filter))
+        {
+            _searched.Remove(facet);
+            return;
+        }
+
+        var text = args.Filter.Length > CatalogFacet.MaxSearchLength ? args.Filter[..CatalogFacet.MaxSearchLength] : args.Filter;
+        var found = Catalog.Current.SearchFacet(Query.Catalog with { Page = 1, PageSize = 1 }, facet, text, CatalogFacet.SearchLimit).Values;
+        var selected = _facets.First(f => f.Facet == facet).Values.Where(v => v.Selected && !found.Any(f => f.Value == v.Value));
+        _searched[facet] = [.. selected, .. found];
+    }
 
     private List<(CatalogModel Model, BenchmarkScore Score, bool Conflict)> Bars(BenchmarkColumnInfo column) =>
         [.. _view!.Ranked(column, Data).Select(p => (p.Model, p.Score, Data.HasConflict(p.Model.Id, column.Column)))];

@@ -90,6 +90,9 @@ public sealed partial class Models : CatalogFilterPage
         NavigateTo(_query with { Selected = map, Page = 1 });
     }
 
+    /// <summary>A facet's values by name, counted under the filters in the URL (the "Show all" search).</summary>
+    private FacetResult SearchFacet(Facet facet, string text, int limit) => Catalog.Current.SearchFacet(_query, facet, text, limit);
+
     private void ClearFacet(Facet facet)
     {
         var map = _query.Selected.Where(p => p.Key != facet).ToDictionary(p => p.Key, p => p.Value);
