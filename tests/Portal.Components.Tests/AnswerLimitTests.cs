@@ -10,6 +10,7 @@ namespace Portal.Components.Tests;
 /// outbound call is cancelled, the partial answer is kept and the user is told which limit ended it; Stop and leaving
 /// the page end the call within a second.
 /// </summary>
+[Collection(TimingGroup.Name)]
 public sealed class AnswerLimitTests() : PeerBunitContext(
     null,
     peer => [new ConfiguredConnection { Name = "peer", Endpoint = peer.V1.AbsoluteUri, Models = ["peer-endless", "peer-endless-slow"] }],

@@ -18,10 +18,10 @@ public sealed class MainLayoutTests : PortalBunitContext
         var cut = RenderLayout();
 
         Assert.Contains("Model Catalog Portal", cut.Find(".portal-brand").TextContent, StringComparison.Ordinal);
-        var entries = cut.FindAll(".rz-navigation-item-text").Select(e => e.TextContent).ToList();
+        var entries = cut.Find("[aria-label='Main navigation']").QuerySelectorAll("a").Select(e => e.TextContent.Trim()).ToList();
         Assert.Equal(["Home", "Catalog", "Benchmarks", "Playground", "Deployments", "Settings"], entries);
         Assert.Contains("page body", cut.Find("main").TextContent, StringComparison.Ordinal);
-        Assert.NotNull(cut.Find("button[aria-label='Switch to dark theme']"));
+        Assert.NotNull(cut.Find("button[aria-label='Theme: System']"));
     }
 
     [Fact]

@@ -1,65 +1,72 @@
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Components;
 using Portal.Web.Components.Controls;
-using Radzen;
+using Portal.Web.Components.Layout;
 
 namespace Portal.Components.Tests;
 
+/// <summary>The theme menu in the app bar, in the layout that applies the choice.</summary>
 public sealed class ThemeToggleTests : PortalBunitContext
 {
-    public ThemeToggleTests()
+    private IRenderedComponent<MainLayout> RenderLayout(ThemeMode mode, bool systemDark = false)
     {
-        // A leaf that only renders Radzen: loose JS interop, as the house style allows.
-        JSInterop.Mode = JSRuntimeMode.Loose;
+        // What the browser says of the system's setting once the page is interactive (the theme provider's only yes/no question).
+        JSInterop.Setup<bool>(_ => true).SetResult(systemDark);
+        return Render<MainLayout>(p => p
+            .AddCascadingValue(new InitialTheme(mode, systemDark))
+            .Add(l => l.Body, (RenderFragment)(b => b.AddContent(0, "page body"))));
+    }
+
+    private static void Choose(IRenderedComponent<MainLayout> cut, string current, string item)
+    {
+        cut.Find($"button[aria-label='Theme: {current}']").Click();
+        cut.WaitForAssertion(() => Assert.Contains(cut.FindAll("[role=menuitemradio]"), i => i.TextContent.Trim() == item));
+        cut.FindAll("[role=menuitemradio]").First(i => i.TextContent.Trim() == item).Click();
+    }
+
+    [Theory]
+    [InlineData(ThemeMode.System, false, "System", "light")]
+    [InlineData(ThemeMode.System, true, "System", "dark")]
+    [InlineData(ThemeMode.Light, true, "Light", "light")]
+    [InlineData(ThemeMode.Dark, false, "Dark", "dark")]
+    public void FirstPaint_FollowsTheCookieOrElseTheSystem(ThemeMode mode, bool systemDark, string label, string shown)
+    {
+        var cut = RenderLayout(mode, systemDark);
+
+        var button = cut.Find($"button[aria-label='Theme: {label}']");
+        Assert.Equal(shown, button.Closest("[data-theme]")!.GetAttribute("data-theme"));
     }
 
     [Fact]
-    public void Click_LightTheme_SwitchesToDarkAndRelabels()
+    public void ChoosingDark_AppliesItAtOnce_AndRemembersItInTheThemeCookie()
     {
-        var themes = Services.GetRequiredService<ThemeService>();
-        themes.SetTheme(PortalThemes.Light, triggerChange: false);
-        var cut = Render<ThemeToggle>();
+        var cut = RenderLayout(ThemeMode.Light);
 
-        cut.Find("button[aria-label='Switch to dark theme']").Click();
+        Choose(cut, "Light", "Dark");
 
-        Assert.Equal(PortalThemes.Dark, themes.Theme);
-        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("button[aria-label='Switch to light theme']")));
+        cut.WaitForAssertion(() => Assert.Equal("dark", cut.Find("button[aria-label='Theme: Dark']").Closest("[data-theme]")!.GetAttribute("data-theme")));
+        var remember = Assert.Single(JSInterop.Invocations, i => i.Identifier == "remember");
+        Assert.Equal(["portal-theme", "dark"], remember.Arguments.Select(a => a?.ToString()));
     }
 
     [Fact]
-    public void Click_Twice_ReturnsToLightTheme()
+    public void ChoosingTheSystemSetting_ForgetsTheCookie()
     {
-        var themes = Services.GetRequiredService<ThemeService>();
-        themes.SetTheme(PortalThemes.Light, triggerChange: false);
-        var cut = Render<ThemeToggle>();
+        var cut = RenderLayout(ThemeMode.Dark, systemDark: false);
 
-        cut.Find("button").Click();
-        cut.Find("button").Click();
+        Choose(cut, "Dark", "Use the system setting");
 
-        Assert.Equal(PortalThemes.Light, themes.Theme);
-        Assert.Equal("Switch to dark theme", cut.Find("button").GetAttribute("aria-label"));
-    }
-
-    [Fact]
-    public void Click_PersistsChoiceInTheThemeCookie()
-    {
-        Services.GetRequiredService<ThemeService>().SetTheme(PortalThemes.Light, triggerChange: false);
-        var cut = Render<ThemeToggle>();
-
-        cut.Find("button").Click();
-
-        // Radzen's CookieThemeService writes the cookie through JS interop when the theme changes.
-        var write = Assert.Single(JSInterop.Invocations, i => i.Arguments.Any(a => a?.ToString()?.Contains("portal-theme=material-dark", StringComparison.Ordinal) == true));
-        Assert.NotNull(write.Identifier);
+        cut.WaitForAssertion(() => Assert.Equal("light", cut.Find("button[aria-label='Theme: System']").Closest("[data-theme]")!.GetAttribute("data-theme")));
+        var remember = Assert.Single(JSInterop.Invocations, i => i.Identifier == "remember");
+        Assert.Equal(["portal-theme", null], remember.Arguments.Select(a => a?.ToString()));
     }
 
     [Fact]
     public void Prerendered_BeforeTheCircuitIsUp_IsDisabled_SoAClickIsNotLost()
     {
-        Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Static", isInteractive: false));
-        Services.GetRequiredService<ThemeService>().SetTheme(PortalThemes.Light, triggerChange: false);
+        Renderer.SetRendererInfo(new RendererInfo("Static", isInteractive: false));
 
-        var cut = Render<ThemeToggle>();
+        var cut = RenderLayout(ThemeMode.Light);
 
-        Assert.True(cut.Find("button[aria-label='Switch to dark theme']").HasAttribute("disabled"));
+        Assert.True(cut.Find("button[aria-label='Theme: Light']").HasAttribute("disabled"));
     }
 }

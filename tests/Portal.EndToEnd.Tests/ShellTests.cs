@@ -37,7 +37,7 @@ public sealed partial class ShellTests(PortalServerFixture server) : PortalPageT
 
         foreach (var (link, path, heading) in entries)
         {
-            await Page.Locator(".rz-sidebar").GetByRole(AriaRole.Link, new() { Name = link, Exact = true }).ClickAsync();
+            await Page.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation" }).GetByRole(AriaRole.Link, new() { Name = link, Exact = true }).ClickAsync();
 
             await Assertions.Expect(Page).ToHaveURLAsync(new Regex("^" + Regex.Escape(Server.BaseUrl + path) + "$"));
             await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 })).ToBeVisibleAsync();
@@ -48,23 +48,39 @@ public sealed partial class ShellTests(PortalServerFixture server) : PortalPageT
     }
 
     [Fact]
-    public async Task ThemeToggle_Click_ServerRendersDarkThemeAndBrowserRemembersIt()
+    public async Task ThemeMenu_ChooseDark_AppliesAtOnce_AndTheServerRendersItAfterAReload()
     {
         await OpenInteractiveAsync("");
-        var themeLink = Page.Locator("link#radzen-theme-link");
-        await Assertions.Expect(themeLink).ToHaveAttributeAsync("href", new Regex("css/material-base\\.css"));
+        var background = "() => getComputedStyle(document.body).backgroundColor";
+        Assert.Equal("rgb(246, 247, 249)", await Page.EvaluateAsync<string>(background));
 
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Switch to dark theme" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Theme: System" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Menuitemradio, new() { Name = "Dark" }).ClickAsync();
 
-        await Assertions.Expect(themeLink).ToHaveAttributeAsync("href", new Regex("css/material-dark-base\\.css"));
-        await Assertions.Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Switch to light theme" })).ToBeVisibleAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Theme: Dark" })).ToBeVisibleAsync();
+        Assert.Equal("rgb(18, 19, 22)", await Page.EvaluateAsync<string>(background));
+        for (var i = 0; i < 50 && !(await Page.Context.CookiesAsync()).Any(c => c is { Name: "portal-theme", Value: "dark" }); i++)
+        {
+            await Task.Delay(100);
+        }
 
         // A full reload: the server reads the cookie, so the very first (prerendered) paint is dark.
         var html = await (await Page.Context.APIRequest.GetAsync(Server.BaseUrl)).TextAsync();
-        Assert.Contains("css/material-dark-base.css", html, StringComparison.Ordinal);
+        Assert.Contains("--mud-palette-background: rgba(18,19,22,1)", html, StringComparison.Ordinal);
         await Page.ReloadAsync();
         await WaitForCircuitAsync();
-        await Assertions.Expect(themeLink).ToHaveAttributeAsync("href", new Regex("css/material-dark-base\\.css"));
+        Assert.Equal("rgb(18, 19, 22)", await Page.EvaluateAsync<string>(background));
+        Assert.Empty(BrowserErrors);
+    }
+
+    [Fact]
+    public async Task Theme_NoChoice_FollowsTheSystemSetting()
+    {
+        await Page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+        await OpenInteractiveAsync("");
+
+        await Assertions.Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Theme: System" })).ToBeVisibleAsync();
+        await Assertions.Expect(Page.Locator("body")).ToHaveCSSAsync("background-color", "rgb(18, 19, 22)");
         Assert.Empty(BrowserErrors);
     }
 
@@ -101,7 +117,7 @@ public sealed partial class ShellTests(PortalServerFixture server) : PortalPageT
         // is still styled: the theme's font, not the browser's default serif.
         await Page.WaitForTimeoutAsync(1_500);
         await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = heading, Level = 1 })).ToBeVisibleAsync();
-        await Assertions.Expect(Page.Locator("body")).ToHaveCSSAsync("font-family", new Regex("Roboto"));
+        await Assertions.Expect(Page.Locator("body")).ToHaveCSSAsync("font-family", new Regex("Segoe UI"));
         Assert.True(await Page.EvaluateAsync<bool>("() => [...document.styleSheets].some(s => (s.href ?? '').includes('/css/portal.'))"));
         // Chromium reports the 404 document itself as a failed resource; nothing else may fail.
         Assert.DoesNotContain(BrowserErrors, e => !e.Contains("status of 404", StringComparison.Ordinal));

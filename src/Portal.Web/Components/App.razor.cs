@@ -2,19 +2,18 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.AspNetCore.Components.Routing;
 using Portal.Web.Components.Controls;
-using Radzen;
 
 namespace Portal.Web.Components;
 
 public sealed partial class App
 {
-    private string _theme = PortalThemes.Light;
+    private const string PrefersColorScheme = "Sec-CH-Prefers-Color-Scheme";
+
+    private ThemeMode _themeMode;
+    private bool _systemDark;
 
     [CascadingParameter]
     public HttpContext HttpContext { get; set; } = default!;
-
-    [Inject]
-    public required ThemeService ThemeService { get; init; }
 
     /// <summary>Interactive server everywhere, except pages marked [ExcludeFromInteractiveRouting] (the error page).</summary>
     private IComponentRenderMode? PageRenderMode =>
@@ -22,8 +21,14 @@ public sealed partial class App
 
     protected override void OnInitialized()
     {
-        // The theme cookie is read on the server so the first paint already has the user's theme.
-        _theme = PortalThemes.Normalize(HttpContext.Request.Cookies[Hosting.PortalServiceCollectionExtensions.ThemeCookieName]);
-        ThemeService.SetTheme(_theme, triggerChange: false);
+        // The theme is known on the server so the first paint already has it: the user's choice from its cookie, or
+        // else the system's setting as the browser's client hint tells it (asked for here, sent from the next request on).
+        _themeMode = PortalThemes.Parse(HttpContext.Request.Cookies[Hosting.PortalServiceCollectionExtensions.ThemeCookieName]);
+        _systemDark = string.Equals(HttpContext.Request.Headers[PrefersColorScheme].ToString().Trim('"'), "dark", StringComparison.OrdinalIgnoreCase);
+        if (!HttpContext.Response.HasStarted)
+        {
+            HttpContext.Response.Headers["Accept-CH"] = PrefersColorScheme;
+            HttpContext.Response.Headers.Append("Vary", PrefersColorScheme);
+        }
     }
 }

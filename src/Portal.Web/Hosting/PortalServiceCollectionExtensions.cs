@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Web.Benchmarks;
 using Portal.Web.Catalog;
+using MudBlazor.Services;
 using Radzen;
 
 namespace Portal.Web.Hosting;
@@ -26,7 +27,7 @@ internal static class PortalServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>Blazor Server with prerendering, Radzen, the theme cookie.</summary>
+    /// <summary>Blazor Server with prerendering and the component library.</summary>
     public static IServiceCollection AddPortalShell(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveServerComponents(options =>
@@ -43,12 +44,8 @@ internal static class PortalServiceCollectionExtensions
         })
             // Long prompts: a playground box sends its text once, in one message (see PlaygroundRun.MaxTextChars).
             .AddHubOptions(options => options.MaximumReceiveMessageSize = Portal.Web.Playground.PlaygroundRun.MaxReceiveMessageBytes);
+        services.AddMudServices();
         services.AddRadzenComponents();
-        services.AddRadzenCookieThemeService(options =>
-        {
-            options.Name = ThemeCookieName;
-            options.Duration = TimeSpan.FromDays(365);
-        });
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<ICurrentUser, LocalUser>();
         return services;

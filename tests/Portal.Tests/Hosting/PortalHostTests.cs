@@ -46,9 +46,9 @@ public sealed class PortalHostTests
         var html = await client.GetStringAsync(new Uri("/", UriKind.Relative));
 
         Assert.Contains("Model Catalog Portal", html, StringComparison.Ordinal);
-        foreach (var nav in new[] { "Catalog", "Benchmarks", "Playground", "Deployments", "Settings" })
+        foreach (var (nav, href) in new[] { ("Catalog", "models"), ("Benchmarks", "benchmarks"), ("Playground", "playground"), ("Deployments", "deployments"), ("Settings", "settings") })
         {
-            Assert.Contains($"<span class=\"rz-navigation-item-text\">{nav}</span>", html, StringComparison.Ordinal);
+            Assert.Matches($"<a href=\"{href}\"[^>]*>(?:(?!</a>).)*{nav}(?:(?!</a>).)*</a>", html);
         }
 
         Assert.Contains("_framework/blazor.web", html, StringComparison.Ordinal);
@@ -84,22 +84,43 @@ public sealed class PortalHostTests
         Assert.Contains(heading, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task ThemeCookie_Dark_IsAppliedInTheFirstPaint()
-    {
-        var html = await HomeWithThemeCookieAsync("material-dark");
+    // The dark palette's page background (PortalThemes), as the theme provider writes it into the first paint.
+    private const string DarkBackground = "--mud-palette-background: rgba(18,19,22,1)";
 
-        Assert.Contains("css/material-dark-base.css", html, StringComparison.Ordinal);
-        Assert.Contains("aria-label=\"Switch to light theme\"", html, StringComparison.Ordinal);
+    [Theory]
+    [InlineData("portal-theme=dark", null)]
+    [InlineData("portal-theme=material-dark", null)] // an earlier version's cookie
+    [InlineData(null, "\"dark\"")] // no choice yet: the system's setting, from the browser's client hint
+    public async Task FirstPaint_Dark_FromTheCookieOrTheSystemSetting(string? cookie, string? prefersColorScheme)
+    {
+        var html = await HomeAsync(cookie, prefersColorScheme);
+
+        Assert.Contains(DarkBackground, html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("portal-theme=light", "\"dark\"")] // the user's choice wins over the system's setting
+    [InlineData("portal-theme=%22%3E%3Cscript%3E", null)] // tampered: the system's setting (light here)
+    [InlineData(null, null)]
+    public async Task FirstPaint_Light_WhenChosenOrTheSystemIsLight(string? cookie, string? prefersColorScheme)
+    {
+        var html = await HomeAsync(cookie, prefersColorScheme);
+
+        Assert.DoesNotContain(DarkBackground, html, StringComparison.Ordinal);
+        Assert.Contains("--mud-palette-background: rgba(246,247,249,1)", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task ThemeCookie_Tampered_FallsBackToLightTheme()
+    public async Task Pages_AskForTheSystemColourSchemeHint()
     {
-        var html = await HomeWithThemeCookieAsync("%22%3E%3Cscript%3E");
+        await using var host = await PortalHost.StartAsync();
+        using var client = host.CreateClient();
 
-        Assert.Contains("css/material-base.css", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
+        var response = await client.GetAsync(new Uri("/", UriKind.Relative));
+
+        Assert.Equal("Sec-CH-Prefers-Color-Scheme", Assert.Single(response.Headers.GetValues("Accept-CH")));
+        Assert.Contains("Sec-CH-Prefers-Color-Scheme", response.Headers.Vary);
     }
 
     [Fact]
@@ -123,12 +144,21 @@ public sealed class PortalHostTests
         Assert.Contains("Portal:Storage:Provider", error.Message, StringComparison.Ordinal);
     }
 
-    private static async Task<string> HomeWithThemeCookieAsync(string cookieValue)
+    private static async Task<string> HomeAsync(string? cookie, string? prefersColorScheme)
     {
         await using var host = await PortalHost.StartAsync();
         using var client = host.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/");
-        request.Headers.Add("Cookie", "portal-theme=" + cookieValue);
+        if (cookie is not null)
+        {
+            request.Headers.Add("Cookie", cookie);
+        }
+
+        if (prefersColorScheme is not null)
+        {
+            request.Headers.Add("Sec-CH-Prefers-Color-Scheme", prefersColorScheme);
+        }
+
         return await (await client.SendAsync(request)).Content.ReadAsStringAsync();
     }
 }

@@ -1,16 +1,32 @@
 using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
+using MudBlazor;
 using Portal.Data.Preferences;
+using Portal.Web.Components.Controls;
 using Portal.Web.Hosting;
 
 namespace Portal.Web.Components.Layout;
 
-public sealed partial class MainLayout : IDisposable
+public sealed partial class MainLayout : IAsyncDisposable
 {
     private readonly CancellationTokenSource _lifetime = new();
 
     internal const string SidebarPreferenceKey = "layout.sidebar-expanded";
 
     private PortalErrorBoundary? _errorBoundary;
+    private MudThemeProvider? _themeProvider;
+    private IJSObjectReference? _themeModule;
+    private ThemeMode _themeMode;
+    private bool _systemDark;
+
+    /// <summary>The theme the server worked out for the first paint (the user's cookie, the browser's client hint).</summary>
+    [CascadingParameter]
+    public InitialTheme? InitialTheme { get; set; }
+
+    [Inject]
+    public required IJSRuntime JS { get; init; }
+
+    private bool IsDark => _themeMode == ThemeMode.Dark || (_themeMode == ThemeMode.System && _systemDark);
 
     // Loaded once during prerender and carried into the interactive circuit, so the store is read once per visit.
     [PersistentState]
@@ -33,6 +49,8 @@ public sealed partial class MainLayout : IDisposable
 
     protected override async Task OnInitializedAsync()
     {
+        _themeMode = InitialTheme?.Mode ?? ThemeMode.System;
+        _systemDark = InitialTheme?.SystemDark ?? false;
         if (SidebarExpanded is null)
         {
             try
@@ -58,6 +76,50 @@ public sealed partial class MainLayout : IDisposable
         _errorBoundary?.Recover();
     }
 
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (firstRender && RendererInfo.IsInteractive && _themeProvider is not null)
+        {
+            try
+            {
+                // The browser knows the system's setting for sure (the client hint may not have been sent yet), and says when it changes.
+                var dark = await _themeProvider.GetSystemDarkModeAsync();
+                await _themeProvider.WatchSystemDarkModeAsync(OnSystemDarkModeChangedAsync);
+                if (dark != _systemDark)
+                {
+                    _systemDark = dark;
+                    StateHasChanged();
+                }
+            }
+            catch (JSDisconnectedException)
+            {
+                // The page went away meanwhile.
+            }
+        }
+    }
+
+    private Task OnSystemDarkModeChangedAsync(bool dark)
+    {
+        _systemDark = dark;
+        return InvokeAsync(StateHasChanged);
+    }
+
+    /// <summary>Applies the user's theme choice at once and remembers it in the browser (a cookie the server reads for the first paint).</summary>
+    private async Task SetThemeAsync(ThemeMode mode)
+    {
+        _themeMode = mode;
+        try
+        {
+            _themeModule ??= await JS.InvokeAsync<IJSObjectReference>("import", _lifetime.Token, "./js/theme.js");
+            await _themeModule.InvokeVoidAsync("remember", _lifetime.Token, PortalServiceCollectionExtensions.ThemeCookieName, PortalThemes.CookieValue(mode));
+        }
+        catch (Exception ex) when (ex is JSException or JSDisconnectedException or OperationCanceledException)
+        {
+            // The theme applies to this visit anyway; only remembering it failed.
+            Logger.LogDebug(ex, "Could not remember the theme choice");
+        }
+    }
+
     private async Task ToggleSidebarAsync()
     {
         var expanded = !_sidebarExpanded;
@@ -73,9 +135,20 @@ public sealed partial class MainLayout : IDisposable
         }
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
         _lifetime.Cancel();
         _lifetime.Dispose();
+        if (_themeModule is not null)
+        {
+            try
+            {
+                await _themeModule.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+                // The circuit is gone, and the module with it.
+            }
+        }
     }
 }
