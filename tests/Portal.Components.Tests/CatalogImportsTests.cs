@@ -50,7 +50,7 @@ public sealed class CatalogImportsTests : PortalBunitContext
         cut.WaitForAssertion(() => Assert.Contains("Imported 'team' v1: 1 model(s) added", cut.Find("[role=status]").TextContent, StringComparison.Ordinal));
         Assert.Single(Store.Rows);
         Assert.Equal("Team Model", Services.GetRequiredService<ICatalogService>().Current.Find("team-model")?.DisplayName);
-        Assert.Contains("In the catalog", cut.Find("[aria-label='Imported catalogs']").TextContent, StringComparison.Ordinal);
+        Assert.Contains("In the catalog", cut.Find("table[aria-label='Imported catalogs']").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -87,6 +87,13 @@ public sealed partial class Deployments
         _ => Color.Info,
     };
 
+    private static string StateIcon(string state) => StateColor(state) switch
+    {
+        Color.Success => Icons.Material.Filled.CheckCircle,
+        Color.Error => Icons.Material.Filled.Error,
+        _ => Icons.Material.Filled.HourglassTop,
+    };
+
     /// <summary>Asks in a dialog first: nothing is deleted in Azure unless the user confirms.</summary>
     private async Task ConfirmDeleteAsync(AzureDeployment d)
     {
