@@ -2,6 +2,7 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
 using Portal.Azure;
 using Portal.TestPeers;
 using Portal.Web.Components.Pages.Deployments;
@@ -35,6 +36,8 @@ public sealed class DeploymentPagesWithoutAzureTests : PortalBunitContext
         Assert.Contains("Azure OpenAI models are deployed as Azure OpenAI deployments", why, StringComparison.Ordinal);
         Assert.Contains("Azure is not set up", why, StringComparison.Ordinal);
         Assert.Empty(cut.FindAll("#dep-project"));
+        var setUp = cut.FindAll("[data-testid=why-not] a").Single(a => a.TextContent.Trim() == "Set up Azure in Settings");
+        Assert.Equal("settings/azure", setUp.GetAttribute("href"));
     }
 }
 
@@ -98,7 +101,7 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
         cut.WaitForAssertion(() => Assert.DoesNotContain("Checking your permissions", cut.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
     }
 
-    /// <summary>Clicks the button whose visible text ends with the name (a Radzen button's text follows its icon's ligature), as a person reads it.</summary>
+    /// <summary>Clicks the button whose visible text ends with the name , as a person reads it.</summary>
     private static void Click(IRenderedComponent<DeployWizard> cut, string name) =>
         cut.FindAll("button").Single(b => b.TextContent.Trim().EndsWith(name, StringComparison.Ordinal)).Click();
 
@@ -165,7 +168,7 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
 
         Click(cut, "Deploy");
 
-        Assert.Contains("3 to 32 letters", cut.Find(".pg-problem").TextContent, StringComparison.Ordinal);
+        Assert.Contains("3 to 32 letters", cut.Find("[data-testid=deploy-problem]").TextContent, StringComparison.Ordinal);
         Assert.Equal(before, _arm.Requests.Count(r => r.Method == "PUT"));
     }
 
@@ -210,10 +213,11 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
         var project = (await azure.DiscoverAsync([ArmPeer.Subscription], true, CancellationToken.None)).Projects.Single(p => p.Name == "team-project");
         await azure.DeployServerlessAsync(project, "azureml://registries/azureml/models/Phi-3-mini-4k-instruct", "phi-slow-delete", false, new InlineProgress<DeployStep>(_ => { }), CancellationToken.None);
         _arm.PollsToFinish = int.MaxValue;
+        var dialogs = Render<MudDialogProvider>();
         var cut = Render<Deployments>();
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("tr[data-deployment=phi-slow-delete]")), TimeSpan.FromSeconds(10));
         ClickByLabel(cut, "Delete phi-slow-delete");
-        ClickByLabel(cut, "Confirm deleting phi-slow-delete");
+        Confirm(dialogs, "Delete phi-slow-delete in Azure?", "Delete");
         cut.WaitForAssertion(() => Assert.Contains(_arm.Requests, r => r.Path.StartsWith("/operations/", StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
 
         await DisposeComponentsAsync();
@@ -268,6 +272,14 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
         cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == label).Click();
     }
 
+    /// <summary>Waits for the confirmation dialog with this title, then presses one of its buttons by its text.</summary>
+    private static void Confirm(IRenderedComponent<MudDialogProvider> dialogs, string title, string button)
+    {
+        dialogs.WaitForAssertion(() => Assert.Contains(title, dialogs.Find("[role=dialog]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        dialogs.FindAll("[role=dialog] button").Single(b => b.TextContent.Trim() == button).Click();
+        dialogs.WaitForAssertion(() => Assert.Empty(dialogs.FindAll("[role=dialog]")), TimeSpan.FromSeconds(10));
+    }
+
     private int Polls() => _arm.Requests.Count(r => r.Path.StartsWith("/operations/", StringComparison.Ordinal));
 
     [Fact]
@@ -277,6 +289,7 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
         var project = (await azure.DiscoverAsync([ArmPeer.Subscription], true, CancellationToken.None)).Projects.Single(p => p.Name == "team-project");
         await azure.DeployServerlessAsync(project, "azureml://registries/azureml/models/Phi-3-mini-4k-instruct", "phi-listed", false, new InlineProgress<DeployStep>(_ => { }), CancellationToken.None);
 
+        var dialogs = Render<MudDialogProvider>();
         var cut = Render<Deployments>();
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("tr[data-deployment=phi-listed]")), TimeSpan.FromSeconds(10));
         var row = cut.Find("tr[data-deployment=phi-listed]");
@@ -290,8 +303,14 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
         ClickByLabel(cut, "Create a connection to phi-listed");
         cut.WaitForAssertion(() => Assert.Single(ConnectionStore.Rows), TimeSpan.FromSeconds(10));
 
+        // Nothing is deleted without confirming: "Keep" leaves the endpoint alone.
         ClickByLabel(cut, "Delete phi-listed");
-        ClickByLabel(cut, "Confirm deleting phi-listed");
+        Confirm(dialogs, "Delete phi-listed in Azure?", "Keep");
+        Assert.True(_arm.Exists($"{ArmPeer.ProjectId()}/serverlessEndpoints/phi-listed"));
+        Assert.DoesNotContain(_arm.Requests, r => r.Method == "DELETE");
+
+        ClickByLabel(cut, "Delete phi-listed");
+        Confirm(dialogs, "Delete phi-listed in Azure?", "Delete");
         cut.WaitForAssertion(() => Assert.Contains("Deleted phi-listed", cut.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(20));
         Assert.False(_arm.Exists($"{ArmPeer.ProjectId()}/serverlessEndpoints/phi-listed"));
     }

@@ -17,7 +17,7 @@ public sealed class CatalogImportTests(WritablePortalServerFixture server) : Por
         // that is lost. A person is never that fast; the test waits for it.
         await Page.WaitForFunctionAsync("() => document.querySelector('input[type=file]')?._blazorInputFileNextFileId !== undefined");
 
-        await Page.GetByLabel("Catalog file").SetInputFilesAsync(new FilePayload
+        await ChooseFileAsync(new FilePayload
         {
             Name = "broken.json",
             MimeType = "application/json",
@@ -30,7 +30,7 @@ public sealed class CatalogImportTests(WritablePortalServerFixture server) : Por
         Assert.Equal(404, api.Status);
 
         var example = await File.ReadAllBytesAsync(Path.Combine(PortalServerFixture.RepositoryRoot, "src", "Portal.Catalog", "Facts", "example-import.json"));
-        await Page.GetByLabel("Catalog file").SetInputFilesAsync(new FilePayload { Name = "example-import.json", MimeType = "application/json", Buffer = example });
+        await ChooseFileAsync(new FilePayload { Name = "example-import.json", MimeType = "application/json", Buffer = example });
         await Page.GetByRole(AriaRole.Button, new() { Name = "Import", Exact = true }).ClickAsync();
         await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("Imported 'example-import' v1: 1 model(s)");
 
@@ -49,5 +49,13 @@ public sealed class CatalogImportTests(WritablePortalServerFixture server) : Por
         await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("Removed 'example-import' v1.");
         Assert.Equal(404, (await Page.Context.APIRequest.GetAsync(Server.BaseUrl + "api/models/contoso-chat-7b")).Status);
         Assert.Empty(BrowserErrors);
+    }
+
+    /// <summary>Chooses a file as a person does: the "Choose a catalog file" button opens the browser's file chooser.</summary>
+    private async Task ChooseFileAsync(FilePayload file)
+    {
+        var chooser = await Page.RunAndWaitForFileChooserAsync(() => Page.GetByRole(AriaRole.Button, new() { Name = "Choose a catalog file" }).ClickAsync());
+        await chooser.SetFilesAsync(file);
+        await Assertions.Expect(Page.GetByTestId("chosen-file")).ToContainTextAsync(file.Name);
     }
 }

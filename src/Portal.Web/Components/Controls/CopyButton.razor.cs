@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
+using MudBlazor;
 
 namespace Portal.Web.Components.Controls;
 
@@ -16,8 +17,13 @@ public sealed partial class CopyButton : IAsyncDisposable
     [Parameter]
     public string Label { get; set; } = "Copy";
 
+    // The label should start with "Copy" (the visible text), e.g. "Copy the Python code".
+
     [Inject]
     public required IJSRuntime JS { get; init; }
+
+    [Inject]
+    public required ISnackbar Snackbar { get; init; }
 
     private async Task CopyAsync()
     {
@@ -26,6 +32,10 @@ public sealed partial class CopyButton : IAsyncDisposable
             _module ??= await JS.InvokeAsync<IJSObjectReference>("import", "./Components/Controls/CopyButton.razor.js");
             _copied = await _module.InvokeAsync<bool>("copyText", Text);
             _failed = !_copied;
+            if (_copied)
+            {
+                Snackbar.Add("Copied to the clipboard.", Severity.Success);
+            }
         }
         catch (JSException)
         {

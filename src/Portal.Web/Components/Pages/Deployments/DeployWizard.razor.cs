@@ -187,6 +187,12 @@ public sealed partial class DeployWizard
 
     private void Cancel() => _running?.Cancel();
 
+    /// <summary>The VM sizes the wizard suggests, filtered by what the user typed (any other size may be typed too).</summary>
+    private static Task<IEnumerable<string>> SearchVmSizes(string? text, CancellationToken cancellationToken) =>
+        Task.FromResult(string.IsNullOrWhiteSpace(text)
+            ? DeployWizardModel.VmSizes.AsEnumerable()
+            : DeployWizardModel.VmSizes.Where(s => s.Contains(text.Trim(), StringComparison.OrdinalIgnoreCase)));
+
     private static string OptionLabel(DeployOption option) => option == DeployOption.Serverless
         ? "Serverless API (pay per token, no infrastructure)"
         : "Managed compute (dedicated VMs you pay for by the hour)";

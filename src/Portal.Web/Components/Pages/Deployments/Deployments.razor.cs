@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
 using Portal.Azure;
 using Portal.Web.Azure;
 
@@ -16,13 +17,15 @@ public sealed partial class Deployments
     [Inject]
     public required DeploymentConnections Connections { get; init; }
 
+    [Inject]
+    public required IDialogService Dialogs { get; init; }
+
     private AzureDiscovery? _discovery;
     private List<AzureDeployment> _items = [];
     private readonly List<string> _problems = [];
     private readonly Dictionary<string, string> _keys = [];
     private readonly Dictionary<string, string> _deleting = [];
     private string? _project;
-    private string? _confirm;
     private string? _status;
     private bool _loading = true;
 
@@ -70,10 +73,39 @@ public sealed partial class Deployments
         }
     }
 
-    private async Task OnProjectChangedAsync(ChangeEventArgs e)
+    private async Task OnProjectChosenAsync(string? id)
     {
-        _project = e.Value?.ToString() is { Length: > 0 } id ? id : null;
+        _project = id is { Length: > 0 } ? id : null;
         await LoadAsync(false);
+    }
+
+    /// <summary>ARM's provisioning state as a colour: done, failed, or on its way.</summary>
+    private static Color StateColor(string state) => state switch
+    {
+        _ when state is "Succeeded" or "Online" or "Running" => Color.Success,
+        _ when state.Equals("Failed", StringComparison.OrdinalIgnoreCase) || state.Equals("Canceled", StringComparison.OrdinalIgnoreCase) => Color.Error,
+        _ => Color.Info,
+    };
+
+    private static string StateIcon(string state) => StateColor(state) switch
+    {
+        Color.Success => Icons.Material.Filled.CheckCircle,
+        Color.Error => Icons.Material.Filled.Error,
+        _ => Icons.Material.Filled.HourglassTop,
+    };
+
+    /// <summary>Asks in a dialog first: nothing is deleted in Azure unless the user confirms.</summary>
+    private async Task ConfirmDeleteAsync(AzureDeployment d)
+    {
+        var confirmed = await Dialogs.ShowMessageBoxAsync(
+            $"Delete {d.Name} in Azure?",
+            $"The endpoint {d.Name} in {d.Project.DisplayName} is deleted in Azure; apps that call it stop working.",
+            yesText: "Delete",
+            cancelText: "Keep");
+        if (confirmed == true)
+        {
+            await DeleteAsync(d);
+        }
     }
 
     private async Task RevealAsync(AzureDeployment d)
@@ -104,7 +136,6 @@ public sealed partial class Deployments
 
     private async Task DeleteAsync(AzureDeployment d)
     {
-        _confirm = null;
         _deleting[d.Id] = "requested";
         try
         {

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Components.Forms;
 using Portal.Catalog.Facts;
 using Portal.Catalog.Sources;
 using Portal.Web.Catalog;
-using Radzen;
+using MudBlazor;
 
 namespace Portal.Web.Components.Pages.Settings;
 
@@ -27,7 +27,7 @@ public sealed partial class CatalogImports : PortalComponentBase
     public required CatalogImporter Importer { get; init; }
 
     [Inject]
-    public required DialogService Dialogs { get; init; }
+    public required IDialogService Dialogs { get; init; }
 
     [Inject]
     public required ILogger<CatalogImports> Logger { get; init; }
@@ -119,10 +119,11 @@ public sealed partial class CatalogImports : PortalComponentBase
 
     private async Task RemoveAsync(CatalogImportRecord import)
     {
-        var confirmed = await Dialogs.Confirm(
-            $"Remove '{import.Name}' v{import.Version} ({import.ModelCount} models)?" + (import.IsActive ? " The previous version, if any, becomes active." : ""),
+        var confirmed = await Dialogs.ShowMessageBoxAsync(
             "Remove import",
-            new ConfirmOptions { OkButtonText = "Remove", CancelButtonText = "Cancel" });
+            $"Remove '{import.Name}' v{import.Version} ({import.ModelCount} models)?" + (import.IsActive ? " The previous version, if any, becomes active." : ""),
+            yesText: "Remove",
+            cancelText: "Cancel");
         if (confirmed != true)
         {
             return;

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
 using Portal.Playground.Inference;
 using Portal.Web.Connections;
 
@@ -9,6 +10,12 @@ public sealed partial class Connections
 {
     [Inject]
     public required ConnectionService Service { get; init; }
+
+    [Inject]
+    public required IDialogService Dialogs { get; init; }
+
+    [Inject]
+    public required ISnackbar Snackbar { get; init; }
 
     private sealed class Form
     {
@@ -36,7 +43,6 @@ public sealed partial class Connections
     private readonly List<string> _errors = [];
     private ConnectionTestResult? _test;
     private bool _busy;
-    private Guid? _confirmDelete;
     private string? _status;
     private readonly Dictionary<string, ConnectionTestResult> _rowTests = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _testing = new(StringComparer.OrdinalIgnoreCase);
@@ -48,6 +54,24 @@ public sealed partial class Connections
     private string? KeyError =>
         _errors.FirstOrDefault(e => e.StartsWith(ConnectionService.ReenterKeyMessage, StringComparison.Ordinal))
         ?? (_test is { Success: false, Message: var message } && message.StartsWith(ConnectionService.ReenterKeyMessage, StringComparison.Ordinal) ? message : null);
+
+    /// <summary>The key field's problem: a missing key, or a saved key that may not go to the new server or kind.</summary>
+    private string? KeyFieldError =>
+        KeyError ?? _errors.FirstOrDefault(e => e.StartsWith("Enter the API key", StringComparison.Ordinal));
+
+    /// <summary>The name field's problem (missing, too long, or taken by a connection from configuration).</summary>
+    private string? NameError =>
+        _errors.FirstOrDefault(e => e == "Enter a name." || e.EndsWith("for the name.", StringComparison.Ordinal) || e.EndsWith("choose another name.", StringComparison.Ordinal));
+
+    /// <summary>The base URL's problem (not a URL, or refused by the endpoint policy).</summary>
+    private string? EndpointError =>
+        _errors.FirstOrDefault(e => e != KeyFieldError && e != NameError && !IsGeneral(e));
+
+    /// <summary>Problems that belong to no single field (the connection went away, the store did not answer).</summary>
+    private List<string> OtherErrors => [.. _errors.Where(e => e != KeyFieldError && e != NameError && e != EndpointError)];
+
+    private static bool IsGeneral(string error) =>
+        error.StartsWith("This connection no longer exists", StringComparison.Ordinal) || error.StartsWith("The connection could not be saved", StringComparison.Ordinal);
 
     protected override async Task OnInitializedAsync() => await LoadAsync();
 
@@ -181,7 +205,7 @@ public sealed partial class Connections
             {
                 ResetForm();
                 _form = null;
-                _status = $"Saved {saved.Name}.";
+                Snackbar.Add($"Saved {saved.Name}.", Severity.Success);
                 await LoadAsync();
             }
         }
@@ -199,12 +223,22 @@ public sealed partial class Connections
         }
     }
 
+    /// <summary>Deletes after the user confirms in a dialog; nothing is deleted otherwise.</summary>
     private async Task DeleteAsync(ConnectionView c)
     {
-        _confirmDelete = null;
+        var confirmed = await Dialogs.ShowMessageBoxAsync(
+            $"Delete {c.Name}?",
+            $"The connection {c.Name} and its saved key are removed from the portal's store. The playgrounds can no longer use it.",
+            yesText: "Delete",
+            cancelText: "Keep");
+        if (confirmed != true)
+        {
+            return;
+        }
+
         if (c.Id is { } id && await Service.DeleteAsync(id, ComponentToken))
         {
-            _status = $"Deleted {c.Name}.";
+            Snackbar.Add($"Deleted {c.Name}.", Severity.Success);
         }
 
         await LoadAsync();
