@@ -103,7 +103,8 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
 
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=gallery] img").Count), TimeSpan.FromSeconds(10));
         Assert.StartsWith("data:image/png;base64,", cut.Find("[data-testid=gallery] img").GetAttribute("src"), StringComparison.Ordinal);
-        Assert.Equal("image-1.png", cut.Find("[data-testid=gallery] a").GetAttribute("download"));
+        Assert.Equal(["image-1.png", "image-2.png"], cut.FindAll("[data-testid=gallery] a").Select(a => a.GetAttribute("download")));
+        Assert.Equal(["Download image 1", "Download image 2"], cut.FindAll("[data-testid=gallery] a").Select(a => a.TextContent.Trim()));
         Assert.Contains("Revised prompt: A detailed picture of a red fox", cut.Find("[data-testid=gallery]").TextContent, StringComparison.Ordinal);
         Assert.Equal(2, Peer.Requests.Last().Body!["n"]!.GetValue<int>());
     }
