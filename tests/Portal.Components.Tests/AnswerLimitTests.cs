@@ -79,7 +79,8 @@ public sealed class AnswerLimitTests() : PeerBunitContext(
         Send(cut, "Never stop");
         cut.WaitForAssertion(() => Assert.Contains("quick brown fox", Answer(cut), StringComparison.Ordinal), Wait);
 
-        cut.FindAll("button").Single(b => b.TextContent.Contains("Stop", StringComparison.Ordinal)).Click();
+        // Found and clicked in one step on the renderer: the streaming answer re-renders the page between the two otherwise.
+        await cut.InvokeAsync(() => cut.FindAll("button").Single(b => b.TextContent.Trim() == "Stop").Click());
 
         await WaitAbortedAsync(TimeSpan.FromSeconds(1));
         cut.WaitForAssertion(() => Assert.Contains("Stopped", Answer(cut), StringComparison.Ordinal), Wait);

@@ -149,13 +149,14 @@ public sealed class ChatPlaygroundTests() : PeerBunitContext("sk-peer-secret-987
     }
 
     [Fact]
-    public void Stop_KeepsWhatArrived_AndSaysSo()
+    public async Task Stop_KeepsWhatArrived_AndSaysSo()
     {
         var cut = Open("peer-slow");
 
         Send(cut, "Long answer please");
         cut.WaitForAssertion(() => Assert.StartsWith("Echo:", Transcript(cut)[^1].Text, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
-        cut.FindAll("button").Single(b => b.TextContent.Contains("Stop", StringComparison.Ordinal)).Click();
+        // Found and clicked in one step on the renderer: the streaming answer re-renders the page between the two otherwise.
+        await cut.InvokeAsync(() => cut.FindAll("button").Single(b => b.TextContent.Trim() == "Stop").Click());
 
         cut.WaitForAssertion(() => Assert.Contains("Stopped. The answer so far is kept.", cut.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.DoesNotContain("lazy dog", Transcript(cut)[^1].Text, StringComparison.Ordinal);
@@ -209,19 +210,28 @@ public sealed class ChatPlaygroundTests() : PeerBunitContext("sk-peer-secret-987
     }
 
     [Fact]
-    public void ViewCode_HasTheRealEndpointModelAndMessages_ButNotTheKey()
+    public async Task ViewCode_OpensInADialog_WithTheRealEndpointModelAndMessages_ButNotTheKey()
     {
+        var dialogs = Render<MudBlazor.MudDialogProvider>();
         var cut = Open("peer-chat");
         Send(cut, "Hello code");
         cut.WaitForAssertion(() => Assert.Contains("lazy dog", Transcript(cut)[^1].Text, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
 
-        var code = cut.Find("[data-testid=view-code]").TextContent;
+        Assert.Empty(dialogs.FindAll("[data-testid=view-code]"));
+
+        await cut.InvokeAsync(() => cut.FindAll("button").Single(b => b.TextContent.Trim() == "View code").Click());
+        var code = dialogs.WaitForElement("[role=dialog] [data-testid=view-code]").TextContent;
 
         Assert.Contains(Peer.V1.AbsoluteUri, code, StringComparison.Ordinal);
         Assert.Contains("\"peer-chat\"", code, StringComparison.Ordinal);
         Assert.Contains("Hello code", code, StringComparison.Ordinal);
         Assert.Contains("OPENAI_API_KEY", code, StringComparison.Ordinal);
         Assert.DoesNotContain("sk-peer-secret-9876", cut.Markup, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-peer-secret-9876", dialogs.Markup, StringComparison.Ordinal);
+
+        // The dialog's Close button ends it.
+        await dialogs.InvokeAsync(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Close").Click());
+        dialogs.WaitForAssertion(() => Assert.Empty(dialogs.FindAll("[data-testid=view-code]")));
     }
 
     [Fact]

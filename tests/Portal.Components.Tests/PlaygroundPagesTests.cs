@@ -65,8 +65,9 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
     }
 
     [Fact]
-    public void Compare_ViewCode_ShowsEachPanesEndpointModelAndMessages()
+    public async Task Compare_ViewCode_ShowsEachPanesEndpointModelAndMessages()
     {
+        var dialogs = Render<MudBlazor.MudDialogProvider>();
         var cut = Open<ComparePlayground>($"playground/compare?pane={Uri.EscapeDataString("peer|peer-chat")}&pane={Uri.EscapeDataString("peer|peer-chat-2")}");
         Peer.ExtraModels.Add("peer-chat-2");
 
@@ -74,12 +75,21 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
         cut.Find("form.pg-composer").Submit();
         cut.WaitForAssertion(() => Assert.All(cut.FindAll("[data-testid^=pane-] [data-testid=answer]"), a => Assert.Contains("far away.", a.TextContent, StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
 
-        var code = cut.FindAll("[data-testid=view-code]");
+        var code = new List<string>();
+        foreach (var pane in new[] { 1, 2 })
+        {
+            await cut.InvokeAsync(() => cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == $"View code for pane {pane}").Click());
+            code.Add(dialogs.WaitForElement("[role=dialog] [data-testid=view-code]").TextContent);
+            await dialogs.InvokeAsync(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Close").Click());
+            dialogs.WaitForAssertion(() => Assert.Empty(dialogs.FindAll("[data-testid=view-code]")));
+        }
+
         Assert.Equal(2, code.Count);
-        Assert.Contains("\"peer-chat\"", code[0].TextContent, StringComparison.Ordinal);
-        Assert.Contains("\"peer-chat-2\"", code[1].TextContent, StringComparison.Ordinal);
-        Assert.All(code, c => Assert.Contains(Peer.V1.AbsoluteUri, c.TextContent, StringComparison.Ordinal));
-        Assert.All(code, c => Assert.Contains("Compare me", c.TextContent, StringComparison.Ordinal));
+        Assert.Contains("\"peer-chat\"", code[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("\"peer-chat-2\"", code[0], StringComparison.Ordinal);
+        Assert.Contains("\"peer-chat-2\"", code[1], StringComparison.Ordinal);
+        Assert.All(code, c => Assert.Contains(Peer.V1.AbsoluteUri, c, StringComparison.Ordinal));
+        Assert.All(code, c => Assert.Contains("Compare me", c, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -93,7 +103,8 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
 
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=gallery] img").Count), TimeSpan.FromSeconds(10));
         Assert.StartsWith("data:image/png;base64,", cut.Find("[data-testid=gallery] img").GetAttribute("src"), StringComparison.Ordinal);
-        Assert.Equal("image-1.png", cut.Find("[data-testid=gallery] a").GetAttribute("download"));
+        Assert.Equal(["image-1.png", "image-2.png"], cut.FindAll("[data-testid=gallery] a").Select(a => a.GetAttribute("download")));
+        Assert.Equal(["Download image 1", "Download image 2"], cut.FindAll("[data-testid=gallery] a").Select(a => a.TextContent.Trim()));
         Assert.Contains("Revised prompt: A detailed picture of a red fox", cut.Find("[data-testid=gallery]").TextContent, StringComparison.Ordinal);
         Assert.Equal(2, Peer.Requests.Last().Body!["n"]!.GetValue<int>());
     }
@@ -111,24 +122,51 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
     }
 
     [Fact]
-    public async Task History_ListsSessions_ReopensRenamesAndDeletes()
+    public async Task History_ListsSessions_WithModelAndConnection_ReopensRenamesAndDeletes()
     {
         var sessions = Services.GetRequiredService<PlaygroundSessions>();
         var id = await sessions.SaveAsync(Guid.Empty, PlaygroundSessions.Chat, "First chat", new ChatSessionState { Connection = "peer", Model = "peer-chat", Messages = [new() { Content = "Saved question" }] }, CancellationToken.None);
+        var snackbar = Render<MudBlazor.MudSnackbarProvider>();
         var cut = Render<Portal.Web.Components.Pages.Playground.Playground>();
 
-        var link = cut.Find($"tr[data-session='{id}'] a");
+        var link = cut.Find($"a[data-session='{id}']");
         Assert.Equal($"playground/chat?session={id}", link.GetAttribute("href"));
+        Assert.Equal("First chat", link.TextContent.Trim());
+        cut.WaitForAssertion(() => Assert.Equal(["First chat", "chat", "peer-chat", "peer"], Cells(cut, id).Take(4)));
 
         cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Rename First chat").Click();
         cut.Find($"#rename-{id}").Change("Renamed chat");
-        cut.Find("form.pg-rename").Submit();
-        cut.WaitForAssertion(() => Assert.Contains("Renamed chat", cut.Find($"tr[data-session='{id}']").TextContent, StringComparison.Ordinal));
+        cut.Find("[data-testid=rename-form]").Submit();
+        cut.WaitForAssertion(() => Assert.Equal("Renamed chat", cut.Find($"a[data-session='{id}']").TextContent.Trim()));
+        snackbar.WaitForAssertion(() => Assert.Contains("Session renamed.", snackbar.Markup, StringComparison.Ordinal));
 
         cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Delete Renamed chat").Click();
+        Assert.Single(SessionStore.Rows);
         cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Confirm deleting Renamed chat").Click();
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=history]")));
         Assert.Empty(SessionStore.Rows);
+        snackbar.WaitForAssertion(() => Assert.Contains("Session deleted.", snackbar.Markup, StringComparison.Ordinal));
+    }
+
+    /// <summary>The texts of the cells of the history row that links to the session.</summary>
+    private static IReadOnlyList<string> Cells(IRenderedComponent<Portal.Web.Components.Pages.Playground.Playground> cut, Guid id) =>
+        [.. cut.FindAll("[data-testid=history] tr").Single(r => r.QuerySelector($"a[data-session='{id}']") is not null).QuerySelectorAll("td").Select(c => c.TextContent.Trim())];
+
+    [Fact]
+    public async Task History_ShowsMarkdownTitlesAsPlainText_AndTheSearchFilters()
+    {
+        var sessions = Services.GetRequiredService<PlaygroundSessions>();
+        var bold = await sessions.SaveAsync(Guid.Empty, PlaygroundSessions.Chat, "**Bold** question about `code`", new ChatSessionState { Connection = "peer", Model = "peer-chat" }, CancellationToken.None);
+        var image = await sessions.SaveAsync(Guid.Empty, PlaygroundSessions.Images, "A red fox", new ImageSessionState { Connection = "peer", Model = "peer-images" }, CancellationToken.None);
+        var cut = Render<Portal.Web.Components.Pages.Playground.Playground>();
+
+        Assert.Equal("Bold question about code", cut.Find($"a[data-session='{bold}']").TextContent.Trim());
+        Assert.DoesNotContain("**", cut.Find("[data-testid=history]").TextContent, StringComparison.Ordinal);
+
+        cut.WaitForAssertion(() => Assert.Equal("peer-images", Cells(cut, image)[2]));
+        cut.Find("[data-testid=history] input").Input("peer-images");
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll($"a[data-session='{bold}']")));
+        Assert.Single(cut.FindAll($"a[data-session='{image}']"));
     }
 
     [Fact]
@@ -161,10 +199,79 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
         Assert.Contains("settings/connections", cut.Markup, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Chat_WithoutConnections_SaysWhatToConfigure_InsteadOfAModelNote()
+    {
+        using var bare = new BareContext();
+        bare.Services.GetRequiredService<NavigationManager>().NavigateTo("playground/chat?model=Phi-3-mini-4k-instruct");
+
+        var cut = bare.Render<ChatPlayground>();
+
+        Assert.Contains("No connection yet", cut.Markup, StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll("[data-testid=model-unserved]"));
+    }
+
     private sealed class BareContext : PortalBunitContext
     {
         public BareContext()
         {
         }
+    }
+}
+
+/// <summary>"Try in playground": the address names a model and no connection; the page picks a connection that serves it.</summary>
+public sealed class TryInPlaygroundTests() : PeerBunitContext(null, peer =>
+[
+    new ConfiguredConnection { Name = "first", Endpoint = peer.V1.AbsoluteUri, Models = ["peer-chat"] },
+    new ConfiguredConnection { Name = "llama", Endpoint = peer.V1.AbsoluteUri, Models = ["Llama-3-8B-Instruct"] },
+])
+{
+    private IRenderedComponent<ChatPlayground> Open(string url)
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo(url);
+        return Render<ChatPlayground>();
+    }
+
+    private static string? Chosen(IRenderedComponent<ChatPlayground> cut) =>
+        cut.FindAll("#chat-connection option").SingleOrDefault(o => o.HasAttribute("selected"))?.GetAttribute("value") is { Length: > 0 } name ? name : null;
+
+    [Theory]
+    [InlineData("peer-chat", "first", "peer-chat")]
+    [InlineData("Llama-3-8B-Instruct", "llama", "Llama-3-8B-Instruct")]
+    [InlineData("Meta-Llama-3-8B-Instruct", "llama", "Llama-3-8B-Instruct")] // the catalog id; the connection lists the alias
+    [InlineData("LLAMA-3-8B-INSTRUCT", "llama", "Llama-3-8B-Instruct")]
+    public void ModelWithoutConnection_PicksAConnectionThatServesIt(string model, string connection, string sent)
+    {
+        var cut = Open($"playground/chat?model={model}");
+
+        Assert.Equal(connection, Chosen(cut));
+        Assert.Equal(sent, cut.Find("#chat-model").GetAttribute("value"));
+        Assert.Empty(cut.FindAll("[data-testid=model-unserved]"));
+    }
+
+    [Fact]
+    public void ModelWithoutConnection_ThatNoConnectionServes_IsSaidPlainly_WithALinkToConnections()
+    {
+        var cut = Open("playground/chat?model=Phi-3-mini-4k-instruct");
+
+        var note = cut.Find("[data-testid=model-unserved]");
+        Assert.Contains("None of your connections lists the model Phi-3-mini-4k-instruct", note.TextContent, StringComparison.Ordinal);
+        Assert.Equal("settings/connections", note.QuerySelector("a")!.GetAttribute("href"));
+        Assert.Null(Chosen(cut));
+        Assert.Equal("Phi-3-mini-4k-instruct", cut.Find("#chat-model").GetAttribute("value"));
+
+        // Choosing a connection answers the note.
+        cut.Find("#chat-connection").Change("first");
+        Assert.Empty(cut.FindAll("[data-testid=model-unserved]"));
+    }
+
+    [Fact]
+    public void ConnectionInTheAddress_WinsOverTheModelsList()
+    {
+        var cut = Open("playground/chat?connection=first&model=Llama-3-8B-Instruct");
+
+        Assert.Equal("first", Chosen(cut));
+        Assert.Equal("Llama-3-8B-Instruct", cut.Find("#chat-model").GetAttribute("value"));
+        Assert.Empty(cut.FindAll("[data-testid=model-unserved]"));
     }
 }

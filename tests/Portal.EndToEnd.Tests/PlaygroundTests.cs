@@ -79,6 +79,36 @@ public sealed class PlaygroundTests(PlaygroundServerFixture server) : PortalPage
     }
 
     [Fact]
+    public async Task Chat_AfterSeveralTurns_TheMessageBoxStaysInView_AndViewCodeOpensByKeyboardAndClosesWithEscape()
+    {
+        await OpenInteractiveAsync($"playground/chat?connection={PlaygroundServerFixture.ConnectionName}&model=peer-chat");
+        var box = Page.GetByLabel("Message", new() { Exact = true });
+        var send = Page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true });
+        for (var turn = 1; turn <= 5; turn++)
+        {
+            await box.FillAsync($"Turn {turn}");
+            await send.ClickAsync();
+            await Assertions.Expect(Page.GetByTestId("metrics")).ToHaveCountAsync(turn, new() { Timeout = 20_000 });
+        }
+
+        // The conversation is taller than its area, and scrolls there: the page itself does not, and the box, Send and the newest answer are in view.
+        Assert.True(await Page.GetByRole(AriaRole.Region, new() { Name = "Messages" }).EvaluateAsync<bool>("e => e.scrollHeight > e.clientHeight"), "Five turns should overflow the conversation area.");
+        Assert.Equal(0, await Page.EvaluateAsync<double>("() => window.scrollY"));
+        await Assertions.Expect(box).ToBeInViewportAsync();
+        await Assertions.Expect(send).ToBeInViewportAsync();
+        await Assertions.Expect(Page.GetByTestId("answer").Last).ToBeInViewportAsync();
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "View code" }).FocusAsync();
+        await Page.Keyboard.PressAsync("Enter");
+        var dialog = Page.GetByRole(AriaRole.Dialog);
+        await Assertions.Expect(dialog).ToBeVisibleAsync();
+        await Assertions.Expect(dialog.GetByTestId("view-code")).ToContainTextAsync("Turn 5");
+        await Page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(dialog).ToHaveCountAsync(0);
+        Assert.Empty(BrowserErrors);
+    }
+
+    [Fact]
     public async Task Compare_StreamsTwoPanesAtTheSameTime()
     {
         var pane = Uri.EscapeDataString($"{PlaygroundServerFixture.ConnectionName}|peer-slow");

@@ -16,6 +16,9 @@ public sealed partial class ChatPlayground
     private int _composerVersion;
     private int? _editing;
     private bool _loaded;
+    private bool _setupOpen = true;
+    private bool _codeOpen;
+    private string? _unserved;
 
     protected override string Path => "playground/chat";
 
@@ -43,6 +46,7 @@ public sealed partial class ChatPlayground
         {
             _state.Connection = DefaultConnection();
             _state.Model = DefaultModel(_state.Connection);
+            _unserved = UnservedModel();
         }
 
         _loaded = true;
@@ -52,6 +56,7 @@ public sealed partial class ChatPlayground
     {
         _state.Connection = choice.Connection;
         _state.Model = choice.Model;
+        _unserved = null;
         Run.Problem = null;
         SyncUrl(_state.Connection, _state.Model);
         return Task.CompletedTask;

@@ -15,6 +15,7 @@ public sealed partial class ComparePlayground
 
     private CompareSessionState _state = new();
     private string _draft = "";
+    private int? _codeFor;
     private int _composerVersion;
 
     protected override string Path => "playground/compare";

@@ -40,6 +40,9 @@ public abstract class PlaygroundPage : PortalComponentBase
     [Inject]
     public required NavigationManager Navigation { get; init; }
 
+    /// <summary>"View code" opens in a wide dialog; Escape, the close button and the dialog's own Close end it.</summary>
+    protected static readonly MudBlazor.DialogOptions CodeDialog = new() { MaxWidth = MudBlazor.MaxWidth.Large, FullWidth = true, CloseButton = true, CloseOnEscapeKey = true };
+
     [SupplyParameterFromQuery(Name = "connection")] public string? ConnectionParameter { get; set; }
 
     [SupplyParameterFromQuery(Name = "model")] public string? ModelParameter { get; set; }
@@ -79,14 +82,43 @@ public abstract class PlaygroundPage : PortalComponentBase
 
     protected Guid? RequestedSession => Guid.TryParse(SessionParameter, out var id) ? id : null;
 
-    /// <summary>The connection the URL names, or the only one there is.</summary>
+    /// <summary>
+    /// The connection the URL names; else, when the URL names only a model ("Try in playground"), a connection whose
+    /// model list has it (by the name, or the catalog model's id or one of its aliases); else the only one there is.
+    /// </summary>
     protected string? DefaultConnection() =>
         Connections.FirstOrDefault(c => string.Equals(c.Name, ConnectionParameter, StringComparison.OrdinalIgnoreCase))?.Name
+        ?? (ConnectionParameter is null && ModelParameter is { Length: > 0 } model ? Connections.FirstOrDefault(c => ServedName(c, model) is not null)?.Name : null)
         ?? (Connections.Count == 1 ? Connections[0].Name : null);
 
+    /// <summary>
+    /// The model the URL names (as the chosen connection lists it, when it lists it under an alias), or the connection's first model.
+    /// </summary>
     protected string? DefaultModel(string? connection) =>
-        ModelParameter is { Length: > 0 } model ? model
+        ModelParameter is { Length: > 0 } model ? (Find(connection) is { } c ? ServedName(c, model) : null) ?? model
         : Connections.FirstOrDefault(c => c.Name == connection)?.Models is { Count: > 0 } models ? models[0] : null;
+
+    /// <summary>
+    /// When the URL names a model but no connection, and no connection lists that model (nor the catalog's id or an
+    /// alias of it): the model, so the page can say so. Null otherwise.
+    /// </summary>
+    protected string? UnservedModel() =>
+        ConnectionParameter is null && ModelParameter is { Length: > 0 } model && Connections.Count > 0 && !Connections.Any(c => ServedName(c, model) is not null)
+            ? model
+            : null;
+
+    /// <summary>The name under which the connection lists the model (the name itself, the catalog id or an alias), or null.</summary>
+    protected string? ServedName(ConnectionView connection, string model)
+    {
+        var names = new List<string> { model };
+        if (CatalogModelFor(model) is { } known)
+        {
+            names.Add(known.Id);
+            names.AddRange(known.Aliases);
+        }
+
+        return connection.Models.FirstOrDefault(m => names.Contains(m, StringComparer.OrdinalIgnoreCase));
+    }
 
     protected ConnectionView? Find(string? name) => Connections.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
 
