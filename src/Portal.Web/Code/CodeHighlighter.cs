@@ -39,6 +39,6 @@ public static class CodeHighlighter
         var start = html.IndexOf("<pre", StringComparison.Ordinal);
         var open = start < 0 ? -1 : html.IndexOf('>', start);
         var end = html.LastIndexOf("</pre>", StringComparison.Ordinal);
-        return open < 0 || end < open ? html : html[(open + 1)..end];
+        return (open < 0 || end < open ? html : html[(open + 1)..end]).Trim('\r', '\n');
     }
 }
