@@ -52,7 +52,7 @@ public sealed class CatalogTests(PortalServerFixture server) : PortalPageTest(se
 
         await Assertions.Expect(Page).ToHaveURLAsync(new Regex("models/Phi-3-mini-4k-instruct$"));
         await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Phi-3-mini instruct (4k)");
-        await Assertions.Expect(Page.Locator("tr[data-fact='License'] .model-fact-value")).ToHaveTextAsync("mit");
+        await Assertions.Expect(Page.Locator("tr[data-fact='License'] .model-fact-value")).ToHaveTextAsync("MIT");
         await Assertions.Expect(Page.Locator("tr[data-fact='Context window'] .model-fact-value")).ToHaveTextAsync("4,096 tokens");
         await Assertions.Expect(Page.Locator("tr[data-fact='Context window'] .model-fact-source a")).ToHaveAttributeAsync("href", new Regex("^https://"));
         Assert.True(await Page.GetByTestId("model-sources").Locator("li").CountAsync() >= 1);

@@ -125,18 +125,51 @@ public sealed partial class Models : CatalogFilterPage
 
     private void ClearText() => NavigateTo(_query with { Text = null, Page = 1 });
 
-    /// <summary>The search box searches once the user pauses typing (the URL carries the text, as a submitted search does).</summary>
-    private void SearchAfterPause(string? text)
+    /// <summary>How long the search box waits after the last key before it searches.</summary>
+    internal static readonly TimeSpan SearchPause = TimeSpan.FromMilliseconds(500);
+
+    private CancellationTokenSource? _pause;
+
+    /// <summary>
+    /// The box's text as it is typed (so Search and Enter always use what the box shows); once the user pauses, it
+    /// searches (the URL carries the text, as a submitted search does). The box's own debounce would hold the text back
+    /// from a submit that comes before the pause ends, so the pause is kept here.
+    /// </summary>
+    private async Task OnSearchTyped(string? text)
     {
-        var wanted = string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+        _searchText = text ?? "";
+        if (_pause is { } previous)
+        {
+            await previous.CancelAsync();
+            previous.Dispose();
+        }
+
+        var pause = _pause = CancellationTokenSource.CreateLinkedTokenSource(ComponentToken);
+        try
+        {
+            await System.Threading.Tasks.Task.Delay(SearchPause, Time, pause.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        var wanted = string.IsNullOrWhiteSpace(_searchText) ? null : _searchText.Trim();
         if (!string.Equals(wanted, _query.Text, StringComparison.Ordinal))
         {
-            _searchText = text ?? "";
             Search();
         }
     }
 
-    private void Search() => NavigateTo(_query with { Text = string.IsNullOrWhiteSpace(_searchText) ? null : _searchText.Trim(), Page = 1 });
+    /// <summary>
+    /// Searches for the box's text. Enter and leaving the box (to press Search) hand the text over before the submit
+    /// arrives, so a submit doesn't wait for the pause.
+    /// </summary>
+    private void Search()
+    {
+        var text = _searchText;
+        NavigateTo(_query with { Text = string.IsNullOrWhiteSpace(text) ? null : text.Trim(), Page = 1 });
+    }
 
     private void OnSortChanged(CatalogSort sort) => NavigateTo(_query with { Sort = sort, Page = 1 });
 
@@ -152,6 +185,7 @@ public sealed partial class Models : CatalogFilterPage
 
     protected override void Dispose(bool disposing)
     {
+        _pause?.Dispose();
         Catalog.Changed -= OnCatalogChanged;
         base.Dispose(disposing);
     }
