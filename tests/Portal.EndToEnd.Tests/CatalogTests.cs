@@ -23,7 +23,7 @@ public sealed class CatalogTests(PortalServerFixture server) : PortalPageTest(se
         await Facet("publisher", "Microsoft").CheckAsync();
         await Assertions.Expect(Page).ToHaveURLAsync(new Regex("models\\?publisher=Meta&publisher=Microsoft$"));
         await Assertions.Expect(Total).ToHaveTextAsync("26 models");
-        await Facet("task", "chat-completion").CheckAsync();
+        await Facet("task", "Chat completion").CheckAsync();
 
         await Assertions.Expect(Page).ToHaveURLAsync(new Regex("models\\?publisher=Meta&publisher=Microsoft&task=chat-completion$"));
         await Assertions.Expect(Total).ToHaveTextAsync("18 models");
@@ -33,12 +33,12 @@ public sealed class CatalogTests(PortalServerFixture server) : PortalPageTest(se
         await WaitForCircuitAsync();
         await Assertions.Expect(Total).ToHaveTextAsync("18 models");
         await Assertions.Expect(Facet("publisher", "Microsoft")).ToBeCheckedAsync();
-        await Assertions.Expect(Facet("task", "chat-completion")).ToBeCheckedAsync();
+        await Assertions.Expect(Facet("task", "Chat completion")).ToBeCheckedAsync();
 
         await Page.GoBackAsync();
         await Assertions.Expect(Page).ToHaveURLAsync(new Regex("models\\?publisher=Meta&publisher=Microsoft$"));
         await Assertions.Expect(Total).ToHaveTextAsync("26 models");
-        await Assertions.Expect(Facet("task", "chat-completion")).Not.ToBeCheckedAsync();
+        await Assertions.Expect(Facet("task", "Chat completion")).Not.ToBeCheckedAsync();
         Assert.Empty(BrowserErrors);
     }
 
