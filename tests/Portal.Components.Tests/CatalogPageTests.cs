@@ -20,7 +20,12 @@ public sealed class CatalogPageTests : PortalBunitContext
 
     private static IElement Checkbox(IRenderedComponent<Models> cut, string facet, string label) =>
         cut.FindAll($"fieldset[data-facet={facet}] input[type=checkbox]")
-            .Single(i => i.GetAttribute("aria-label")!.StartsWith(label + ",", StringComparison.Ordinal));
+            .Single(i => AccessibleName(i)!.StartsWith(label + ",", StringComparison.Ordinal));
+
+    /// <summary>A control's accessible name: its aria-label, or the text of the element its aria-labelledby names.</summary>
+    private static string? AccessibleName(IElement element) =>
+        element.GetAttribute("aria-label")
+        ?? (element.GetAttribute("aria-labelledby") is { } id ? element.Closest("label")?.QuerySelector($"[id='{id}']")?.TextContent : null);
 
     [Fact]
     public void Render_NoQuery_ShowsEveryModelAndFacets()
@@ -29,7 +34,7 @@ public sealed class CatalogPageTests : PortalBunitContext
 
         Assert.Equal("67 models", cut.Find("[data-testid=catalog-total]").TextContent.Trim());
         Assert.Equal(48, cut.FindAll(".catalog-card").Count);
-        Assert.Equal("Meta, 15 models", Checkbox(cut, "publisher", "Meta").GetAttribute("aria-label"));
+        Assert.Equal("Meta, 15 models", AccessibleName(Checkbox(cut, "publisher", "Meta")));
     }
 
     [Fact]
@@ -70,10 +75,23 @@ public sealed class CatalogPageTests : PortalBunitContext
     {
         var cut = RenderAt("models?publisher=Meta");
 
-        cut.Find("input[aria-label='Search models']").Change("llama 3.1");
+        var box = cut.Find("input[aria-label='Search models']");
+        box.Input("llama 3.1");
         cut.Find("form[role=search]").Submit();
 
         Assert.EndsWith("models?q=llama%203.1&publisher=Meta", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Search_AfterAPauseInTyping_NavigatesWithTheText()
+    {
+        var cut = RenderAt("models?publisher=Meta");
+
+        cut.Find("input[aria-label='Search models']").Input("llama");
+
+        cut.WaitForAssertion(
+            () => Assert.EndsWith("models?q=llama&publisher=Meta", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal),
+            TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -97,6 +115,20 @@ public sealed class CatalogPageTests : PortalBunitContext
         var rows = cut.FindAll(".catalog-table tbody tr");
         Assert.Equal(8, rows.Count);
         Assert.Contains(rows, r => r.Children[4].TextContent == "—");
+    }
+
+    [Fact]
+    public void Render_Filters_ShowAChipEach_ThatRemovesIt_AndFriendlyNames()
+    {
+        var cut = RenderAt("models?publisher=Meta&task=chat-completion");
+
+        var chip = cut.Find("[data-testid=active-filters] [aria-label='Remove the filter Inference task: Chat completion']");
+        Assert.Contains("Inference task: Chat completion", chip.TextContent, StringComparison.Ordinal);
+        Assert.Equal("Chat completion, 8 models", AccessibleName(Checkbox(cut, "task", "Chat completion")));
+
+        chip.Click();
+
+        Assert.EndsWith("models?publisher=Meta", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
     }
 
     [Fact]

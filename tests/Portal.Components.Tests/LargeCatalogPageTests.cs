@@ -72,7 +72,7 @@ public sealed class LargeCatalogPageTests : PortalBunitContext
         var group = cut.Find("[role=group][aria-label='All publishers']");
         Assert.Equal("1 publisher matches.", group.QuerySelector("[role=status]")!.TextContent.Trim());
         var found = Assert.Single(group.QuerySelectorAll("input[type=checkbox]"));
-        Assert.Equal("Publisher 7777, 1 model", found.GetAttribute("aria-label"));
+        Assert.Equal("Publisher 7777, 1 model", AccessibleName(found));
         found.Change(true);
         Assert.EndsWith("models?publisher=Publisher%207777&task=chat-completion", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
     }
@@ -136,10 +136,15 @@ public sealed class LargeCatalogPageTests : PortalBunitContext
 
     /// <summary>The checkboxes listed under a facet's legend (not those of its "Show all" search).</summary>
     private static List<IElement> FacetCheckboxes(IRenderedComponent<Models> cut, string legend) =>
-        [.. Fieldset(cut, legend).Children.SelectMany(c => c.QuerySelectorAll(":scope > input[type=checkbox]"))];
+        [.. Fieldset(cut, legend).QuerySelectorAll("input[type=checkbox]").Where(i => i.Closest("[role=group]") is null)];
 
     private static IElement Checkbox(IRenderedComponent<Models> cut, string legend, string name) =>
-        FacetCheckboxes(cut, legend).Single(i => i.GetAttribute("aria-label") == name);
+        FacetCheckboxes(cut, legend).Single(i => AccessibleName(i) == name);
+
+    /// <summary>A control's accessible name: its aria-label, or the text of the element its aria-labelledby names.</summary>
+    private static string? AccessibleName(IElement element) =>
+        element.GetAttribute("aria-label")
+        ?? (element.GetAttribute("aria-labelledby") is { } id ? element.Closest("label")?.QuerySelector($"[id='{id}']")?.TextContent : null);
 
     private static IElement ShowAll(IRenderedComponent<Models> cut, string startOfName) =>
         Fieldset(cut, "Publisher").QuerySelectorAll("button").Single(b => Name(b).StartsWith(startOfName, StringComparison.Ordinal));

@@ -18,7 +18,7 @@ public sealed class ModelDetailsTests : PortalBunitContext
     {
         var cut = Render<ModelDetails>(p => p.Add(c => c.Id, "Phi-3-mini-4k-instruct"));
 
-        Assert.Equal("mit", FactValue(cut, "License"));
+        Assert.Equal("MIT", FactValue(cut, "License"));
         Assert.Equal("4,096 tokens", FactValue(cut, "Context window"));
         Assert.Contains("Source:", cut.Find("tr[data-fact='License'] .model-fact-source").TextContent, StringComparison.Ordinal);
         Assert.NotEmpty(cut.FindAll("[data-testid=model-sources] li"));
@@ -30,8 +30,11 @@ public sealed class ModelDetailsTests : PortalBunitContext
     {
         var cut = Render<ModelDetails>(p => p.Add(c => c.Id, "gpt-4o"));
 
-        Assert.Equal("—", FactValue(cut, "License"));
+        // No licence id, but the licence note says proprietary: the page says what the data says, with no source link of its own.
+        Assert.Equal("Proprietary (Azure OpenAI terms)", FactValue(cut, "License"));
+        Assert.Contains("Microsoft Product Terms", cut.Find("tr[data-fact='License']").TextContent, StringComparison.Ordinal);
         Assert.Empty(cut.Find("tr[data-fact='License'] .model-fact-source").Children);
+        Assert.Equal("—", FactValue(cut, "Parameters"));
         Assert.Contains("131,072", cut.Find("tr[data-fact='Context window']").TextContent, StringComparison.Ordinal);
     }
 
@@ -40,10 +43,14 @@ public sealed class ModelDetailsTests : PortalBunitContext
     {
         var cut = Render<ModelDetails>(p => p.Add(c => c.Id, "Meta-Llama-3.1-8B-Instruct"));
 
-        var code = string.Join("\n", cut.FindAll(".model-code code").Select(c => c.TextContent));
+        var blocks = cut.FindAll("pre[role=region][tabindex='0']");
+        Assert.Equal(["C# sample", "Python sample", "JavaScript sample", "curl sample"], blocks.Select(b => b.GetAttribute("aria-label")));
+        var code = string.Join("\n", blocks.Select(c => c.TextContent));
         Assert.Contains("\"Meta-Llama-3.1-8B-Instruct\"", code, StringComparison.Ordinal);
         Assert.Contains("OPENAI_API_KEY", code, StringComparison.Ordinal);
-        Assert.Equal(4, cut.FindAll(".model-code").Count);
+        Assert.NotNull(blocks[0].QuerySelector("span.keyword"));
+        Assert.DoesNotContain("when connections can be configured", cut.Markup, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("settings/connections", cut.Find("[data-testid=code-connection] a").GetAttribute("href"));
     }
 
     [Fact]
@@ -51,7 +58,7 @@ public sealed class ModelDetailsTests : PortalBunitContext
     {
         var cut = Render<ModelDetails>(p => p.Add(c => c.Id, "gpt-4o"));
 
-        var deploy = cut.FindAll("a").Single(a => a.TextContent == "Deploy");
+        var deploy = cut.FindAll("a").Single(a => a.TextContent.Trim() == "Deploy");
         Assert.Equal("deployments/new?model=gpt-4o", deploy.GetAttribute("href"));
         Assert.False(string.IsNullOrEmpty(deploy.GetAttribute("title")));
     }
@@ -60,12 +67,12 @@ public sealed class ModelDetailsTests : PortalBunitContext
     public void TryInPlayground_OpensThePlaygroundForTheModelsApi_OrSaysWhyNot()
     {
         var chat = Render<ModelDetails>(p => p.Add(c => c.Id, "gpt-4o"));
-        Assert.Equal("playground/chat?model=gpt-4o", chat.FindAll("a").Single(a => a.TextContent == "Try in playground").GetAttribute("href"));
+        Assert.Equal("playground/chat?model=gpt-4o", chat.FindAll("a").Single(a => a.TextContent.Trim() == "Try in playground").GetAttribute("href"));
 
         var embeddings = Render<ModelDetails>(p => p.Add(c => c.Id, "text-embedding-3-small"));
         var button = embeddings.FindAll(".model-action button").Single(b => b.TextContent.Contains("Try in playground", StringComparison.Ordinal));
         Assert.True(button.HasAttribute("disabled"));
-        Assert.Contains("embeddings", button.ParentElement!.GetAttribute("title"), StringComparison.Ordinal);
+        Assert.Contains("Embeddings", button.ParentElement!.GetAttribute("title"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -101,6 +108,17 @@ public sealed class ModelDetailsTests : PortalBunitContext
         var cut = Render<ModelDetails>(p => p.Add(c => c.Id, "Mistral-large"));
 
         Assert.Contains("No benchmark number is published", cut.Find("[data-testid=model-benchmarks]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_SourceLinks_ShowAReadableTitle()
+    {
+        var cut = Render<ModelDetails>(p => p.Add(c => c.Id, "gpt-4o"));
+
+        var link = cut.Find("[data-testid=model-sources] a");
+        Assert.Equal("github.com › models.md", link.TextContent);
+        Assert.StartsWith("https://github.com/", link.GetAttribute("href"), StringComparison.Ordinal);
+        Assert.Equal("Catalog", cut.Find("nav[aria-label=Breadcrumb] a").TextContent.Trim());
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class CatalogImportTests(WritablePortalServerFixture server) : Por
         await WaitForCircuitAsync();
         await Assertions.Expect(Total).ToHaveTextAsync("1 model");
         await Page.GetByRole(AriaRole.Link, new() { Name = "Contoso Chat 7B" }).ClickAsync();
-        await Assertions.Expect(Page.Locator("tr[data-fact='License'] .model-fact-value")).ToHaveTextAsync("apache-2.0");
+        await Assertions.Expect(Page.Locator("tr[data-fact='License'] .model-fact-value")).ToHaveTextAsync("Apache 2.0");
         await Assertions.Expect(Page.GetByText("Import 'example-import' v1 (example-import.json)")).ToBeVisibleAsync();
 
         // Leave the shared server as it was: remove the import again, through the page.

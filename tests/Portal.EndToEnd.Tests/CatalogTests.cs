@@ -23,7 +23,7 @@ public sealed class CatalogTests(PortalServerFixture server) : PortalPageTest(se
         await Facet("publisher", "Microsoft").CheckAsync();
         await Assertions.Expect(Page).ToHaveURLAsync(new Regex("models\\?publisher=Meta&publisher=Microsoft$"));
         await Assertions.Expect(Total).ToHaveTextAsync("26 models");
-        await Facet("task", "chat-completion").CheckAsync();
+        await Facet("task", "Chat completion").CheckAsync();
 
         await Assertions.Expect(Page).ToHaveURLAsync(new Regex("models\\?publisher=Meta&publisher=Microsoft&task=chat-completion$"));
         await Assertions.Expect(Total).ToHaveTextAsync("18 models");
@@ -33,12 +33,12 @@ public sealed class CatalogTests(PortalServerFixture server) : PortalPageTest(se
         await WaitForCircuitAsync();
         await Assertions.Expect(Total).ToHaveTextAsync("18 models");
         await Assertions.Expect(Facet("publisher", "Microsoft")).ToBeCheckedAsync();
-        await Assertions.Expect(Facet("task", "chat-completion")).ToBeCheckedAsync();
+        await Assertions.Expect(Facet("task", "Chat completion")).ToBeCheckedAsync();
 
         await Page.GoBackAsync();
         await Assertions.Expect(Page).ToHaveURLAsync(new Regex("models\\?publisher=Meta&publisher=Microsoft$"));
         await Assertions.Expect(Total).ToHaveTextAsync("26 models");
-        await Assertions.Expect(Facet("task", "chat-completion")).Not.ToBeCheckedAsync();
+        await Assertions.Expect(Facet("task", "Chat completion")).Not.ToBeCheckedAsync();
         Assert.Empty(BrowserErrors);
     }
 
@@ -52,7 +52,7 @@ public sealed class CatalogTests(PortalServerFixture server) : PortalPageTest(se
 
         await Assertions.Expect(Page).ToHaveURLAsync(new Regex("models/Phi-3-mini-4k-instruct$"));
         await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Phi-3-mini instruct (4k)");
-        await Assertions.Expect(Page.Locator("tr[data-fact='License'] .model-fact-value")).ToHaveTextAsync("mit");
+        await Assertions.Expect(Page.Locator("tr[data-fact='License'] .model-fact-value")).ToHaveTextAsync("MIT");
         await Assertions.Expect(Page.Locator("tr[data-fact='Context window'] .model-fact-value")).ToHaveTextAsync("4,096 tokens");
         await Assertions.Expect(Page.Locator("tr[data-fact='Context window'] .model-fact-source a")).ToHaveAttributeAsync("href", new Regex("^https://"));
         Assert.True(await Page.GetByTestId("model-sources").Locator("li").CountAsync() >= 1);

@@ -223,7 +223,7 @@ public static partial class CodeSamples
             body["stream"] = true;
         }
 
-        var json = body.ToJsonString(Indented);
+        var json = Readable(body.ToJsonString(Indented));
         switch (r.Api)
         {
             case CodeApi.Images:

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text;
 using System.Text.Json.Nodes;
 using Portal.Catalog;
 using Portal.Playground.Inference;
@@ -43,14 +44,20 @@ public static partial class CodeSamples
     }
 
     /// <summary>A model page's samples: the model's id against any OpenAI-compatible endpoint; none when no such API serves it.</summary>
-    public static IReadOnlyList<CodeSample> For(CatalogModel model)
+    public static IReadOnlyList<CodeSample> For(CatalogModel model) => For(model, ConnectionKind.OpenAICompatible, null, ConnectionAuth.ApiKey);
+
+    /// <summary>
+    /// A model page's samples against one of the user's connections that serves the model: its kind, endpoint and
+    /// authentication (the key still an environment variable); <paramref name="endpoint"/> null reads <c>OPENAI_BASE_URL</c>.
+    /// </summary>
+    public static IReadOnlyList<CodeSample> For(CatalogModel model, ConnectionKind kind, Uri? endpoint, ConnectionAuth auth)
     {
         ArgumentNullException.ThrowIfNull(model);
         return ApiFor(model) is { } api
             ? For(new CodeRequest(
-                ConnectionKind.OpenAICompatible,
-                null,
-                ConnectionAuth.ApiKey,
+                kind,
+                endpoint,
+                auth,
                 model.Id,
                 api,
                 [new(ChatRole.User, Prompt)],
@@ -137,7 +144,43 @@ public static partial class CodeSamples
     /// character is a \uXXXX or short escape that both languages read back exactly, and nothing like <c>&lt;/script&gt;</c>,
     /// <c>${…}</c> or <c>*/</c> can end the literal.
     /// </summary>
-    private static string Q(string text) => JsonSerializer.Serialize(text);
+    private static string Q(string text) => Readable(JsonSerializer.Serialize(text));
+
+    /// <summary>
+    /// JSON as it is shown to a reader: the strict encoder's <c>\u002B</c> (+), <c>\u0026</c> (&amp;) and <c>\u0060</c> (`)
+    /// written as the characters, which mean the same inside a C#, JavaScript or JSON string and end none of them. Every
+    /// other escape stays, and an escaped backslash (<c>\\u002B</c>, the text "\u002B") stays as it was.
+    /// </summary>
+    internal static string Readable(string json)
+    {
+        if (!json.Contains("\\u00", StringComparison.Ordinal))
+        {
+            return json;
+        }
+
+        var b = new StringBuilder(json.Length);
+        for (var i = 0; i < json.Length; i++)
+        {
+            if (json[i] != '\\' || i + 1 >= json.Length)
+            {
+                b.Append(json[i]);
+                continue;
+            }
+
+            var hex = json[i + 1] == 'u' && i + 6 <= json.Length ? json.Substring(i + 2, 4) : "";
+            if (hex is "002B" or "0026" or "0060")
+            {
+                b.Append(hex switch { "002B" => '+', "0026" => '&', _ => '`' });
+                i += 5;
+                continue;
+            }
+
+            b.Append(json, i, 2);
+            i++;
+        }
+
+        return b.ToString();
+    }
 
     /// <summary>A POSIX shell word: single-quoted, each <c>'</c> closed, escaped and reopened (<c>'\''</c>); nothing expands.</summary>
     internal static string Sh(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
@@ -159,6 +202,6 @@ public static partial class CodeSamples
         };
         // Values from the user or the endpoint (the URL, the body) are single-quoted: the shell expands nothing in them.
         var url = r.Endpoint is { } endpoint ? Sh(new Uri(endpoint, Path(r.Api)).AbsoluteUri) : $"\"${BaseUrlVariable}/{Path(r.Api)}\"";
-        return $"curl {url} \\\n{auth}  -H \"Content-Type: application/json\" \\\n  -d {Sh(body.ToJsonString())}";
+        return $"curl {url} \\\n{auth}  -H \"Content-Type: application/json\" \\\n  -d {Sh(Readable(body.ToJsonString()))}";
     }
 }

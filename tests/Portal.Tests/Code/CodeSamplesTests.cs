@@ -97,4 +97,18 @@ public sealed class CodeSamplesTests
         Assert.Contains("$OPENAI_BASE_URL/embeddings", curl, StringComparison.Ordinal);
         Assert.DoesNotContain("stream", curl, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Samples_ShowPlusAndAmpersandAsThemselves_AndKeepEveryOtherEscape()
+    {
+        var request = Chat(ConnectionKind.OpenAICompatible) with { Messages = [new(ChatRole.User, "C++ & Rust? </script> \\u002B")] };
+
+        foreach (var sample in CodeSamples.For(request))
+        {
+            Assert.DoesNotContain("\\u002B", sample.Code.Replace("\\\\u002B", "", StringComparison.Ordinal), StringComparison.Ordinal);
+            Assert.Contains("C++", sample.Code, StringComparison.Ordinal);
+        }
+
+        Assert.Equal("\"a+b&c\\u003C\\\\u002B\"", CodeSamples.Readable("\"a\\u002Bb\\u0026c\\u003C\\\\u002B\""));
+    }
 }

@@ -55,9 +55,9 @@ public sealed partial class CatalogFacet
         _found = _open ? SearchValues(_text, SearchLimit) : null;
     }
 
-    private void OnSearchInput(ChangeEventArgs e)
+    private void OnSearchInput(string? value)
     {
-        var text = e.Value as string ?? "";
+        var text = value ?? "";
         _text = text.Length > MaxSearchLength ? text[..MaxSearchLength] : text;
         _found = SearchValues(_text, SearchLimit);
     }

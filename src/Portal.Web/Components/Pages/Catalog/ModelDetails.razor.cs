@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Portal.Catalog;
 using Portal.Web.Code;
+using Portal.Web.Connections;
 
 namespace Portal.Web.Components.Pages.Catalog;
 
@@ -13,19 +14,43 @@ public sealed partial class ModelDetails : PortalComponentBase
     [Inject]
     public required ICatalogService Catalog { get; init; }
 
+    [Inject]
+    public required ConnectionService Connections { get; init; }
+
+    [Inject]
+    public required ILogger<ModelDetails> Logger { get; init; }
+
     /// <summary>The request while the page is rendered on the server (prerender); null once interactive.</summary>
     [CascadingParameter]
     public HttpContext? HttpContext { get; set; }
 
     private CatalogModel? _model;
     private IReadOnlyList<CodeSample> _samples = [];
+    private IReadOnlyList<ConnectionView> _connections = [];
+    private ConnectionView? _connection;
 
     /// <summary>One row of the facts table: label, value (null → "—") and the source of that field.</summary>
     private sealed record Fact(string Label, string? Value, string? Source, string? Detail = null);
 
-    protected override void OnInitialized() => Catalog.Changed += OnCatalogChanged;
+    protected override async Task OnInitializedAsync()
+    {
+        Catalog.Changed += OnCatalogChanged;
+        try
+        {
+            _connections = await Connections.ListAsync(ComponentToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The samples fall back to the generic form; the connections page says what is wrong with the store.
+            Log.ConnectionsUnavailable(Logger, e);
+        }
 
-    protected override void OnParametersSet()
+        Refresh();
+    }
+
+    protected override void OnParametersSet() => Refresh();
+
+    private void Refresh()
     {
         _model = Catalog.Current.Find(Id);
         if (_model is null && HttpContext is { Response.HasStarted: false } http)
@@ -35,8 +60,14 @@ public sealed partial class ModelDetails : PortalComponentBase
             http.Response.StatusCode = StatusCodes.Status404NotFound;
         }
 
-        _samples = _model is null ? [] : CodeSamples.For(_model);
+        // The first of the user's connections that lists this model fills the samples; otherwise they read OPENAI_BASE_URL.
+        _connection = _model is null ? null : _connections.FirstOrDefault(c => c.Models.Contains(_model.Id, StringComparer.OrdinalIgnoreCase));
+        _samples = _model is null ? []
+            : _connection is { } c ? CodeSamples.For(_model, c.Kind, c.Endpoint, c.Auth)
+            : CodeSamples.For(_model);
     }
+
+    private static string TaskList(CatalogModel m) => string.Join(", ", m.InferenceTasks.Select(CatalogLabels.Task));
 
     private static IEnumerable<Fact> Facts(CatalogModel m)
     {
@@ -45,10 +76,10 @@ public sealed partial class ModelDetails : PortalComponentBase
 
         yield return new("Publisher", m.Publisher, Source("publisher"));
         yield return new("Collection", m.Collection, Source("collection"));
-        yield return new("Inference tasks", Join(m.InferenceTasks), Source("inference_tasks"));
-        yield return new("Fine-tuning tasks", Join(m.FineTuningTasks), Source("fine_tuning_tasks"));
-        yield return new("License", m.License, Source("license"),
-            string.Join(" ", new[] { Licenses.Describe(Licenses.CommercialUseOf(m.License)) + ".", m.LicenseNote }.Where(s => !string.IsNullOrEmpty(s))));
+        yield return new("Inference tasks", Join([.. m.InferenceTasks.Select(CatalogLabels.Task)]), Source("inference_tasks"));
+        yield return new("Fine-tuning tasks", Join([.. m.FineTuningTasks.Select(CatalogLabels.Task)]), Source("fine_tuning_tasks"));
+        yield return new("License", CatalogLabels.LicenseOf(m), m.License is null ? null : Source("license"),
+            string.Join(" ", new[] { m.License is null ? null : Licenses.Describe(Licenses.CommercialUseOf(m.License)) + ".", m.LicenseNote }.Where(s => !string.IsNullOrEmpty(s))));
         yield return new("Context window",
             m.ContextWindowTokens is { } tokens ? $"{tokens.ToString("N0", CultureInfo.InvariantCulture)} tokens" : null,
             Source("context_window_tokens"),
@@ -58,12 +89,14 @@ public sealed partial class ModelDetails : PortalComponentBase
         yield return new("Input", Join(m.InputModalities), Source("input_modalities"));
         yield return new("Output", Join(m.OutputModalities), Source("output_modalities"));
         yield return new("Knowledge cutoff", m.KnowledgeCutoff, Source("knowledge_cutoff"));
-        yield return new("Release date", m.ReleaseDate, Source("release_date"));
+        yield return new("Release date", NullIfEmpty(CatalogLabels.Date(m.ReleaseDate)), Source("release_date"));
         yield return new("Versions", Join(m.Versions), Source("versions"));
-        yield return new("Deprecation date", m.Lifecycle?.DeprecationDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Source("azure_lifecycle"));
-        yield return new("Retirement date", m.Lifecycle?.RetirementDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Source("azure_lifecycle"));
+        yield return new("Deprecation date", NullIfEmpty(CatalogLabels.Date(m.Lifecycle?.DeprecationDate)), Source("azure_lifecycle"));
+        yield return new("Retirement date", NullIfEmpty(CatalogLabels.Date(m.Lifecycle?.RetirementDate)), Source("azure_lifecycle"));
         yield return new("Deployment options", DeploymentText(m.Deployment, m.Collection), m.Deployment?.Source ?? Source("deployment"), m.Deployment?.Note);
     }
+
+    private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
 
     private static string? DeploymentText(DeploymentOptions? d, string? collection)
     {
@@ -76,15 +109,12 @@ public sealed partial class ModelDetails : PortalComponentBase
         return $"Managed compute: {YesNo(d.ManagedCompute)}; serverless API: {YesNo(d.ServerlessApi)}";
     }
 
-    private static string SourceLabel(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host + (uri.AbsolutePath.Length > 1 ? "/…/" + uri.Segments[^1].TrimEnd('/') : "") : url;
-
     private static bool IsLink(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
 
     private void OnCatalogChanged() => _ = InvokeAsync(() =>
     {
-        OnParametersSet();
+        Refresh();
         StateHasChanged();
     });
 
@@ -102,4 +132,10 @@ public sealed partial class ModelDetails : PortalComponentBase
         CodeApi.Images => PortalUrls.Playground("playground/images", null, model.Id),
         _ => null,
     };
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "The model page could not read the user's connections; its code samples use the generic form.")]
+        public static partial void ConnectionsUnavailable(ILogger logger, Exception exception);
+    }
 }

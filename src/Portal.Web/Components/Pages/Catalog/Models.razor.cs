@@ -55,7 +55,12 @@ public sealed partial class Models : CatalogFilterPage
         }
 
         _query = parsed.Query;
-        _searchText = _query.Text ?? "";
+        // Keep what the user is typing ("llama " with its space) when the URL already says the same.
+        if (!string.Equals(string.IsNullOrWhiteSpace(_searchText) ? null : _searchText.Trim(), _query.Text, StringComparison.Ordinal))
+        {
+            _searchText = _query.Text ?? "";
+        }
+
         _result = index.Search(_query);
         if (_result.Items.Count == 0 && _result.Total > 0 && _query.Page > 1)
         {
@@ -101,13 +106,74 @@ public sealed partial class Models : CatalogFilterPage
 
     private void ClearAll() => NavigateTo(new CatalogQuery { Sort = _query.Sort, PageSize = _query.PageSize });
 
-    private void Search() => NavigateTo(_query with { Text = string.IsNullOrWhiteSpace(_searchText) ? null : _searchText.Trim(), Page = 1 });
+    /// <summary>The filters in the URL, facet by facet, as (facet, value id) pairs for the chips.</summary>
+    private IEnumerable<(Facet Facet, string Value)> ActiveFilters =>
+        _query.Selected.OrderBy(p => p.Key).SelectMany(p => p.Value.Select(v => (p.Key, v)));
+
+    /// <summary>A chip's words: the facet's title and the value by name ("Inference task: Chat completion").</summary>
+    private static string FilterLabel(Facet facet, string value)
+    {
+        var definition = CatalogFacets.Get(facet);
+        var words = value == CatalogFacets.Unknown ? "Unknown" : facet switch
+        {
+            Facet.Task or Facet.FineTuning => CatalogLabels.Task(value),
+            Facet.License => CatalogLabels.License(value),
+            _ => definition.Label(value),
+        };
+        return $"{definition.Title}: {words}";
+    }
+
+    private void ClearText() => NavigateTo(_query with { Text = null, Page = 1 });
+
+    /// <summary>How long the search box waits after the last key before it searches.</summary>
+    internal static readonly TimeSpan SearchPause = TimeSpan.FromMilliseconds(500);
+
+    private CancellationTokenSource? _pause;
+
+    /// <summary>
+    /// The box's text as it is typed (so Search and Enter always use what the box shows); once the user pauses, it
+    /// searches (the URL carries the text, as a submitted search does). The box's own debounce would hold the text back
+    /// from a submit that comes before the pause ends, so the pause is kept here.
+    /// </summary>
+    private async Task OnSearchTyped(string? text)
+    {
+        _searchText = text ?? "";
+        if (_pause is { } previous)
+        {
+            await previous.CancelAsync();
+            previous.Dispose();
+        }
+
+        var pause = _pause = CancellationTokenSource.CreateLinkedTokenSource(ComponentToken);
+        try
+        {
+            await System.Threading.Tasks.Task.Delay(SearchPause, Time, pause.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        var wanted = string.IsNullOrWhiteSpace(_searchText) ? null : _searchText.Trim();
+        if (!string.Equals(wanted, _query.Text, StringComparison.Ordinal))
+        {
+            Search();
+        }
+    }
+
+    /// <summary>
+    /// Searches for the box's text. Enter and leaving the box (to press Search) hand the text over before the submit
+    /// arrives, so a submit doesn't wait for the pause.
+    /// </summary>
+    private void Search()
+    {
+        var text = _searchText;
+        NavigateTo(_query with { Text = string.IsNullOrWhiteSpace(text) ? null : text.Trim(), Page = 1 });
+    }
 
     private void OnSortChanged(CatalogSort sort) => NavigateTo(_query with { Sort = sort, Page = 1 });
 
     private void OnPageSizeChanged(int size) => NavigateTo(_query with { PageSize = size, Page = 1 });
-
-    private void OnViewChanged(bool list) => NavigateTo(_query, list ? "list" : "cards");
 
     private string PageUrl(int page) => PortalUrls.Catalog(_query with { Page = page }, ViewName);
 
@@ -119,6 +185,7 @@ public sealed partial class Models : CatalogFilterPage
 
     protected override void Dispose(bool disposing)
     {
+        _pause?.Dispose();
         Catalog.Changed -= OnCatalogChanged;
         base.Dispose(disposing);
     }
