@@ -54,6 +54,10 @@ public sealed partial class Benchmarks : Portal.Web.Components.Pages.Catalog.Cat
 
     internal string ViewName => Views.FirstOrDefault(v => string.Equals(v.Key, View, StringComparison.OrdinalIgnoreCase)).Key ?? "charts";
 
+    /// <summary>The filter panel starts open only when a filter is set, so the numbers come first.</summary>
+    private bool FiltersOpen => Query.Models.Count > 0 || Query.Datasets.Count > 0 || Query.Metric != MetricKind.Accuracy || Query.Ratio != TokenRatio.Default
+        || Query.Catalog.Selected.Count > 0 || !string.IsNullOrEmpty(Query.Catalog.Text);
+
     private BenchmarkViewQuery Query => _view?.Query ?? new BenchmarkViewQuery();
 
     private IEnumerable<CatalogModel> ModelsWithScores => Catalog.Current.Models.Where(m => Data.HasScores(m.Id));
