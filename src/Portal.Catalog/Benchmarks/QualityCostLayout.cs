@@ -33,9 +33,8 @@ public sealed class QualityCostLayout
     public const int Top = 16;
     public const int Bottom = 40;
 
-    /// <summary>Label font 11px: a generous average character width and line box so the estimate never undershoots.</summary>
-    public const double CharWidth = 6.6;
-    public const double LineHeight = 13;
+    /// <summary>Label font 11px: the line box, a little taller than the glyphs.</summary>
+    public const double LineHeight = 14;
     public const double PointRadius = 5;
     public const int MaxLabelLength = 26;
 
@@ -62,6 +61,32 @@ public sealed class QualityCostLayout
     {
         ArgumentNullException.ThrowIfNull(name);
         return name.Length <= MaxLabelLength ? name : name[..(MaxLabelLength - 1)] + "…";
+    }
+
+    /// <summary>
+    /// A generous estimate of the label's width at 11px in a sans-serif font (measured against DejaVu Sans and Segoe UI,
+    /// rounded up per kind of character) so two labels placed apart are apart in the browser too.
+    /// </summary>
+    public static double TextWidth(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        double width = 0;
+        foreach (var c in text)
+        {
+            width += c switch
+            {
+                'M' or 'W' or 'm' or 'w' or '@' => 10.5,
+                ' ' => 3.8,
+                'i' or 'l' or 'j' or 'I' or '.' or ',' or '\'' or '|' or '!' or ':' => 3.6,
+                't' or 'f' or 'r' or '(' or ')' or '-' or '[' or ']' => 4.9,
+                >= 'A' and <= 'Z' => 8.4,
+                >= '0' and <= '9' => 7.2,
+                >= 'a' and <= 'z' => 7.0,
+                _ => 8.4,
+            };
+        }
+
+        return width;
     }
 
     public static ChartBox PointBox(double x, double y) => new(x - PointRadius, y - PointRadius, PointRadius * 2, PointRadius * 2);
@@ -102,7 +127,7 @@ public sealed class QualityCostLayout
         foreach (var p in located.OrderByDescending(p => p.Point.Index).ThenBy(p => p.Point.Price.UsdPerMillion))
         {
             var text = ShortLabel(p.Point.Model.DisplayName);
-            var w = (text.Length * CharWidth) + 2;
+            var w = TextWidth(text) + 2;
             foreach (var (box, leader) in Candidates(p.X, p.Y, w))
             {
                 if (box.X >= area.X && box.Right <= area.Right && box.Y >= area.Y && box.Bottom <= area.Bottom && !taken.Any(t => t.Overlaps(box)))

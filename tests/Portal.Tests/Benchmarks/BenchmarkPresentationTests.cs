@@ -1,4 +1,3 @@
-using Portal.Catalog;
 using Portal.Catalog.Query;
 using Portal.Catalog.Benchmarks;
 using Portal.Catalog.Sources;
