@@ -228,6 +228,12 @@ public sealed class BenchmarkPagesTests : PortalBunitContext
         Assert.Contains("bench-best", boolq.QuerySelector($"td[data-model={Llama}]")!.ClassName, StringComparison.Ordinal);
         Assert.NotNull(boolq.QuerySelector("[data-testid=settings-differ]"));
 
+        // MMLU: GPT-4's owner number is 0-shot CoT; the 5-shot number the other two share is shown beside theirs, and ranked.
+        var mmlu = cut.Find("tr[data-column=MMLU]");
+        Assert.Equal("84", mmlu.QuerySelector("td[data-model=gpt-4] .bench-compare-value")!.TextContent);
+        Assert.Contains("bench-best", mmlu.QuerySelector("td[data-model=gpt-4]")!.ClassName, StringComparison.Ordinal);
+        Assert.Contains(mmlu.QuerySelectorAll("td[data-model=gpt-4] [data-testid=compare-other]"), o => o.TextContent.Contains("86.7", StringComparison.Ordinal));
+
         Assert.DoesNotContain("(5-shot) (5-shot)", cut.Markup, StringComparison.Ordinal);
         var metric = MetricKinds.Describe(MetricKind.Accuracy);
         var groups = cut.FindAll("tr.bench-compare-group").Count;

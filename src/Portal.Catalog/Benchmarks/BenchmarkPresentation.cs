@@ -70,5 +70,32 @@ public static class BenchmarkPresentation
         return best;
     }
 
+    /// <summary>
+    /// The number to show per model in a column when models are compared side by side: in the setting most of them
+    /// have a number in (so like is shown next to like), the model owner's first; a model without a number in that
+    /// setting shows its usual one (<see cref="BenchmarkData.Representative"/>), and its setting says it differs.
+    /// </summary>
+    public static IReadOnlyList<BenchmarkScore?> Comparable(BenchmarkData data, IReadOnlyList<string> modelIds, BenchmarkColumn column)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(modelIds);
+        var values = modelIds.Select(id => data.Values(id, column)).ToList();
+        var usual = modelIds.Select(id => data.Representative(id, column)).ToList();
+        var common = values
+            .SelectMany((rows, i) => rows.Select(SettingKey).Distinct().Select(key => (Key: key, Model: i)))
+            .GroupBy(p => p.Key)
+            .Select(g => (g.Key, Models: g.Count(), Usual: usual.Count(u => u is not null && SettingKey(u) == g.Key)))
+            .OrderByDescending(g => g.Models)
+            .ThenByDescending(g => g.Usual)
+            .FirstOrDefault();
+        if (common.Key is null || common.Models < 2)
+        {
+            return usual;
+        }
+
+        return [.. values.Select((rows, i) =>
+            rows.Where(r => SettingKey(r) == common.Key).OrderBy(r => r.Kind == SourceKind.ModelOwner ? 0 : 1).FirstOrDefault() ?? usual[i])];
+    }
+
     private static string Squash(string text) => new([.. text.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant)]);
 }

@@ -50,6 +50,25 @@ public sealed class BenchmarkPresentationTests
     }
 
     [Fact]
+    public void Comparable_ShowsTheSettingMostModelsShare_AndTheUsualNumberOtherwise()
+    {
+        var data = new BenchmarkData(
+            [
+                Score("a", "MMLU (0-shot, CoT)", 86.7, "0-shot, CoT") with { Kind = SourceKind.ModelOwner }, Score("a", "MMLU 5-shot", 84, "5-shot"),
+                Score("b", "MMLU 5-shot", 70.9, "5-shot") with { Kind = SourceKind.ModelOwner },
+                Score("c", "MMLU 5-shot", 68.4, "5-shot") with { Kind = SourceKind.ModelOwner },
+                Score("d", "MMLU (0-shot, CoT)", 90, "0-shot, CoT") with { Kind = SourceKind.ModelOwner },
+            ],
+            []);
+        var column = new BenchmarkColumn("MMLU", null);
+
+        Assert.Equal([84, 70.9, 68.4, 90], BenchmarkPresentation.Comparable(data, ["a", "b", "c", "d"], column).Select(s => s!.Value));
+        Assert.Equal([86.7, 90], BenchmarkPresentation.Comparable(data, ["a", "d"], column).Select(s => s!.Value));
+        Assert.Equal([84, 70.9], BenchmarkPresentation.Comparable(data, ["a", "b"], column).Select(s => s!.Value));
+        Assert.Equal([86.7], BenchmarkPresentation.Comparable(data, ["a"], column).Select(s => s!.Value));
+    }
+
+    [Fact]
     public void Deduplicate_FoldsTheSameLineFromSeveralPages_KeepingEveryPage()
     {
         var scores = new[]
