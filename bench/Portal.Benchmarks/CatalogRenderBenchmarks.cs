@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Portal.Catalog.Query;
 using Portal.Web.Components.Pages.Catalog;
-using Radzen;
+using MudBlazor.Services;
 
 namespace Portal.Benchmarks;
 
@@ -27,7 +27,7 @@ public class CatalogRenderBenchmarks
         services.AddLogging();
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddSingleton(TimeProvider.System);
-        services.AddRadzenComponents();
+        services.AddMudServices();
         // Library components ask for a JS runtime even when they only render to HTML; a static render never calls it.
         services.AddSingleton<Microsoft.JSInterop.IJSRuntime, StaticRenderJSRuntime>();
 

@@ -9,7 +9,7 @@ public sealed class CatalogPageTests : PortalBunitContext
 {
     public CatalogPageTests()
     {
-        // The page renders Radzen inputs (drop-downs, toggle) whose script calls are not under test here.
+        // The page renders MudBlazor inputs whose script calls are not under test here.
     }
 
     private IRenderedComponent<Models> RenderAt(string relativeUrl)

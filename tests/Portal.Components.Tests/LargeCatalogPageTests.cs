@@ -5,8 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Catalog;
 using Portal.Catalog.Query;
 using Portal.Catalog.Sources;
-using Radzen;
-using Radzen.Blazor;
+using MudBlazor;
 using Portal.Web.Components.Pages.Benchmarks;
 using Portal.Web.Components.Pages.Catalog;
 
@@ -92,10 +91,10 @@ public sealed class LargeCatalogPageTests : PortalBunitContext
     }
 
     [Fact]
-    public void Benchmarks_EightThousandPublishers_PageIsNoBiggerThanWithTheEmbeddedCatalog()
+    public async Task Benchmarks_EightThousandPublishers_PageIsNoBiggerThanWithTheEmbeddedCatalog()
     {
         // The dashboard's size comes from the benchmark data (charts, heatmap), which the generated models do not add to.
-        using var embeddedOnly = new EmbeddedCatalogContext();
+        await using var embeddedOnly = new EmbeddedCatalogContext();
         var baseline = embeddedOnly.RenderBenchmarks().Markup.Length;
 
         var cut = RenderAt<Benchmarks>("benchmarks");
@@ -103,35 +102,47 @@ public sealed class LargeCatalogPageTests : PortalBunitContext
         Assert.True(cut.Markup.Length < baseline + 20_000, $"The benchmark dashboard is {cut.Markup.Length:N0} characters; {baseline:N0} with the embedded catalog alone.");
     }
 
+    /// <summary>The form control a visible label names (MudBlazor ties them with label for=).</summary>
+    private static IElement ByLabel(IRenderedComponent<Benchmarks> cut, string label) =>
+        cut.Find("#" + cut.FindAll("label").Single(l => l.TextContent.Trim() == label).GetAttribute("for"));
+
     [Fact]
     public void Benchmarks_SelectedPublisherOutsideTheTop_IsAnOptionAndTheRestAreSearched()
     {
+        var popovers = Render<MudPopoverProvider>();
         var cut = RenderAt<Benchmarks>("benchmarks?publisher=Publisher%207777");
 
-        var publisher = cut.Find("[role=combobox][aria-label=Publisher]");
-        var options = cut.FindAll($"#{publisher.GetAttribute("aria-controls")} [role=option]").Select(o => o.GetAttribute("aria-label")).ToList();
+        var publisher = ByLabel(cut, "Publisher");
+        Assert.Equal("combobox", publisher.GetAttribute("role"));
+        publisher.MouseDown();
+
+        var options = popovers.FindAll("[role=listbox] [role=option]").Select(o => Name(o)).ToList();
         Assert.Equal(11, options.Count);
-        Assert.Contains("Publisher 7777", options);
-        Assert.Contains("Publisher 0000", options);
-        Assert.Contains("The 10 with the most models of 8,013 publishers: type in the list to find the others.", cut.Markup, StringComparison.Ordinal);
+        Assert.Contains(options, o => o.StartsWith("Publisher 7777", StringComparison.Ordinal));
+        Assert.Contains(options, o => o.StartsWith("Publisher 0000", StringComparison.Ordinal));
+        Assert.Contains("The 10 with the most models of 8,013 publishers: type to find the others.", cut.Markup, StringComparison.Ordinal);
+        Assert.Equal("combobox", ByLabel(cut, "Search publishers").GetAttribute("role"));
     }
 
     [Fact]
-    public async Task Benchmarks_PublisherSearch_FindsOneOutsideTheTop_AndKeepsTheSelected()
+    public void Benchmarks_PublisherSearch_FindsOneOutsideTheTop_AndAddsItToTheUrl()
     {
+        var popovers = Render<MudPopoverProvider>();
         var cut = RenderAt<Benchmarks>("benchmarks?publisher=Publisher%207777");
-        var list = $"#{cut.Find("[role=combobox][aria-label=Publisher]").GetAttribute("aria-controls")} [role=option]";
-        Assert.NotNull(cut.Find("input[aria-label='Search publishers']"));
 
-        // What the drop-down raises once the user stops typing "publisher 42" in it (its browser script waits for the pause).
-        var dropDown = cut.FindComponents<RadzenDropDown<IEnumerable<string>>>()
-            .Single(d => d.Instance.Attributes?.TryGetValue("aria-label", out var name) == true && (string)name == "Publisher");
-        await cut.InvokeAsync(() => dropDown.Instance.LoadData.InvokeAsync(new LoadDataArgs { Filter = "publisher 42" }));
+        ByLabel(cut, "Search publishers").Input("publisher 42");
 
-        var options = cut.FindAll(list).Select(o => o.GetAttribute("aria-label")).ToList();
-        Assert.Equal(["Publisher 7777", "Publisher 4200", "Publisher 4201", "Publisher 4202"], options.Take(4));
-        Assert.Equal(1 + CatalogFacet.SearchLimit, options.Count);
-        Assert.All(options.Skip(1), o => Assert.StartsWith("Publisher 42", o, StringComparison.Ordinal)); // 4200 to 4299: a hundred match
+        cut.WaitForAssertion(() => Assert.Equal(CatalogFacet.SearchLimit, popovers.FindAll("[role=listbox] [role=option]").Count), TimeSpan.FromSeconds(5));
+        var options = popovers.FindAll("[role=listbox] [role=option]");
+        Assert.All(options, o => Assert.StartsWith("Publisher 42", Name(o), StringComparison.Ordinal)); // 4200 to 4299: a hundred match
+
+        options.First(o => Name(o) == "Publisher 4201").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("4201", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+
+        var url = Uri.UnescapeDataString(Services.GetRequiredService<NavigationManager>().Uri.Replace('+', ' '));
+        Assert.Contains("publisher=Publisher 7777", url, StringComparison.Ordinal);
+        Assert.Contains("publisher=Publisher 4201", url, StringComparison.Ordinal);
     }
 
     /// <summary>The checkboxes listed under a facet's legend (not those of its "Show all" search).</summary>

@@ -54,15 +54,59 @@ public sealed class BenchmarkTests(PortalServerFixture server) : PortalPageTest(
         Assert.NotNull(name);
         Assert.Matches(new Regex(@"^.+: \d+(\.\d+)? \(MMLU.*\)\n.+: .+\nhttps?://", RegexOptions.Singleline), name);
         await Assertions.Expect(detail).ToHaveTextAsync(name.Replace("\n", " ", StringComparison.Ordinal), new() { UseInnerText = false });
+
+        // The visible tooltip: value, setting and a source link, reachable with the next Tab.
+        var tooltip = chart.GetByTestId("bar-tooltip");
+        await Assertions.Expect(tooltip).ToBeVisibleAsync();
+        await Assertions.Expect(tooltip).ToContainTextAsync("shot");
+        await Page.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(tooltip.GetByRole(AriaRole.Link)).ToBeFocusedAsync();
+        await Assertions.Expect(tooltip.GetByRole(AriaRole.Link)).ToHaveAttributeAsync("href", new Regex("^https://"));
+        Assert.Empty(BrowserErrors);
+    }
+
+    [Fact]
+    public async Task ScatterPoint_FocusedWithTheKeyboard_ShowsATooltip_AndLabelsDoNotOverlap()
+    {
+        await OpenInteractiveAsync("benchmarks?view=cost");
+        var chart = Page.GetByRole(AriaRole.Group, new() { NameRegex = new Regex("^Quality versus cost, \\d+ models$") });
+        await Assertions.Expect(chart).ToBeVisibleAsync();
+
+        await Page.GetByRole(AriaRole.Heading, new() { Name = "Quality versus cost" }).ClickAsync();
+        for (var i = 0; i < 200 && !await chart.Locator(":focus").IsVisibleAsync(); i++)
+        {
+            await Page.Keyboard.PressAsync("Tab");
+        }
+
+        var focused = chart.Locator(":focus");
+        var name = await focused.GetAttributeAsync("aria-label");
+        Assert.Matches(new Regex(@"^.+: index \d+\.\d over .+\n\$"), name!);
+        var tooltip = Page.GetByTestId("point-tooltip");
+        await Assertions.Expect(tooltip).ToBeVisibleAsync();
+        await Assertions.Expect(tooltip).ToContainTextAsync("Unofficial price");
+
+        // What the browser drew: no two labels' boxes intersect.
+        var boxes = await chart.Locator("text.bench-point-label").EvaluateAllAsync<double[][]>(
+            "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })");
+        Assert.True(boxes.Length >= 10, $"{boxes.Length} labels");
+        for (var a = 0; a < boxes.Length; a++)
+        {
+            for (var b = a + 1; b < boxes.Length; b++)
+            {
+                var overlap = boxes[a][0] < boxes[b][2] && boxes[b][0] < boxes[a][2] && boxes[a][1] < boxes[b][3] && boxes[b][1] < boxes[a][3];
+                Assert.False(overlap, $"Labels {a} and {b} overlap.");
+            }
+        }
+
         Assert.Empty(BrowserErrors);
     }
 
     [Fact]
     public async Task Scatter_HasOnePointPerModelWithBothAPriceAndAnIndex()
     {
-        await OpenInteractiveAsync("benchmarks?publisher=Microsoft&publisher=Meta");
+        await OpenInteractiveAsync("benchmarks?view=cost&publisher=Microsoft&publisher=Meta");
 
-        var points = await Page.Locator(".bench-point").EvaluateAllAsync<string[]>("els => els.map(e => e.getAttribute('data-model'))");
+        var points = await Page.GetByTestId("scatter-point").EvaluateAllAsync<string[]>("els => els.map(e => e.getAttribute('data-model'))");
 
         await Page.GotoAsync("benchmarks?publisher=Microsoft&publisher=Meta&view=list");
         var rows = Page.Locator("[data-testid=bench-table] tbody tr[data-model]");

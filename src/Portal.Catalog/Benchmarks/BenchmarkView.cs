@@ -107,6 +107,7 @@ public sealed class BenchmarkView
         }
     }
 
+    /// <summary>The index column's header in the CSV export: it names the datasets (the page shows them in a tooltip and legend instead).</summary>
     public string IndexHeader => Index.Columns.Count == 0 ? "Quality index" : $"Quality index ({string.Join(", ", Index.Columns.Select(c => c.Name))})";
 
     public static string IndexText(ModelIndexValue? index) => index?.Value is { } value ? value.ToString("0.0", CultureInfo.InvariantCulture) : "—";
@@ -133,14 +134,14 @@ public sealed class BenchmarkView
             .Select(c => c.Column)
             .ToList();
 
-        IReadOnlyList<BenchmarkColumnInfo> columns = query.Datasets.Count > 0
-            ? [.. query.Datasets.Select(data.Column).OfType<BenchmarkColumnInfo>()]
-            : [.. available.Take(BenchmarkViewQuery.DefaultColumnCount)];
-
         var accuracyDatasets = query.Datasets.Where(d => data.Column(d) is { Metric: MetricKind.Accuracy }).ToList();
         var index = accuracyDatasets.Count > 0
             ? QualityIndex.Compute(data, ids, accuracyDatasets)
             : QualityIndex.ComputeWidest(data, ids);
+
+        var columns = query.Datasets.Count > 0
+            ? [.. query.Datasets.Select(data.Column).OfType<BenchmarkColumnInfo>()]
+            : DefaultColumns(query.Metric, available, index);
 
         var rows = models
             .Select(m => new BenchmarkTableRow(m, index.For(m.Id), [.. columns.Select(c => data.Representative(m.Id, c.Column))], BlendedCost.For(data, m.Id, query.Ratio)))
@@ -153,6 +154,23 @@ public sealed class BenchmarkView
             .ToList();
 
         return new(query, models, available, columns, index, rows, points);
+    }
+
+    /// <summary>
+    /// The columns shown when none are chosen: for the accuracy metric exactly the datasets the quality index averages
+    /// (so the list, heatmap and charts show what the index is made of), otherwise the most widely reported ones.
+    /// </summary>
+    public static IReadOnlyList<BenchmarkColumnInfo> DefaultColumns(MetricKind metric, IReadOnlyList<BenchmarkColumnInfo> available, QualityIndexResult index)
+    {
+        ArgumentNullException.ThrowIfNull(available);
+        ArgumentNullException.ThrowIfNull(index);
+        if (metric == MetricKind.Accuracy && index.Columns.Count > 0)
+        {
+            var used = index.Columns.Select(c => c.Column).ToHashSet();
+            return [.. available.Where(c => used.Contains(c.Column)), .. index.Columns.Where(c => !available.Any(a => a.Column == c.Column))];
+        }
+
+        return [.. available.Take(BenchmarkViewQuery.DefaultColumnCount)];
     }
 
     private static List<BenchmarkTableRow> Sort(List<BenchmarkTableRow> rows, BenchmarkViewQuery query, IReadOnlyList<BenchmarkColumnInfo> columns)

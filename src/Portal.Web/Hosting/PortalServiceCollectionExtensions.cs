@@ -5,7 +5,6 @@ using Portal.Data;
 using Portal.Web.Benchmarks;
 using Portal.Web.Catalog;
 using MudBlazor.Services;
-using Radzen;
 
 namespace Portal.Web.Hosting;
 
@@ -45,7 +44,6 @@ internal static class PortalServiceCollectionExtensions
             // Long prompts: a playground box sends its text once, in one message (see PlaygroundRun.MaxTextChars).
             .AddHubOptions(options => options.MaximumReceiveMessageSize = Portal.Web.Playground.PlaygroundRun.MaxReceiveMessageBytes);
         services.AddMudServices();
-        services.AddRadzenComponents();
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<ICurrentUser, LocalUser>();
         return services;

@@ -2,7 +2,7 @@ namespace Portal.Web.Hosting;
 
 /// <summary>
 /// Hardening headers on every answer (pages, API, health, static files, error pages). The content security policy allows
-/// only the portal's own scripts (blazor.web.js, Radzen's script, component modules: no inline script, no eval), its
+/// only the portal's own scripts (blazor.web.js, MudBlazor's script, component modules: no inline script, no eval), its
 /// own circuit connection, and no framing by other sites.
 /// </summary>
 internal static class SecurityHeaders
@@ -33,7 +33,7 @@ internal static class SecurityHeaders
         return string.Join("; ",
             "default-src 'self'",
             "script-src 'self'",
-            // Radzen and Blazor set style attributes in rendered markup.
+            // MudBlazor sets style attributes and its theme's style element; Blazor sets style attributes.
             "style-src 'self' 'unsafe-inline'",
             "img-src 'self' data:",
             "font-src 'self' data:",

@@ -105,6 +105,6 @@ public sealed class DeploymentConnectionsTests : IAsyncLifetime
         Assert.Same(assembly, typeof(AzureCatalogSource).Assembly);
         Assert.Same(assembly, typeof(DeploymentConnections).Assembly);
         var references = assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
-        Assert.DoesNotContain(references, r => r is "Portal.Web" or "Portal.Data" or "Portal.Playground" || r.StartsWith("Radzen", StringComparison.Ordinal) || r.StartsWith("Microsoft.AspNetCore.Components", StringComparison.Ordinal));
+        Assert.DoesNotContain(references, r => r is "Portal.Web" or "Portal.Data" or "Portal.Playground" || r.StartsWith("MudBlazor", StringComparison.Ordinal) || r.StartsWith("Microsoft.AspNetCore.Components", StringComparison.Ordinal));
     }
 }

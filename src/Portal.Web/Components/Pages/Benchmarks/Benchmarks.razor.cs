@@ -3,7 +3,6 @@ using Portal.Catalog;
 using Portal.Catalog.Benchmarks;
 using Portal.Catalog.Query;
 using Portal.Web.Components.Pages.Catalog;
-using Radzen;
 
 namespace Portal.Web.Components.Pages.Benchmarks;
 
@@ -42,19 +41,22 @@ public sealed partial class Benchmarks : Portal.Web.Components.Pages.Catalog.Cat
     /// </summary>
     private IReadOnlyList<FacetResult> _facets = [];
 
-    /// <summary>What a drop-down lists after the user typed in its search box: the matches, a bounded number.</summary>
-    private readonly Dictionary<Facet, IReadOnlyList<FacetValueCount>> _searched = [];
     private readonly List<string> _notices = [];
     private readonly HashSet<string> _expanded = new(StringComparer.OrdinalIgnoreCase);
     private string _searchText = "";
     private string _ratioText = "";
 
-    internal string ViewName => View?.ToLowerInvariant() switch
-    {
-        "list" => "list",
-        "embeddings" => "embeddings",
-        _ => "charts",
-    };
+    /// <summary>The views, in tab order: URL value and title.</summary>
+    internal static readonly (string Key, string Title)[] Views =
+        [("charts", "Charts"), ("heatmap", "Heatmap"), ("cost", "Quality vs cost"), ("list", "List"), ("embeddings", "Embeddings")];
+
+    private static readonly Facet[] FilterFacets = [Facet.Collection, Facet.Publisher, Facet.Task, Facet.Deployment, Facet.License];
+
+    internal string ViewName => Views.FirstOrDefault(v => string.Equals(v.Key, View, StringComparison.OrdinalIgnoreCase)).Key ?? "charts";
+
+    /// <summary>The filter panel starts open only when a filter is set, so the numbers come first.</summary>
+    private bool FiltersOpen => Query.Models.Count > 0 || Query.Datasets.Count > 0 || Query.Metric != MetricKind.Accuracy || Query.Ratio != TokenRatio.Default
+        || Query.Catalog.Selected.Count > 0 || !string.IsNullOrEmpty(Query.Catalog.Text);
 
     private BenchmarkViewQuery Query => _view?.Query ?? new BenchmarkViewQuery();
 
@@ -76,12 +78,11 @@ public sealed partial class Benchmarks : Portal.Web.Components.Pages.Catalog.Cat
             .Where(k => !known.Contains(k)).Select(k => $"Ignored the unknown parameter '{k}'."));
         if (View is not null && !string.Equals(ViewName, View, StringComparison.OrdinalIgnoreCase))
         {
-            _notices.Add($"Ignored view '{View}': use charts, list or embeddings.");
+            _notices.Add($"Ignored view '{View}': use {string.Join(", ", Views.Select(v => v.Key))}.");
         }
 
         _view = BenchmarkView.Build(parsed.Query, Catalog.Current, Data);
         _facets = Catalog.Current.Search(parsed.Query.Catalog with { Page = 1, PageSize = 1 }).Facets;
-        _searched.Clear();
         _searchText = parsed.Query.Catalog.Text ?? "";
         _ratioText = parsed.Query.Ratio.ToString();
     }
@@ -90,30 +91,41 @@ public sealed partial class Benchmarks : Portal.Web.Components.Pages.Catalog.Cat
 
     private void NavigateTo(BenchmarkViewQuery query, string? view = null) => Navigation.NavigateTo(Url(query, view));
 
-    private void OnModelsChanged(object value) =>
-        NavigateTo(Query with { Models = value is IEnumerable<string> ids ? [.. ids] : [] });
+    private void OnModelsChanged(IEnumerable<string>? ids) =>
+        NavigateTo(Query with { Models = ids is null ? [] : [.. ids] });
 
-    private void OnDatasetsChanged(object value) =>
-        NavigateTo(Query with { Datasets = value is IEnumerable<string> keys ? [.. keys.Select(BenchmarkColumn.Parse)] : [] });
+    private void OnDatasetsChanged(IEnumerable<string>? keys) =>
+        NavigateTo(Query with { Datasets = keys is null ? [] : [.. keys.Select(BenchmarkColumn.Parse)] });
 
-    private void OnMetricChanged(object value)
-    {
-        if (value is MetricKind metric)
-        {
-            NavigateTo(Query with { Metric = metric, Datasets = [], Sort = "index" });
-        }
-    }
+    private void OnMetricChanged(MetricKind metric) =>
+        NavigateTo(Query with { Metric = metric, Datasets = [], Sort = "index" });
 
-    private void OnFacetChanged(Facet facet, object value)
+    private void OnFacetChanged(Facet facet, IEnumerable<string>? values)
     {
         var map = Query.Catalog.Selected.Where(p => p.Key != facet).ToDictionary(p => p.Key, p => p.Value);
-        if (value is IEnumerable<string> values && values.ToList() is { Count: > 0 } list)
+        if (values?.ToList() is { Count: > 0 } list)
         {
             map[facet] = list;
         }
 
         NavigateTo(Query with { Catalog = Query.Catalog with { Selected = map } });
     }
+
+    /// <summary>A value found by the facet's search joins the selected ones (and so the URL).</summary>
+    private void AddFacetValue(Facet facet, FacetValueCount? value)
+    {
+        if (value is not null)
+        {
+            OnFacetChanged(facet, [.. Query.Catalog.SelectedValues(facet).Where(v => v != value.Value), value.Value]);
+        }
+    }
+
+    private string ModelName(string? id) => id is null ? "" : Catalog.Current.Find(id)?.DisplayName ?? id;
+
+    private string DatasetName(string? key) => key is null ? "" : Data.FindColumn(key)?.Name ?? key;
+
+    private string FacetLabel(Facet facet, string? value) =>
+        value is null ? "" : _facets.First(f => f.Facet == facet).Values.FirstOrDefault(v => v.Value == value)?.Label ?? value;
 
     private void Search() =>
         NavigateTo(Query with { Catalog = Query.Catalog with { Text = string.IsNullOrWhiteSpace(_searchText) ? null : _searchText.Trim() } });
@@ -146,25 +158,20 @@ public sealed partial class Benchmarks : Portal.Web.Components.Pages.Catalog.Cat
         }
     }
 
-    private IReadOnlyList<FacetValueCount> FacetValues(Facet facet) =>
-        _searched.TryGetValue(facet, out var found) ? found : _facets.First(f => f.Facet == facet).Values;
-
     /// <summary>
-    /// The drop-down's search, answered by the catalog (through the circuit): at most <see cref="CatalogFacet.SearchLimit"/>
-    /// matches, and the selected values always, so their chips stay.
+    /// The facet's search, answered by the catalog (through the circuit): at most <see cref="CatalogFacet.SearchLimit"/>
+    /// matches over every value, not only the listed ten.
     /// </summary>
-    private void OnFacetLoadData(Facet facet, LoadDataArgs args)
+    internal System.Threading.Tasks.Task<IEnumerable<FacetValueCount>> SearchFacetAsync(Facet facet, string? text, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(args.Filter))
+        if (string.IsNullOrWhiteSpace(text))
         {
-            _searched.Remove(facet);
-            return;
+            return System.Threading.Tasks.Task.FromResult<IEnumerable<FacetValueCount>>([]);
         }
 
-        var text = args.Filter.Length > CatalogFacet.MaxSearchLength ? args.Filter[..CatalogFacet.MaxSearchLength] : args.Filter;
-        var found = Catalog.Current.SearchFacet(Query.Catalog with { Page = 1, PageSize = 1 }, facet, text, CatalogFacet.SearchLimit).Values;
-        var selected = _facets.First(f => f.Facet == facet).Values.Where(v => v.Selected && !found.Any(f => f.Value == v.Value));
-        _searched[facet] = [.. selected, .. found];
+        var trimmed = text.Length > CatalogFacet.MaxSearchLength ? text[..CatalogFacet.MaxSearchLength] : text;
+        return System.Threading.Tasks.Task.FromResult<IEnumerable<FacetValueCount>>(
+            Catalog.Current.SearchFacet(Query.Catalog with { Page = 1, PageSize = 1 }, facet, trimmed, CatalogFacet.SearchLimit).Values);
     }
 
     private List<(CatalogModel Model, BenchmarkScore Score, bool Conflict)> Bars(BenchmarkColumnInfo column) =>
