@@ -6,22 +6,8 @@ namespace Portal.Tests.Benchmarks;
 
 public sealed class BenchmarkPresentationTests
 {
-    private static BenchmarkScore Score(string model, string label, double value, string? setting = null, string url = "https://example.org/a", string reporter = "test source")
-    {
-        var normalized = BenchmarkLabels.Normalize(label, setting);
-        return new BenchmarkScore
-        {
-            ModelId = model,
-            Dataset = normalized.Dataset,
-            Label = label,
-            PrintedSetting = setting,
-            Setting = normalized.Setting,
-            Value = value,
-            Metric = normalized.Metric,
-            Kind = SourceKind.ThirdPartyComparison,
-            Source = new BenchmarkSource(url, "Table 1", reporter, null),
-        };
-    }
+    private static BenchmarkScore Score(string model, string label, double value, string? setting = null, string url = "https://example.org/a", string reporter = "test source") =>
+        TestScores.Score(model, label, value, setting, SourceKind.ThirdPartyComparison, url, reporter);
 
     [Fact]
     public void LabelWithSetting_DoesNotRepeatASettingTheLabelAlreadySays()

@@ -4,22 +4,8 @@ namespace Portal.Tests.Benchmarks;
 
 public sealed class QualityIndexTests
 {
-    private static BenchmarkScore Score(string model, string label, double value, bool comparator = false, string? setting = null)
-    {
-        var normalized = BenchmarkLabels.Normalize(label, setting);
-        return new BenchmarkScore
-        {
-            ModelId = model,
-            Dataset = normalized.Dataset,
-            Label = label,
-            PrintedSetting = setting,
-            Setting = normalized.Setting,
-            Value = value,
-            Metric = normalized.Metric,
-            Kind = BenchmarkFactsReader.KindOf(comparator, "test source"),
-            Source = new BenchmarkSource($"https://example.org/{model}", "Table 1", "test source", null),
-        };
-    }
+    private static BenchmarkScore Score(string model, string label, double value, bool comparator = false, string? setting = null) =>
+        TestScores.Score(model, label, value, setting, BenchmarkFactsReader.KindOf(comparator, "test source"), $"https://example.org/{model}");
 
     private static readonly BenchmarkData Data = new(
         [

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using Portal.Web.Components.Controls;
 using Portal.Azure;
 using Portal.Web.Azure;
 
@@ -97,12 +98,9 @@ public sealed partial class Deployments
     /// <summary>Asks in a dialog first: nothing is deleted in Azure unless the user confirms.</summary>
     private async Task ConfirmDeleteAsync(AzureDeployment d)
     {
-        var confirmed = await Dialogs.ShowMessageBoxAsync(
+        if (await Dialogs.ConfirmAsync(
             $"Delete {d.Name} in Azure?",
-            $"The endpoint {d.Name} in {d.Project.DisplayName} is deleted in Azure; apps that call it stop working.",
-            yesText: "Delete",
-            cancelText: "Keep");
-        if (confirmed == true)
+            $"The endpoint {d.Name} in {d.Project.DisplayName} is deleted in Azure; apps that call it stop working."))
         {
             await DeleteAsync(d);
         }

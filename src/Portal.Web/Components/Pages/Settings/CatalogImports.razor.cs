@@ -5,6 +5,7 @@ using Portal.Catalog.Facts;
 using Portal.Catalog.Sources;
 using Portal.Web.Catalog;
 using MudBlazor;
+using Portal.Web.Components.Controls;
 
 namespace Portal.Web.Components.Pages.Settings;
 
@@ -119,12 +120,11 @@ public sealed partial class CatalogImports : PortalComponentBase
 
     private async Task RemoveAsync(CatalogImportRecord import)
     {
-        var confirmed = await Dialogs.ShowMessageBoxAsync(
+        if (!await Dialogs.ConfirmAsync(
             "Remove import",
             $"Remove '{import.Name}' v{import.Version} ({import.ModelCount} models)?" + (import.IsActive ? " The previous version, if any, becomes active." : ""),
-            yesText: "Remove",
-            cancelText: "Cancel");
-        if (confirmed != true)
+            action: "Remove",
+            keep: "Cancel"))
         {
             return;
         }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using Portal.Web.Components.Controls;
 using Portal.Playground.Inference;
 using Portal.Web.Connections;
 
@@ -226,12 +227,9 @@ public sealed partial class Connections
     /// <summary>Deletes after the user confirms in a dialog; nothing is deleted otherwise.</summary>
     private async Task DeleteAsync(ConnectionView c)
     {
-        var confirmed = await Dialogs.ShowMessageBoxAsync(
+        if (!await Dialogs.ConfirmAsync(
             $"Delete {c.Name}?",
-            $"The connection {c.Name} and its saved key are removed from the portal's store. The playgrounds can no longer use it.",
-            yesText: "Delete",
-            cancelText: "Keep");
-        if (confirmed != true)
+            $"The connection {c.Name} and its saved key are removed from the portal's store. The playgrounds can no longer use it."))
         {
             return;
         }
