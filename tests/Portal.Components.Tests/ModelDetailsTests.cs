@@ -80,7 +80,7 @@ public sealed class ModelDetailsTests : PortalBunitContext
     {
         var cut = Render<ModelDetails>(p => p.Add(c => c.Id, "gpt-4o"));
 
-        cut.FindAll("button").Single(b => b.TextContent.Trim() == "Add to compare: GPT-4o").Click();
+        cut.FindAll("button").Single(b => b.TextContent.Trim().StartsWith("Add to compare", StringComparison.Ordinal) && b.TextContent.Contains("GPT-4o", StringComparison.Ordinal)).Click();
 
         cut.WaitForAssertion(() => Assert.Contains(cut.FindAll("button"), b => b.TextContent.Contains("In compare tray", StringComparison.Ordinal)));
         Assert.Equal("gpt-4o", Preferences.Peek("tester", CompareTray.PreferenceKey));

@@ -226,14 +226,14 @@ public sealed class CompareTrayTests(WritablePortalServerFixture server) : Porta
     {
         await OpenInteractiveAsync("models?publisher=Microsoft&task=chat-completion");
 
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Add to compare: Phi-3-mini instruct (4k)", Exact = true }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Add to compare Phi-3-mini instruct (4k)", Exact = true }).ClickAsync();
         var tray = Page.GetByTestId("compare-tray");
         await Assertions.Expect(tray.Locator("li")).ToHaveCountAsync(1);
 
         await Page.GotoAsync("models/Meta-Llama-3-8B-Instruct");
         await WaitForCircuitAsync();
         await Assertions.Expect(tray.Locator("li")).ToHaveCountAsync(1);
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Add to compare: Meta-Llama-3-8B-Instruct", Exact = true }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Add to compare Meta-Llama-3-8B-Instruct", Exact = true }).ClickAsync();
         await Assertions.Expect(tray.Locator("li")).ToHaveCountAsync(2);
 
         await Page.ReloadAsync();
