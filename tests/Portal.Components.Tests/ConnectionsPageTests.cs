@@ -49,14 +49,21 @@ public sealed class ConnectionsPageTests() : PeerBunitContext(Key, peer =>
         Assert.Contains("peer-chat", row.Models, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Edit_WithoutRetypingTheKey_KeepsIt_AndTestUsesTheSavedKey()
+    /// <summary>The page with the peer saved as a connection (with its key), as a user adds it.</summary>
+    private IRenderedComponent<Connections> RenderWithSavedPeer()
     {
         var cut = Render<Connections>();
         Click(cut, "Add connection");
         Fill(cut, "peer", Peer.V1.AbsoluteUri, Key);
         Click(cut, "Save");
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("tr[data-connection=peer]")));
+        return cut;
+    }
+
+    [Fact]
+    public void Edit_WithoutRetypingTheKey_KeepsIt_AndTestUsesTheSavedKey()
+    {
+        var cut = RenderWithSavedPeer();
         var protectedKey = ConnectionStore.Rows.Single().ProtectedApiKey;
 
         cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Edit peer").Click();
@@ -75,11 +82,7 @@ public sealed class ConnectionsPageTests() : PeerBunitContext(Key, peer =>
     [InlineData("Save")]
     public void Edit_OtherServerWithoutRetypingTheKey_AsksForTheKeyOnTheKeyField_AndSendsNothing(string button)
     {
-        var cut = Render<Connections>();
-        Click(cut, "Add connection");
-        Fill(cut, "peer", Peer.V1.AbsoluteUri, Key);
-        Click(cut, "Save");
-        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("tr[data-connection=peer]")));
+        var cut = RenderWithSavedPeer();
         var protectedKey = ConnectionStore.Rows.Single().ProtectedApiKey;
         var received = Peer.Received.Count;
 
