@@ -33,7 +33,7 @@ public class CatalogRenderBenchmarks
 
         // The cards' "Add to compare" buttons read the compare tray: an empty one, kept in memory.
         services.AddSingleton<Portal.Data.Preferences.IPreferenceStore, MemoryPreferences>();
-        services.AddSingleton<Portal.Web.Hosting.ICurrentUser, BenchUser>();
+        services.AddSingleton<Portal.Web.Access.ICurrentUser, BenchUser>();
         services.AddSingleton<Portal.Catalog.ICatalogService>(sp => new Portal.Catalog.CatalogService([new Portal.Catalog.Sources.EmbeddedCatalogSource()], NullLogger<Portal.Catalog.CatalogService>.Instance));
         services.AddScoped<Portal.Web.Benchmarks.CompareTray>();
         _services = services.BuildServiceProvider();
@@ -111,9 +111,17 @@ public sealed class MemoryPreferences : Portal.Data.Preferences.IPreferenceStore
     }
 }
 
-public sealed class BenchUser : Portal.Web.Hosting.ICurrentUser
+public sealed class BenchUser : Portal.Web.Access.ICurrentUser
 {
     public string Id => "bench";
+
+    public string DisplayName => "bench";
+
+    public string? Email => null;
+
+    public bool IsSignedIn => false;
+
+    public System.Security.Claims.ClaimsPrincipal Principal { get; } = new();
 }
 
 /// <summary>What a server render to HTML has instead of a browser: any call is a mistake and says so.</summary>

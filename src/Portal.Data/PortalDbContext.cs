@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Portal.Data.Access;
 using Portal.Data.Catalog;
 using Portal.Data.Connections;
 using Portal.Data.Playground;
@@ -24,6 +25,14 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbSet<PlaygroundSessionRow> PlaygroundSessions => Set<PlaygroundSessionRow>();
+
+    public DbSet<PortalUserRow> PortalUsers => Set<PortalUserRow>();
+
+    public DbSet<UserSessionRow> UserSessions => Set<UserSessionRow>();
+
+    public DbSet<ApiTokenRow> ApiTokens => Set<ApiTokenRow>();
+
+    public DbSet<AuditEntryRow> AuditEntries => Set<AuditEntryRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -78,6 +87,54 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
             session.Property(s => s.Kind).HasMaxLength(20);
             session.Property(s => s.Title).HasMaxLength(200);
             session.HasIndex(s => s.UserId);
+        });
+
+        modelBuilder.Entity<PortalUserRow>(user =>
+        {
+            user.ToTable("portal_users");
+            user.HasKey(u => u.UserId);
+            user.Property(u => u.UserId).HasMaxLength(200);
+            user.Property(u => u.Email).HasMaxLength(320);
+            user.Property(u => u.DisplayName).HasMaxLength(200);
+            user.Property(u => u.AssignedRole).HasMaxLength(40);
+            user.Property(u => u.ProviderRole).HasMaxLength(40);
+            user.Property(u => u.RoleChangedBy).HasMaxLength(200);
+        });
+
+        modelBuilder.Entity<UserSessionRow>(session =>
+        {
+            session.ToTable("user_sessions");
+            session.HasKey(s => s.Id);
+            session.Property(s => s.UserId).HasMaxLength(200);
+            session.HasIndex(s => s.UserId);
+        });
+
+        modelBuilder.Entity<ApiTokenRow>(token =>
+        {
+            token.ToTable("api_tokens");
+            token.HasKey(t => t.Id);
+            token.Property(t => t.UserId).HasMaxLength(200);
+            token.Property(t => t.Name).HasMaxLength(100);
+            token.Property(t => t.Hash).HasMaxLength(64);
+            token.Property(t => t.Prefix).HasMaxLength(16);
+            token.HasIndex(t => t.Hash).IsUnique();
+            token.HasIndex(t => t.UserId);
+        });
+
+        modelBuilder.Entity<AuditEntryRow>(entry =>
+        {
+            entry.ToTable("audit_log");
+            entry.HasKey(e => e.Id);
+            // UTC ticks: both providers compare and order them as numbers (SQLite cannot compare DateTimeOffset text).
+            entry.Property(e => e.WhenUtc).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
+            entry.Property(e => e.UserId).HasMaxLength(200);
+            entry.Property(e => e.UserName).HasMaxLength(200);
+            entry.Property(e => e.Action).HasMaxLength(60);
+            entry.Property(e => e.Target).HasMaxLength(500);
+            entry.Property(e => e.Outcome).HasMaxLength(20);
+            entry.Property(e => e.ClientAddress).HasMaxLength(64);
+            entry.Property(e => e.Detail).HasMaxLength(1000);
+            entry.HasIndex(e => e.WhenUtc);
         });
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Portal.Catalog.Sources;
+using Portal.Data.Access;
 using Portal.Data.Catalog;
 using Portal.Data.Connections;
 using Portal.Data.Playground;
@@ -53,6 +54,9 @@ public static class PortalStorageExtensions
         services.AddSingleton<ICatalogImportStore, CatalogImportStore>();
         services.AddSingleton<IConnectionStore, ConnectionStore>();
         services.AddSingleton<IPlaygroundSessionStore, PlaygroundSessionStore>();
+        services.AddSingleton<IUserDirectoryStore, UserDirectoryStore>();
+        services.AddSingleton<IApiTokenStore, ApiTokenStore>();
+        services.AddSingleton<IAuditStore, AuditStore>();
         return services;
     }
 

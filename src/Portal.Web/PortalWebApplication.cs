@@ -69,6 +69,7 @@ public static class PortalWebApplication
 
         builder.AddPortalLogging();
         builder.Services.AddPortalShell();
+        builder.Services.AddPortalAuth(builder.Configuration);
         builder.Services.AddPortalStorageAndHealth(builder.Configuration);
         builder.Services.AddCatalog();
         builder.Services.AddExports(builder.Configuration);

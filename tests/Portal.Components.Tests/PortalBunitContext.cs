@@ -10,6 +10,8 @@ using Portal.Data.Connections;
 using Portal.Data.Playground;
 using Portal.Web.Connections;
 using Portal.Data.Preferences;
+using Portal.Data.Access;
+using Portal.Web.Access;
 using Portal.Web.Hosting;
 
 namespace Portal.Components.Tests;
@@ -47,6 +49,7 @@ public abstract class PortalBunitContext : BunitContext, IAsyncLifetime
         var bunitServices = Services.Where(d => !d.ServiceType.IsGenericType).Select(d => d.ServiceType).ToHashSet();
         var firstPortalService = Services.Count;
         Services.AddPortalShell();
+        Services.AddPortalAuth(configuration);
         Services.AddPortalStorageAndHealth(configuration);
         Services.AddCatalog();
         Services.AddPlayground(configuration);
@@ -60,7 +63,10 @@ public abstract class PortalBunitContext : BunitContext, IAsyncLifetime
         }
 
         // The edges.
-        Services.AddSingleton<ICurrentUser>(new FakeUser("tester"));
+        Services.AddSingleton<ICurrentUser>(User);
+        Services.AddSingleton<IUserDirectoryStore>(Directory);
+        Services.AddSingleton<IApiTokenStore>(ApiTokenStore);
+        Services.AddSingleton<IAuditStore>(AuditStore);
         Services.AddSingleton<IPreferenceStore>(Preferences);
         Services.AddSingleton<ICatalogImportStore>(Imports);
         Services.AddSingleton<IConnectionStore>(ConnectionStore);
@@ -124,7 +130,14 @@ public abstract class PortalBunitContext : BunitContext, IAsyncLifetime
 
     protected FakeSessionStore SessionStore { get; } = new();
 
-    private sealed record FakeUser(string Id) : ICurrentUser;
+    /// <summary>Who the pages run as ("tester"; with sign-in off, the portal makes every user the Owner).</summary>
+    protected TestUser User { get; } = new("tester");
+
+    protected FakeUserDirectoryStore Directory { get; } = new();
+
+    protected FakeApiTokenStore ApiTokenStore { get; } = new();
+
+    protected FakeAuditStore AuditStore { get; } = new();
 }
 
 public sealed class TestHostEnvironment : IWebHostEnvironment

@@ -1,6 +1,6 @@
+using Portal.Web.Access;
 using Portal.Azure;
 using Portal.Data.Preferences;
-using Portal.Web.Hosting;
 
 namespace Portal.Web.Azure;
 

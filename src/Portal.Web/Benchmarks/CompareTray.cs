@@ -1,6 +1,6 @@
+using Portal.Web.Access;
 using Portal.Catalog;
 using Portal.Data.Preferences;
-using Portal.Web.Hosting;
 
 namespace Portal.Web.Benchmarks;
 

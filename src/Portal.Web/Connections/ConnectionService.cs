@@ -1,3 +1,4 @@
+using Portal.Web.Access;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Portal.Data.Connections;

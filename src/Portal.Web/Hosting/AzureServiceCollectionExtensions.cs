@@ -4,6 +4,7 @@ using Azure.Identity;
 using Microsoft.Extensions.Options;
 using Portal.Azure;
 using Portal.Catalog.Sources;
+using Portal.Web.Access;
 using Portal.Web.Azure;
 
 namespace Portal.Web.Hosting;
@@ -12,6 +13,9 @@ internal static class AzureServiceCollectionExtensions
 {
     /// <summary>Tests replace the credential by registering a <see cref="TokenCredential"/> under this key.</summary>
     public const string CredentialKey = "arm";
+
+    /// <summary>The ARM client and service that act with the portal's own credential.</summary>
+    public const string ServerKey = "server";
 
     /// <summary>
     /// Azure Resource Manager: the credential (DefaultAzureCredential unless a test registers one), the ARM client,
@@ -28,16 +32,37 @@ internal static class AzureServiceCollectionExtensions
                 : sp.GetRequiredService<IOptions<AzureOptions>>().Value.Endpoint.Host.EndsWith(".chinacloudapi.cn", StringComparison.OrdinalIgnoreCase) ? AzureAuthorityHosts.AzureChina
                 : AzureAuthorityHosts.AzurePublicCloud,
         }));
-        services.AddSingleton(sp => new ArmRestClient(
+        // The portal's own identity: the catalog source over the team's registries, and every Azure page unless users
+        // sign in with Microsoft Entra ID.
+        services.AddKeyedSingleton(ServerKey, (sp, _) => new ArmRestClient(
             sp.GetRequiredService<IOptions<AzureOptions>>(),
             sp.GetRequiredKeyedService<TokenCredential>(CredentialKey),
             sp.GetService<HttpPipelineTransport>(),
             sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<AzureService>();
+        services.AddKeyedSingleton(ServerKey, (sp, _) => new AzureService(sp.GetRequiredKeyedService<ArmRestClient>(ServerKey), sp.GetRequiredService<TimeProvider>()));
+
+        // Entra ID sign-in: each user's pages call Azure with the user's own token (and keep their own discovery cache).
+        var mode = configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>()?.Mode ?? AuthMode.None;
+        if (mode == AuthMode.EntraId)
+        {
+            services.AddScoped<UserArmCredential>();
+            services.AddScoped(sp => new AzureService(
+                new ArmRestClient(
+                    sp.GetRequiredService<IOptions<AzureOptions>>(),
+                    sp.GetRequiredService<UserArmCredential>(),
+                    sp.GetService<HttpPipelineTransport>(),
+                    sp.GetRequiredService<TimeProvider>()),
+                sp.GetRequiredService<TimeProvider>()));
+        }
+        else
+        {
+            services.AddScoped(sp => sp.GetRequiredKeyedService<AzureService>(ServerKey));
+        }
+
         services.AddScoped<AzureContext>();
         services.AddScoped<IDeploymentConnectionStore, DeploymentConnectionStore>();
         services.AddScoped<DeploymentConnections>();
-        services.AddSingleton<ICatalogSource, AzureCatalogSource>();
+        services.AddSingleton<ICatalogSource>(sp => new AzureCatalogSource(sp.GetRequiredKeyedService<AzureService>(ServerKey)));
         return services;
     }
 }

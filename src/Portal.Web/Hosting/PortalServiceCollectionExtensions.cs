@@ -5,6 +5,7 @@ using Portal.Data;
 using Portal.Web.Benchmarks;
 using Portal.Web.Catalog;
 using MudBlazor.Services;
+using Portal.Web.Access;
 
 namespace Portal.Web.Hosting;
 
@@ -45,7 +46,6 @@ internal static class PortalServiceCollectionExtensions
             .AddHubOptions(options => options.MaximumReceiveMessageSize = Portal.Web.Playground.PlaygroundRun.MaxReceiveMessageBytes);
         services.AddMudServices();
         services.AddSingleton(TimeProvider.System);
-        services.AddScoped<ICurrentUser, LocalUser>();
         return services;
     }
 
@@ -84,19 +84,24 @@ internal static class PortalServiceCollectionExtensions
 
         // Unknown URLs render the portal's own 404 page, with a 404 status.
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // Who is asking (the local Owner when sign-in is off), then: with sign-in on, nothing but health checks, static
+        // assets and the sign-in pages answers an anonymous request (the fallback policy).
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
 
         // Per-client limits where an endpoint asks for them (the exports).
         app.UseRateLimiter();
 
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) });
-        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(LiveTag) }).AllowAnonymous();
+        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).AllowAnonymous();
+        app.MapPortalAccount();
 
         app.MapOpenApi();
         app.MapCatalogApi();
         app.MapBenchmarkApi();
 
-        app.MapStaticAssets();
+        app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
         return app;
     }

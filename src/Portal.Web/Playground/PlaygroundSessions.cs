@@ -1,8 +1,8 @@
+using Portal.Web.Access;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Text.Json.Serialization;
 using Portal.Data.Playground;
-using Portal.Web.Hosting;
 
 namespace Portal.Web.Playground;
 

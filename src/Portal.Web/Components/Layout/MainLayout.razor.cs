@@ -1,3 +1,4 @@
+using Portal.Web.Access;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using MudBlazor;

@@ -1,0 +1,112 @@
+namespace Portal.Web.Access;
+
+/// <summary>
+/// Every operation of the portal that changes something (or spends the team's money or Azure quota), checked by the
+/// service that performs it. A new mutating operation gets a value here and a rule in <see cref="PortalPermissions"/>;
+/// the role × action matrix test fails until it has both.
+/// </summary>
+public enum PortalAction
+{
+    // Everyone signed in, on their own data.
+    SavePreferences,
+    EditCompareTray,
+    CreateApiToken,
+    RevokeApiToken,
+
+    // Azure AI Developer.
+    RunPlayground,
+    SavePlaygroundHistory,
+    DeletePlaygroundHistory,
+    SavePersonalConnection,
+    DeletePersonalConnection,
+    TestConnection,
+    DeployModel,
+    UseDeploymentKeys,
+
+    // Contributor.
+    SaveSharedConnection,
+    DeleteSharedConnection,
+    ImportCatalog,
+    RemoveCatalogImport,
+    DeleteDeployment,
+
+    // Owner.
+    AssignRole,
+    ReadAuditLog,
+    ChangePortalSettings,
+}
+
+public static class PortalPermissions
+{
+    /// <summary>The least role each action needs.</summary>
+    public static IReadOnlyDictionary<PortalAction, PortalRole> Minimum { get; } = new Dictionary<PortalAction, PortalRole>
+    {
+        [PortalAction.SavePreferences] = PortalRole.Reader,
+        [PortalAction.EditCompareTray] = PortalRole.Reader,
+        [PortalAction.CreateApiToken] = PortalRole.Reader,
+        [PortalAction.RevokeApiToken] = PortalRole.Reader,
+        [PortalAction.RunPlayground] = PortalRole.AzureAIDeveloper,
+        [PortalAction.SavePlaygroundHistory] = PortalRole.AzureAIDeveloper,
+        [PortalAction.DeletePlaygroundHistory] = PortalRole.AzureAIDeveloper,
+        [PortalAction.SavePersonalConnection] = PortalRole.AzureAIDeveloper,
+        [PortalAction.DeletePersonalConnection] = PortalRole.AzureAIDeveloper,
+        [PortalAction.TestConnection] = PortalRole.AzureAIDeveloper,
+        [PortalAction.DeployModel] = PortalRole.AzureAIDeveloper,
+        [PortalAction.UseDeploymentKeys] = PortalRole.AzureAIDeveloper,
+        [PortalAction.SaveSharedConnection] = PortalRole.Contributor,
+        [PortalAction.DeleteSharedConnection] = PortalRole.Contributor,
+        [PortalAction.ImportCatalog] = PortalRole.Contributor,
+        [PortalAction.RemoveCatalogImport] = PortalRole.Contributor,
+        [PortalAction.DeleteDeployment] = PortalRole.Contributor,
+        [PortalAction.AssignRole] = PortalRole.Owner,
+        [PortalAction.ReadAuditLog] = PortalRole.Owner,
+        [PortalAction.ChangePortalSettings] = PortalRole.Owner,
+    };
+
+    public static PortalRole Required(PortalAction action) =>
+        Minimum.TryGetValue(action, out var role) ? role : PortalRole.Owner;
+
+    public static bool Allows(this PortalRole role, PortalAction action) => role >= Required(action);
+
+    /// <summary>What the UI says of an action ("import catalogs").</summary>
+    public static string Describe(PortalAction action) => action switch
+    {
+        PortalAction.SavePreferences => "change your preferences",
+        PortalAction.EditCompareTray => "change your compare tray",
+        PortalAction.CreateApiToken => "create API tokens",
+        PortalAction.RevokeApiToken => "revoke API tokens",
+        PortalAction.RunPlayground => "send prompts in the playgrounds",
+        PortalAction.SavePlaygroundHistory => "save playground history",
+        PortalAction.DeletePlaygroundHistory => "delete playground history",
+        PortalAction.SavePersonalConnection => "save personal connections",
+        PortalAction.DeletePersonalConnection => "delete personal connections",
+        PortalAction.TestConnection => "test connections",
+        PortalAction.DeployModel => "deploy models",
+        PortalAction.UseDeploymentKeys => "use a deployment's keys",
+        PortalAction.SaveSharedConnection => "create or edit shared connections",
+        PortalAction.DeleteSharedConnection => "delete shared connections",
+        PortalAction.ImportCatalog => "import catalogs",
+        PortalAction.RemoveCatalogImport => "remove imported catalogs",
+        PortalAction.DeleteDeployment => "delete deployments",
+        PortalAction.AssignRole => "assign roles",
+        PortalAction.ReadAuditLog => "read the audit log",
+        PortalAction.ChangePortalSettings => "change portal-wide settings",
+        _ => action.ToString(),
+    };
+}
+
+/// <summary>Thrown by a service when the current user's role does not allow the action; the attempt is already audited.</summary>
+public sealed class PortalAccessDeniedException(PortalAction action, PortalRole required, PortalRole? actual)
+    : Exception(Describe(action, required, actual))
+{
+    public PortalAction Action { get; } = action;
+
+    public PortalRole Required { get; } = required;
+
+    public PortalRole? Actual { get; } = actual;
+
+    private static string Describe(PortalAction action, PortalRole required, PortalRole? actual) =>
+        actual is { } role
+            ? $"You need the {required.Label()} role to {PortalPermissions.Describe(action)}; your role is {role.Label()}."
+            : $"Sign in with the {required.Label()} role to {PortalPermissions.Describe(action)}.";
+}
