@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the portal: unit + host, bUnit component, and end-to-end (Chromium) tests.
-# Installs what is missing first, on Debian-like systems: Chromium (browser tests) and PostgreSQL (multi-instance store).
+# Installs what is missing first, on Debian-like systems: Chromium (browser tests) and PostgreSQL (multi-instance store);
+# then the test OpenID Connect provider's npm packages (needs Node.js and npm).
 # Usage: bash tests/run-all.sh   (extra arguments go to 'dotnet test', e.g. --filter ...)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,19 @@ if compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || [ -n "${PORTAL_PO
   export PORTAL_REQUIRE_POSTGRES=1
 else
   echo "!!! PostgreSQL could not be installed: the PostgreSQL store tests will be SKIPPED. !!!" >&2
+fi
+
+# The sign-in tests start a real OpenID Connect provider (npm oidc-provider, pinned in tests/oidc-provider): install its
+# packages from the lock file when they are missing or the lock changed since the last install.
+provider_dir=tests/oidc-provider
+if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+  echo "!!! Node.js and npm are required: the sign-in tests run the OpenID Connect provider in $provider_dir (install nodejs and npm). !!!" >&2
+  exit 1
+fi
+if [ ! -d "$provider_dir/node_modules" ] || ! cmp -s "$provider_dir/package-lock.json" "$provider_dir/node_modules/.package-lock.json.installed"; then
+  echo "Installing the test OpenID Connect provider's packages (npm ci)..."
+  (cd "$provider_dir" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$provider_dir/package-lock.json" "$provider_dir/node_modules/.package-lock.json.installed"
 fi
 
 log="$(mktemp)"
