@@ -20,6 +20,9 @@ public class PortalServerFixture : IAsyncLifetime
 
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>The running portal's services (stores, options), for tests that arrange data the UI cannot.</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The portal is not running.");
+
     public IBrowser Browser { get; private set; } = default!;
 
     /// <summary>Everything the portal logged, for assertions that secrets or exceptions do not leak.</summary>
@@ -70,6 +73,7 @@ public class PortalServerFixture : IAsyncLifetime
         AfterBuild();
         await _app.StartAsync();
         BaseUrl = _app.Urls.Single().TrimEnd('/') + "/";
+        await AfterStartAsync();
     }
 
     /// <summary>Shuts the portal down as SIGTERM does (the host's graceful stop), and disposes it.</summary>
@@ -98,6 +102,9 @@ public class PortalServerFixture : IAsyncLifetime
     protected virtual void AfterBuild()
     {
     }
+
+    /// <summary>Runs once the portal listens (<see cref="BaseUrl"/> is known).</summary>
+    protected virtual Task AfterStartAsync() => Task.CompletedTask;
 
     public virtual async Task DisposeAsync()
     {
