@@ -1,0 +1,149 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Portal.Data.Access;
+
+namespace Portal.EndToEnd.Tests;
+
+/// <summary>
+/// Signing in through a real OpenID Connect provider (its development login and consent pages), per role: what each
+/// role sees, signing out, a sign-out in another tab, and a role changed while the page is open.
+/// </summary>
+[Collection(SignInServerGroup.Name)]
+public sealed partial class SignInTests(SignInServerFixture server) : PortalPageTest(server)
+{
+    /// <summary>Longer than the portal's revalidation interval (2 s) with room for a slow machine.</summary>
+    private static readonly LocatorAssertionsToBeVisibleOptions WithinRevalidation = new() { Timeout = 15_000 };
+
+    private SignInServerFixture SignIn => (SignInServerFixture)Server;
+
+    [Theory]
+    [InlineData("reader", "Rita Reader", "Reader", false, false)]
+    [InlineData("norole", "Nora Norole", "Reader", false, false)]
+    [InlineData("developer", "Dev Developer", "Azure AI Developer", false, true)]
+    [InlineData("contributor", "Connie Contributor", "Contributor", true, true)]
+    [InlineData("owner", "Olga Owner", "Owner", true, true)]
+    public async Task SignIn_EachRole_LandsOnModelsAndSeesWhatTheRoleAllows(string login, string name, string roleLabel, bool canImport, bool canAddConnection)
+    {
+        await SignInAsync(Page, login, "models");
+
+        await Assertions.Expect(Page).ToHaveURLAsync(Server.BaseUrl + "models");
+        await Assertions.Expect(AccountMenu(Page, name, roleLabel)).ToBeVisibleAsync();
+
+        await OpenInteractiveAsync("settings/catalog-imports");
+        await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Imported catalogs" })).ToBeVisibleAsync();
+        var choose = Page.GetByRole(AriaRole.Button, new() { Name = "Choose a catalog file" });
+        var import = Page.GetByRole(AriaRole.Button, new() { Name = "Import", Exact = true });
+        if (canImport)
+        {
+            await Assertions.Expect(choose).ToBeVisibleAsync();
+            await Assertions.Expect(import).ToBeVisibleAsync();
+        }
+        else
+        {
+            // The page says which role it takes (which also shows the role is known by now), and offers nothing to click.
+            await Assertions.Expect(Page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Contributor" })).ToBeVisibleAsync();
+            await Assertions.Expect(choose).ToHaveCountAsync(0);
+            await Assertions.Expect(import).ToHaveCountAsync(0);
+        }
+
+        await OpenInteractiveAsync("settings/connections");
+        await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Connections", Exact = true })).ToBeVisibleAsync();
+        var add = Page.GetByRole(AriaRole.Button, new() { Name = "Add connection" });
+        if (canAddConnection)
+        {
+            await Assertions.Expect(add).ToBeVisibleAsync();
+        }
+        else
+        {
+            await Assertions.Expect(Page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Developer" })).ToBeVisibleAsync();
+            await Assertions.Expect(add).ToHaveCountAsync(0);
+            await Assertions.Expect(Page.GetByRole(AriaRole.Button, new() { NameRegex = EditOrDelete() })).ToHaveCountAsync(0);
+        }
+    }
+
+    [Fact]
+    public async Task SignOut_FromAccountMenu_LandsOnSignedOutAndPagesNeedSignInAgain()
+    {
+        await SignInAsync(Page, "reader-signout", "models");
+
+        await SignOutAsync(Page, "Rita Reader (signout)", "Reader");
+
+        await Assertions.Expect(Page).ToHaveURLAsync(Server.BaseUrl + "account/signed-out");
+        await Page.GotoAsync("models");
+        await ExpectProviderLoginAsync(Page);
+    }
+
+    [Fact]
+    public async Task SignOut_InOneTab_OtherOpenTabLosesAccess()
+    {
+        await SignInAsync(Page, "reader-tabs", "models");
+        var other = await Page.Context.NewPageAsync();
+        await other.GotoAsync("settings/connections");
+        await Assertions.Expect(other.Locator("main[data-circuit]")).ToHaveAttributeAsync("data-circuit", "interactive");
+        var otherMenu = AccountMenu(other, "Rita Reader (tabs)", "Reader");
+        await Assertions.Expect(otherMenu).ToBeVisibleAsync();
+
+        await SignOutAsync(Page, "Rita Reader (tabs)", "Reader");
+        await Assertions.Expect(Page).ToHaveURLAsync(Server.BaseUrl + "account/signed-out");
+
+        // The open page learns of the ended session at its next check, without a reload; a reload asks to sign in.
+        await Assertions.Expect(otherMenu).ToBeHiddenAsync(new() { Timeout = 15_000 });
+        await other.ReloadAsync();
+        await ExpectProviderLoginAsync(other);
+    }
+
+    [Fact]
+    public async Task RoleChange_WhilePageIsOpen_ShowsContributorControlsWithoutReload()
+    {
+        await SignInAsync(Page, "reader-promoted", "settings/catalog-imports");
+        await WaitForCircuitAsync();
+        await Assertions.Expect(AccountMenu(Page, "Rita Reader (promoted)", "Reader")).ToBeVisibleAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Choose a catalog file" })).ToHaveCountAsync(0);
+
+        // An Owner gives the Reader the Contributor role (what Settings → Access does).
+        var directory = SignIn.Services.GetRequiredService<IUserDirectoryStore>();
+        Assert.True(await directory.AssignRoleAsync("oidc:reader-promoted", "Contributor", "oidc:owner", CancellationToken.None));
+
+        await Assertions.Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Choose a catalog file" })).ToBeVisibleAsync(WithinRevalidation);
+        await Assertions.Expect(AccountMenu(Page, "Rita Reader (promoted)", "Contributor")).ToBeVisibleAsync(WithinRevalidation);
+    }
+
+    /// <summary>
+    /// Opens <paramref name="path"/> signed out, which leads to the provider's login page; signs in there as
+    /// <paramref name="login"/> (any password), agrees on the consent page, and waits to be back on <paramref name="path"/>.
+    /// </summary>
+    private async Task SignInAsync(IPage page, string login, string path)
+    {
+        await page.GotoAsync(path);
+        await ExpectProviderLoginAsync(page);
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "Enter any login" }).FillAsync(login);
+        // A password field has no role; the provider's page names it only by its placeholder.
+        await page.GetByPlaceholder("and password").FillAsync("any-password-" + Guid.NewGuid().ToString("N")[..6]);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign-in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(Server.BaseUrl + path);
+    }
+
+    private async Task ExpectProviderLoginAsync(IPage page)
+    {
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("^" + Regex.Escape(SignIn.Provider.Authority) + "/"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Enter any login" })).ToBeVisibleAsync();
+    }
+
+    /// <summary>Account menu → Sign out; then the provider asks whether to sign out there too: yes.</summary>
+    private static async Task SignOutAsync(IPage page, string name, string roleLabel)
+    {
+        await AccountMenu(page, name, roleLabel).ClickAsync();
+        var signOut = page.GetByRole(AriaRole.Menuitem, new() { Name = "Sign out" })
+            .Or(page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }));
+        await signOut.ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Yes, sign me out" }).ClickAsync();
+    }
+
+    private static ILocator AccountMenu(IPage page, string name, string roleLabel) =>
+        page.GetByRole(AriaRole.Button, new() { Name = $"Account: {name}, {roleLabel}", Exact = true });
+
+    [GeneratedRegex("^(Edit|Delete) ")]
+    private static partial Regex EditOrDelete();
+}
