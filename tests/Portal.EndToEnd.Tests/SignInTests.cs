@@ -42,7 +42,7 @@ public sealed partial class SignInTests(SignInServerFixture server) : PortalPage
         else
         {
             // The page says which role it takes (which also shows the role is known by now), and offers nothing to click.
-            await Assertions.Expect(Page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Contributor" })).ToBeVisibleAsync();
+            await Assertions.Expect(Page.GetByText("needs the Contributor role")).ToBeVisibleAsync();
             await Assertions.Expect(choose).ToHaveCountAsync(0);
             await Assertions.Expect(import).ToHaveCountAsync(0);
         }
@@ -56,7 +56,7 @@ public sealed partial class SignInTests(SignInServerFixture server) : PortalPage
         }
         else
         {
-            await Assertions.Expect(Page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Developer" })).ToBeVisibleAsync();
+            await Assertions.Expect(Page.GetByText("needs the Azure AI Developer role")).ToBeVisibleAsync();
             await Assertions.Expect(add).ToHaveCountAsync(0);
             await Assertions.Expect(Page.GetByRole(AriaRole.Button, new() { NameRegex = EditOrDelete() })).ToHaveCountAsync(0);
         }
@@ -134,6 +134,8 @@ public sealed partial class SignInTests(SignInServerFixture server) : PortalPage
     /// <summary>Account menu → Sign out; then the provider asks whether to sign out there too: yes.</summary>
     private static async Task SignOutAsync(IPage page, string name, string roleLabel)
     {
+        // The menu opens once the page is interactive.
+        await Assertions.Expect(page.Locator("main[data-circuit]")).ToHaveAttributeAsync("data-circuit", "interactive");
         await AccountMenu(page, name, roleLabel).ClickAsync();
         var signOut = page.GetByRole(AriaRole.Menuitem, new() { Name = "Sign out" })
             .Or(page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }));

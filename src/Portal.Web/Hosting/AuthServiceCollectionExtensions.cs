@@ -172,6 +172,19 @@ internal static class AuthServiceCollectionExtensions
                 await recorder.SignedInAsync(principal, browser: true, context.HttpContext.Connection.RemoteIpAddress?.ToString(), context.HttpContext.RequestAborted);
             }
         };
+        var signOutRedirect = options.Events.OnRedirectToIdentityProviderForSignOut;
+        options.Events.OnRedirectToIdentityProviderForSignOut = async context =>
+        {
+            await signOutRedirect(context);
+
+            // The id token is not kept (SaveTokens=false), so no id_token_hint: a provider then takes the
+            // post_logout_redirect_uri only with the client id (OpenID Connect RP-Initiated Logout 1.0, section 2), and
+            // without it stays on its own signed-out page instead of coming back to the portal's.
+            if (string.IsNullOrEmpty(context.ProtocolMessage.IdTokenHint) && string.IsNullOrEmpty(context.ProtocolMessage.ClientId))
+            {
+                context.ProtocolMessage.ClientId = context.Options.ClientId;
+            }
+        };
         var remoteFailure = options.Events.OnRemoteFailure;
         options.Events.OnRemoteFailure = context =>
         {
