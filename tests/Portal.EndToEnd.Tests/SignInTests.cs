@@ -109,6 +109,35 @@ public sealed partial class SignInTests(SignInServerFixture server) : PortalPage
         await Assertions.Expect(AccountMenu(Page, "Rita Reader (promoted)", "Contributor")).ToBeVisibleAsync(WithinRevalidation);
     }
 
+    [Fact]
+    public async Task ApiToken_CreatedOnThePage_CallsTheApiUntilRevoked()
+    {
+        await SignInAsync(Page, "developer-tokens", "settings/api-tokens");
+        await WaitForCircuitAsync();
+        await Page.GetByRole(AriaRole.Textbox, new() { Name = "Token name" }).FillAsync("e2e script");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Create token" }).ClickAsync();
+        var secret = await Page.GetByRole(AriaRole.Textbox, new() { Name = "New token" }).InputValueAsync();
+        Assert.StartsWith(Portal.Web.Access.ApiTokens.Prefix, secret, StringComparison.Ordinal);
+
+        using var http = new HttpClient { BaseAddress = new Uri(Server.BaseUrl) };
+        Assert.Equal(System.Net.HttpStatusCode.OK, await GetModelsAsync(http, secret));
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Revoke e2e script" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Revoke", Exact = true }).ClickAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Revoke e2e script" })).ToHaveCountAsync(0);
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, await GetModelsAsync(http, secret));
+        Assert.DoesNotContain(Server.Logs, line => line.Contains(secret, StringComparison.Ordinal));
+    }
+
+    private static async Task<System.Net.HttpStatusCode> GetModelsAsync(HttpClient http, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("api/models", UriKind.Relative));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request);
+        return response.StatusCode;
+    }
+
     /// <summary>
     /// Opens <paramref name="path"/> signed out, which leads to the provider's login page; signs in there as
     /// <paramref name="login"/> (any password), agrees on the consent page, and waits to be back on <paramref name="path"/>.
