@@ -34,7 +34,6 @@ internal static class AuthServiceCollectionExtensions
         services.AddScoped<AuthenticationStateProvider>(sp => sp.GetRequiredService<PortalAuthenticationStateProvider>());
         services.AddCascadingAuthenticationState();
         services.AddScoped<ICurrentUser, CurrentUser>();
-        services.AddScoped<ClientAddress>();
         services.AddSingleton<UserRoles>();
         services.AddSingleton<SignInRecorder>();
         services.AddScoped<AuditLog>();
