@@ -171,15 +171,14 @@ internal static class AuthServiceCollectionExtensions
                 await recorder.SignedInAsync(principal, browser: true, context.HttpContext.Connection.RemoteIpAddress?.ToString(), context.HttpContext.RequestAborted);
             }
         };
-        var remoteFailure = options.Events.OnRemoteFailure;
+        // The provider refused, the user cancelled, or the sign-in came back stale: the portal's own page says so, never a
+        // raw exception (replacing, not chaining, whatever was there: every remote failure ends here).
         options.Events.OnRemoteFailure = context =>
         {
-            // The provider refused or the user cancelled: the portal's own page says so, never a raw exception.
             context.Response.Redirect(AccountEndpoints.SignInFailedPath);
             context.HandleResponse();
             return Task.CompletedTask;
         };
-        _ = remoteFailure;
     }
 
     private static void ConfigureJwtBearer(JwtBearerOptions options)
