@@ -14,7 +14,7 @@ public enum AuditOutcome
 /// names and ids the caller chooses, never a key, token or prompt. A failure to write is logged and does not undo the
 /// action.
 /// </summary>
-public sealed partial class AuditLog(IAuditStore store, ICurrentUser user, IHttpContextAccessor http, ClientAddress client, TimeProvider time, ILogger<AuditLog> logger)
+public sealed partial class AuditLog(IAuditStore store, ICurrentUser user, IHttpContextAccessor http, TimeProvider time, ILogger<AuditLog> logger)
 {
     public const string SignInAction = "SignIn";
     public const string SignOutAction = "SignOut";
@@ -32,7 +32,8 @@ public sealed partial class AuditLog(IAuditStore store, ICurrentUser user, IHttp
             Action = Cut(action, 60)!,
             Target = Cut(target, 500)!,
             Outcome = outcome.ToString(),
-            ClientAddress = Cut(http.HttpContext?.Connection.RemoteIpAddress?.ToString() ?? client.Address, 64),
+            // In an open page, the address of the page's connection: the circuit runs within that request.
+            ClientAddress = Cut(http.HttpContext?.Connection.RemoteIpAddress?.ToString(), 64),
             Detail = Cut(detail, 1000),
         };
         try
@@ -54,12 +55,6 @@ public sealed partial class AuditLog(IAuditStore store, ICurrentUser user, IHttp
 
     [LoggerMessage(Level = LogLevel.Error, Message = "An audit entry ({Action}, {Outcome}) could not be written")]
     private static partial void LogNotRecorded(ILogger logger, Exception exception, string action, string outcome);
-}
-
-/// <summary>The browser's address as the first request of a page saw it, for the audit entries its circuit writes.</summary>
-public sealed class ClientAddress
-{
-    public string? Address { get; set; }
 }
 
 /// <summary>

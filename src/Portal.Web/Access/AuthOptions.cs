@@ -75,7 +75,7 @@ public sealed class AuditOptions
 }
 
 /// <summary>Each problem of the sign-in settings is named at start; the portal does not start half-secured.</summary>
-internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
+internal sealed class AuthOptionsValidator(IConfiguration configuration) : IValidateOptions<AuthOptions>
 {
     public ValidateOptionsResult Validate(string? name, AuthOptions options)
     {
@@ -120,6 +120,29 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
             if (string.IsNullOrWhiteSpace(oidc.RoleClaim))
             {
                 errors.Add($"{AuthOptions.SectionName}:Oidc:RoleClaim must not be empty.");
+            }
+        }
+
+        if (options.Mode == AuthMode.EntraId)
+        {
+            // Microsoft.Identity.Web reads the AzureAd section; its own checks run only at the first sign-in.
+            var azureAd = configuration.GetSection("AzureAd");
+            if (!Uri.TryCreate(azureAd["Instance"] is { Length: > 0 } instance ? instance : "https://login.microsoftonline.com/", UriKind.Absolute, out var entra) || entra.Scheme != "https")
+            {
+                errors.Add("AzureAd:Instance must be an https:// address (default https://login.microsoftonline.com/).");
+            }
+
+            foreach (var key in new[] { "TenantId", "ClientId" })
+            {
+                if (string.IsNullOrWhiteSpace(azureAd[key]))
+                {
+                    errors.Add($"AzureAd:{key} is required with {AuthOptions.SectionName}:Mode=EntraId.");
+                }
+            }
+
+            if (string.IsNullOrWhiteSpace(azureAd["ClientSecret"]) && !azureAd.GetSection("ClientCredentials").GetChildren().Any() && !azureAd.GetSection("ClientCertificates").GetChildren().Any())
+            {
+                errors.Add("AzureAd:ClientSecret, AzureAd:ClientCertificates or AzureAd:ClientCredentials is required: the portal calls Azure on the signed-in user's behalf.");
             }
         }
 

@@ -34,7 +34,6 @@ internal static class AuthServiceCollectionExtensions
         services.AddScoped<AuthenticationStateProvider>(sp => sp.GetRequiredService<PortalAuthenticationStateProvider>());
         services.AddCascadingAuthenticationState();
         services.AddScoped<ICurrentUser, CurrentUser>();
-        services.AddScoped<ClientAddress>();
         services.AddSingleton<UserRoles>();
         services.AddSingleton<SignInRecorder>();
         services.AddScoped<AuditLog>();
@@ -185,15 +184,15 @@ internal static class AuthServiceCollectionExtensions
                 context.ProtocolMessage.ClientId = context.Options.ClientId;
             }
         };
-        var remoteFailure = options.Events.OnRemoteFailure;
+
+        // The provider refused, the user cancelled, or the sign-in came back stale: the portal's own page says so, never a
+        // raw exception (replacing, not chaining, whatever was there: every remote failure ends here).
         options.Events.OnRemoteFailure = context =>
         {
-            // The provider refused or the user cancelled: the portal's own page says so, never a raw exception.
             context.Response.Redirect(AccountEndpoints.SignInFailedPath);
             context.HandleResponse();
             return Task.CompletedTask;
         };
-        _ = remoteFailure;
     }
 
     private static void ConfigureJwtBearer(JwtBearerOptions options)

@@ -29,7 +29,7 @@ public sealed class SecurityHeadersTests
             .ToDictionary(d => d.Split(' ')[0], d => d.Split(' ').Skip(1).ToArray());
         Assert.Equal(["'self'"], directives["default-src"]);
         Assert.Equal(["'self'"], directives["script-src"]);
-        Assert.Equal(["'self'"], directives["frame-ancestors"]);
+        Assert.Equal(["'none'"], directives["frame-ancestors"]);
         Assert.Equal(["'none'"], directives["object-src"]);
         Assert.Equal(["'self'"], directives["base-uri"]);
         Assert.Contains("'self'", directives["connect-src"]);
