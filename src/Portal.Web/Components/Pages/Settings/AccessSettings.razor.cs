@@ -34,6 +34,9 @@ public sealed partial class AccessSettings : PortalComponentBase
     public required BrowserTimeZones TimeZones { get; init; }
 
     [Inject]
+    public required AccessControl Access { get; init; }
+
+    [Inject]
     public required ILogger<AccessSettings> Logger { get; init; }
 
     private bool SignInRequired => Options.Value.SignInRequired;
@@ -61,6 +64,15 @@ public sealed partial class AccessSettings : PortalComponentBase
     {
         try
         {
+            // The page hides what the role does not allow (merely opening it is not an attempt worth an audit entry);
+            // the service checks again, and refuses, if the role changes meanwhile.
+            var role = await Access.RoleAsync(ComponentToken);
+            if (role is not { } r || !r.Allows(PortalAction.AssignRole))
+            {
+                _denied = role is { } actual ? $"Your role is {actual.Label()}." : "Sign in with the Owner role to use this page.";
+                return;
+            }
+
             _users = await Directory.ListAsync(ComponentToken);
             _loadError = null;
         }

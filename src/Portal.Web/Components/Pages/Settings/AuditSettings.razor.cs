@@ -46,6 +46,9 @@ public sealed partial class AuditSettings : PortalComponentBase
     public required IOptions<AuditOptions> AuditOptions { get; init; }
 
     [Inject]
+    public required AccessControl Access { get; init; }
+
+    [Inject]
     public required ILogger<AuditSettings> Logger { get; init; }
 
     private int RetentionDays => AuditOptions.Value.RetentionDays;
@@ -79,6 +82,15 @@ public sealed partial class AuditSettings : PortalComponentBase
     {
         try
         {
+            // The page hides what the role does not allow (merely opening it is not an attempt worth an audit entry);
+            // the service checks again, and refuses, if the role changes meanwhile.
+            var role = await Access.RoleAsync(ComponentToken);
+            if (role is not { } r || !r.Allows(PortalAction.ReadAuditLog))
+            {
+                _denied = role is { } actual ? $"Your role is {actual.Label()}." : "Sign in with the Owner role to use this page.";
+                return;
+            }
+
             var (items, total) = await Reader.QueryAsync(_filter.ToQuery(Skip, PageSize), ComponentToken);
             _items = items;
             _total = total;
