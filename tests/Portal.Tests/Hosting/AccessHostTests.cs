@@ -167,4 +167,33 @@ public sealed class AccessHostTests
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.StartsWith("/account/signin", response.Headers.Location?.PathAndQuery, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("/settings/access", "Sign-in is off")]
+    [InlineData("/settings/api-tokens", "open without a token")]
+    [InlineData("/settings/audit", "Export CSV")]
+    public async Task SettingsPages_SignInOff_RenderForTheLocalOwner(string path, string text)
+    {
+        await using var host = await PortalHost.StartAsync();
+        using var client = host.CreateClient();
+
+        using var response = await client.SendAsync(Get(path, null));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(text, System.Text.RegularExpressions.Regex.Replace(html, @"\s+", " "), StringComparison.Ordinal);
+        Assert.Contains("Single-user mode", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuditExport_SignInOff_IsOpenToTheLocalOwner()
+    {
+        await using var host = await PortalHost.StartAsync();
+        using var client = host.CreateClient();
+
+        using var response = await client.SendAsync(Get("/api/audit/export.csv", null));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith(AuditReader.CsvHeader, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }
