@@ -251,6 +251,30 @@ public sealed class AccessPagesTests() : PortalBunitContext(null, SignInSettings
     }
 
     [Fact]
+    public void SignedOutNotice_OffersSignInBackToTheSamePage()
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo("settings/audit?user=a%26b&page=2");
+
+        var cut = Render<SignedOutNotice>();
+
+        Assert.Equal("You are signed out.", cut.Find("h1").TextContent.Trim());
+        var link = cut.FindAll("a").Single(a => a.TextContent.Trim() == "Sign in again");
+        Assert.Equal("/account/signin?returnUrl=%2Fsettings%2Faudit%3Fuser%3Da%2526b%26page%3D2", link.GetAttribute("href"));
+    }
+
+    [Fact]
+    public void Layout_SignedOutCircuit_OffersSignInBackHere_AndNoAccount()
+    {
+        User.Set(PortalClaims.AnonymousUserId);
+        Services.GetRequiredService<NavigationManager>().NavigateTo("models?q=phi");
+
+        var cut = Render<MainLayout>(p => p.Add(l => l.Body, (RenderFragment)(b => b.AddContent(0, "page body"))));
+
+        Assert.Equal("/account/signin?returnUrl=%2Fmodels%3Fq%3Dphi", cut.FindAll("a").Single(a => a.TextContent.Trim() == "Sign in").GetAttribute("href"));
+        Assert.DoesNotContain(cut.FindAll("button"), b => (b.GetAttribute("aria-label") ?? "").StartsWith("Account:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Layout_SignedIn_ShowsTheAccountMenu_WithEmailTokensAndSignOut()
     {
         SignInAsReader();

@@ -28,7 +28,15 @@ public sealed partial class AccountMenu : IDisposable
 
     private string RoleLabel => User.Principal.EffectiveRole()?.Label() ?? "no role";
 
-    private string SignInHref => PortalUrls.SignIn("/" + Navigation.ToBaseRelativePath(Navigation.Uri));
+    /// <summary>Sign-in that comes back here; from the signed-out and sign-in-failed pages it goes to the home page.</summary>
+    private string SignInHref
+    {
+        get
+        {
+            var here = "/" + Navigation.ToBaseRelativePath(Navigation.Uri);
+            return here.StartsWith("/account/", StringComparison.OrdinalIgnoreCase) ? AccountEndpoints.SignInPath : PortalUrls.SignIn(here);
+        }
+    }
 
     protected override void OnInitialized()
     {
