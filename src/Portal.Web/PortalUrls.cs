@@ -11,6 +11,33 @@ public static class PortalUrls
 
     public const string BenchmarksPath = "benchmarks";
     public const string ConnectionsPath = "settings/connections";
+    public const string AccessPath = "settings/access";
+    public const string AuditPath = "settings/audit";
+    public const string ApiTokensPath = "settings/api-tokens";
+
+    /// <summary>Sign-in, coming back to <paramref name="returnUrl"/> (a path of this portal, "/models?q=x").</summary>
+    public static string SignIn(string returnUrl) =>
+        Portal.Web.Access.AccountEndpoints.SignInPath + Join([("returnUrl", Portal.Web.Access.AccountEndpoints.LocalOrRoot(returnUrl))]);
+
+    /// <summary>Settings → Audit with its filters and page (page 1 is left out).</summary>
+    public static string Audit(Portal.Web.Access.AuditFilter filter, int page = 1)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var parts = filter.QueryParts();
+        if (page > 1)
+        {
+            parts.Add(("page", page.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return AuditPath + Join(parts);
+    }
+
+    /// <summary>The audit log as CSV with the same filters (every value URL-encoded).</summary>
+    public static string AuditExport(Portal.Web.Access.AuditFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return Portal.Web.Access.AuditApi.ExportPath + Join(filter.QueryParts());
+    }
 
     /// <summary>The chat playground, with the connection and model chosen when given.</summary>
     public static string PlaygroundChat(string? connection, string? model, Guid? session = null) =>

@@ -39,6 +39,11 @@ public sealed class AccessibilityTests(PortalServerFixture server) : PortalPageT
             "settings/connections",
             "settings/catalog-imports",
             "settings/azure",
+            "settings/access",
+            "settings/audit",
+            "settings/api-tokens",
+            "account/signed-out",
+            "account/sign-in-failed",
             "no-such-page",
             "error",
         ];
@@ -61,7 +66,7 @@ public sealed class AccessibilityTests(PortalServerFixture server) : PortalPageT
     {
         await Page.SetViewportSizeAsync(1440, 900);
         await Page.Context.AddCookiesAsync([new Cookie { Name = "portal-theme", Value = theme, Url = Server.BaseUrl }]);
-        if (path is "no-such-page" or "error")
+        if (path is "no-such-page" or "error" or "account/signed-out" or "account/sign-in-failed")
         {
             await Page.GotoAsync(path); // static pages: no circuit
         }

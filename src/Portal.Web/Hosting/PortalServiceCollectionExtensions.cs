@@ -45,6 +45,7 @@ internal static class PortalServiceCollectionExtensions
             // Long prompts: a playground box sends its text once, in one message (see PlaygroundRun.MaxTextChars).
             .AddHubOptions(options => options.MaximumReceiveMessageSize = Portal.Web.Playground.PlaygroundRun.MaxReceiveMessageBytes);
         services.AddMudServices();
+        services.AddScoped<Components.Controls.BrowserTimeZones>();
         services.AddSingleton(TimeProvider.System);
         return services;
     }
@@ -100,6 +101,7 @@ internal static class PortalServiceCollectionExtensions
         app.MapOpenApi();
         app.MapCatalogApi();
         app.MapBenchmarkApi();
+        app.MapAuditApi();
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();

@@ -9,7 +9,7 @@ namespace Portal.Tests.Hosting;
 public sealed class ComponentLifetimeTests
 {
     /// <summary>Rendered statically, with no work of their own to cancel.</summary>
-    private static readonly string[] StaticPages = ["Error", "NotFound"];
+    private static readonly string[] StaticPages = ["Error", "NotFound", "SignedOut", "SignInFailed"];
 
     [Fact]
     public void EveryInteractivePage_DerivesFromPortalComponentBase()
