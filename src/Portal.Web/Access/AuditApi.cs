@@ -26,6 +26,11 @@ public static class AuditApi
                     return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: ex.Message);
                 }
 
+                if (AuditFilter.Problems(from, to, action, outcome) is { Count: > 0 } problems)
+                {
+                    return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The filters are not valid", detail: string.Join(" ", problems));
+                }
+
                 return (IResult)new StreamedExport("text/csv; charset=utf-8", string.Create(CultureInfo.InvariantCulture, $"audit-{time.GetUtcNow():yyyyMMdd}.csv"), async (body, cancellationToken) =>
                 {
                     await using var writer = new StreamWriter(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024, leaveOpen: true);
@@ -37,7 +42,7 @@ public static class AuditApi
             .WithTags("Audit")
             .WithName("ExportAuditCsv")
             .WithSummary("The audit log as CSV, newest first, streamed (Owners only)")
-            .WithDescription("from, to: ISO dates (UTC days, both included); user: part of a user's id or name; action: a portal action, SignIn or SignOut; outcome: Succeeded, Failed or Denied.");
+            .WithDescription("from, to: ISO dates (UTC days, both included); user: part of a user's id or name; action: a portal action, SignIn or SignOut; outcome: Succeeded, Failed or Denied. A value that is none of these → 400 problem details.");
         return endpoints;
     }
 }

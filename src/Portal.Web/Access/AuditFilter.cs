@@ -22,6 +22,33 @@ public sealed record AuditFilter(DateOnly? From = null, DateOnly? To = null, str
         Actions.FirstOrDefault(a => string.Equals(a, action?.Trim(), StringComparison.OrdinalIgnoreCase)),
         Outcomes.FirstOrDefault(o => string.Equals(o, outcome?.Trim(), StringComparison.OrdinalIgnoreCase)));
 
+    /// <summary>What is wrong with the query string's values (the HTTP API answers 400 with these; the page ignores them).</summary>
+    public static IReadOnlyList<string> Problems(string? from, string? to, string? action, string? outcome)
+    {
+        var problems = new List<string>();
+        if (!string.IsNullOrWhiteSpace(from) && ParseDate(from) is null)
+        {
+            problems.Add("from must be a date written yyyy-MM-dd.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(to) && ParseDate(to) is null)
+        {
+            problems.Add("to must be a date written yyyy-MM-dd.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(action) && !Actions.Contains(action.Trim(), StringComparer.OrdinalIgnoreCase))
+        {
+            problems.Add($"action must be one of {string.Join(", ", Actions)}.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(outcome) && !Outcomes.Contains(outcome.Trim(), StringComparer.OrdinalIgnoreCase))
+        {
+            problems.Add($"outcome must be one of {string.Join(", ", Outcomes)}.");
+        }
+
+        return problems;
+    }
+
     public static DateOnly? ParseDate(string? text) =>
         DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
 

@@ -106,6 +106,24 @@ public sealed class AccessHostTests
         Assert.Equal(AuditReader.CsvHeader, tomorrowOnly.Trim());
     }
 
+    [Theory]
+    [InlineData("from=yesterday", "from must be a date")]
+    [InlineData("to=2026-13-40", "to must be a date")]
+    [InlineData("action=DropTables", "action must be one of")]
+    [InlineData("outcome=Maybe", "outcome must be one of")]
+    public async Task AuditExport_BadFilter_Is400ProblemDetails_NamingIt(string query, string expected)
+    {
+        await using var host = await PortalHost.StartAsync(SignInOn);
+        var owner = await UserWithTokenAsync(host, "oidc:olivia", "Owner");
+        using var client = host.CreateClient();
+
+        using var response = await client.SendAsync(Get($"/api/audit/export.csv?{query}", owner));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(expected, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AuditExport_Reader_Is403ProblemDetails_AndTheAttemptIsAudited()
     {
