@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using Portal.Catalog.Sources;
 using Portal.Playground.Inference;
 using Portal.Web.Access;
@@ -73,7 +75,7 @@ public static class ManageApi
             .WithName("ListCatalogImports")
             .WithSummary("Every imported catalog version, newest first per name; IsActive marks the one in the catalog");
         Changes(imports.MapPost("", ImportAsync), signInRequired)
-            .Accepts<CatalogImportRequest>("application/json")
+            .AddOpenApiOperationTransformer(JsonBody<CatalogImportRequest>)
             .WithName("ImportCatalog")
             .WithSummary("Import a catalog file: validated whole, applied only when entirely valid")
             .WithDescription("201 with the new import (a name that exists gets a new version); 400 problem details listing every problem in the file (errors: path → reasons), nothing changed." + AccessDescription);
@@ -89,7 +91,7 @@ public static class ManageApi
             .WithSummary("The connections the caller can use: declared in configuration, shared with the team, and the caller's own")
             .WithDescription("Keys are never returned: keyHint is the last four characters of a key, when it has eight or more.");
         Changes(connections.MapPost("", SaveConnectionAsync), signInRequired)
-            .Accepts<ConnectionRequest>("application/json")
+            .AddOpenApiOperationTransformer(JsonBody<ConnectionRequest>)
             .WithName("SaveConnection")
             .WithSummary("Add a connection (no id) or replace one (its id); the key is encrypted in the store and never returned")
             .WithDescription("201 with the new connection, 200 with the replaced one; 400 problem details listing the problems. "
@@ -127,8 +129,54 @@ public static class ManageApi
         }
     }
 
-    private static async Task<Results<Created<CatalogImportRecord>, ProblemHttpResult>> ImportAsync(CatalogImportRequest request, CatalogImporter importer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Describes the JSON body in OpenAPI. (Not <c>Accepts&lt;T&gt;</c> nor a typed body parameter: their content-type
+    /// metadata takes part in routing, and a form post would fall through to the pages' endpoint instead of getting this
+    /// API's 415.)
+    /// </summary>
+    private static async Task JsonBody<T>(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
+        var schema = await context.GetOrCreateSchemaAsync(typeof(T), null, cancellationToken);
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
+        };
+    }
+
+    /// <summary>
+    /// The body as JSON, or why not: only <c>application/json</c> is read (415 otherwise), so an HTML form on another site
+    /// can never post here.
+    /// </summary>
+    private static async Task<(T? Body, ProblemHttpResult? Problem)> ReadJsonAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (!request.HasJsonContentType())
+        {
+            return (null, TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type",
+                detail: "Send the body as JSON, with Content-Type: application/json."));
+        }
+
+        try
+        {
+            return await request.ReadFromJsonAsync<T>(cancellationToken) is { } body
+                ? (body, null)
+                : (null, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "No body", detail: "Send a JSON object."));
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            return (null, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed JSON", detail: ex.Message));
+        }
+    }
+
+    private static async Task<Results<Created<CatalogImportRecord>, ProblemHttpResult>> ImportAsync(HttpRequest http, CatalogImporter importer, CancellationToken cancellationToken)
+    {
+        var (request, unreadable) = await ReadJsonAsync<CatalogImportRequest>(http, cancellationToken);
+        if (request is null)
+        {
+            return unreadable!;
+        }
+
         if (request.Content is null || request.Content.Length > CatalogImporter.MaxFileBytes)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not imported",
@@ -152,8 +200,14 @@ public static class ManageApi
     private static async Task<Results<NoContent, NotFound>> RemoveAsync(int id, CatalogImporter importer, CancellationToken cancellationToken) =>
         await importer.RemoveAsync(id, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
 
-    private static async Task<Results<Created<ConnectionDto>, Ok<ConnectionDto>, ProblemHttpResult>> SaveConnectionAsync(ConnectionRequest request, ConnectionService service, CancellationToken cancellationToken)
+    private static async Task<Results<Created<ConnectionDto>, Ok<ConnectionDto>, ProblemHttpResult>> SaveConnectionAsync(HttpRequest http, ConnectionService service, CancellationToken cancellationToken)
     {
+        var (request, unreadable) = await ReadJsonAsync<ConnectionRequest>(http, cancellationToken);
+        if (request is null)
+        {
+            return unreadable!;
+        }
+
         var problems = new List<string>();
         var kind = ConnectionKind.OpenAICompatible;
         if (request.Kind is { Length: > 0 } kindText && !Enum.TryParse(kindText, ignoreCase: true, out kind))

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Azure;
 using Portal.Catalog;
@@ -340,7 +341,9 @@ public static class PermissionMatrixCases
             Name = "seeded-" + Guid.NewGuid().ToString("N")[..8],
             Kind = nameof(ConnectionKind.OpenAICompatible),
             Endpoint = host.Peer.V1.AbsoluteUri,
-            Auth = nameof(ConnectionAuth.None),
+            Auth = nameof(ConnectionAuth.ApiKey),
+            ProtectedApiKey = host.Get<IDataProtectionProvider>().CreateProtector(ConnectionService.KeyPurpose).Protect(MatrixHost.PeerKey),
+            KeyHint = MatrixHost.PeerKey[^4..],
             Models = "peer-chat",
         }, None);
 

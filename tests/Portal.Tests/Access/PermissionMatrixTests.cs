@@ -185,6 +185,7 @@ public sealed class PermissionMatrixTests(MatrixHost host) : IClassFixture<Matri
             new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = name, ["endpoint"] = host.Peer.V1.AbsoluteUri, ["auth"] = "None" }));
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var own = await host.Get<Portal.Data.Connections.IConnectionStore>().ListAsync(owner, CancellationToken.None);
         Assert.DoesNotContain(own, c => c.Name == name);
     }
@@ -209,5 +210,25 @@ public sealed class PermissionMatrixTests(MatrixHost host) : IClassFixture<Matri
         Assert.Equal(MatrixHost.PeerKey[^4..], connection.GetProperty("keyHint").GetString());
         Assert.DoesNotContain(MatrixHost.PeerKey, listed, StringComparison.Ordinal);
         Assert.DoesNotContain(MatrixHost.PeerKey, await saved.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenApi_DescribesTheMutatingEndpoints_WithTheirJsonBodies()
+    {
+        var owner = await host.UserAsync(PortalRole.Owner, "docs");
+        using var client = await host.ClientForAsync(owner);
+
+        using var json = JsonDocument.Parse(await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative)));
+
+        var paths = json.RootElement.GetProperty("paths");
+        foreach (var (path, method) in new[] { ("/api/catalog/imports", "post"), ("/api/connections", "post") })
+        {
+            var body = paths.GetProperty(path).GetProperty(method).GetProperty("requestBody").GetProperty("content");
+            Assert.True(body.TryGetProperty("application/json", out _), $"{method} {path}");
+        }
+
+        Assert.True(paths.GetProperty("/api/catalog/imports/{id}").TryGetProperty("delete", out _));
+        Assert.True(paths.GetProperty("/api/connections/{id}").TryGetProperty("delete", out _));
+        Assert.True(paths.GetProperty("/api/connections").TryGetProperty("get", out _));
     }
 }
