@@ -3,6 +3,8 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using Azure.Core;
 using Azure.Core.Pipeline;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
@@ -53,6 +55,10 @@ public sealed class MatrixHost : IAsyncLifetime, IDisposable
         $"--Portal:Azure:Endpoint={Arm.BaseUrl}",
         $"--Portal:Azure:Subscriptions:0={ArmPeer.Subscription}",
         "--Portal:Azure:PollInterval=00:00:00.020");
+        // Stands in for the provider's sign-in: gives the browser the portal's sign-in cookie for a user.
+        App.MapGet("/test/cookie-sign-in", (HttpContext http, string user) => http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
+            new ClaimsPrincipal(new ClaimsIdentity([new Claim(PortalClaims.UserId, user), new Claim(PortalClaims.Name, user)], "test-provider", PortalClaims.Name, PortalClaims.Role))))
+            .AllowAnonymous();
         await App.StartAsync();
     }
 
@@ -109,6 +115,17 @@ public sealed class MatrixHost : IAsyncLifetime, IDisposable
         }, CancellationToken.None);
         var client = App.GetTestClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        return client;
+    }
+
+    /// <summary>A client that carries only the portal's sign-in cookie for <paramref name="userId"/>, as a browser would.</summary>
+    public async Task<HttpClient> CookieClientForAsync(string userId)
+    {
+        var client = App.GetTestClient();
+        using var signIn = await client.GetAsync(new Uri($"/test/cookie-sign-in?user={Uri.EscapeDataString(userId)}", UriKind.Relative));
+        signIn.EnsureSuccessStatusCode();
+        var cookie = signIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(AuthServiceCollectionExtensions.CookieName + "=", StringComparison.Ordinal));
+        client.DefaultRequestHeaders.Add("Cookie", cookie.Split(';')[0]);
         return client;
     }
 

@@ -231,4 +231,24 @@ public sealed class PermissionMatrixTests(MatrixHost host) : IClassFixture<Matri
         Assert.True(paths.GetProperty("/api/connections/{id}").TryGetProperty("delete", out _));
         Assert.True(paths.GetProperty("/api/connections").TryGetProperty("get", out _));
     }
+
+    /// <summary>Another site can make a signed-in browser send its cookie; the API takes no change on the cookie alone.</summary>
+    [Fact]
+    public async Task SignedInBrowserCookie_CanRead_ButCannotChangeThroughTheApi()
+    {
+        var owner = await host.UserAsync(PortalRole.Owner, "browser");
+        using var browser = await host.CookieClientForAsync(owner);
+        var name = "cookie-" + Guid.NewGuid().ToString("N")[..8];
+
+        using var read = await browser.GetAsync(new Uri("/api/connections", UriKind.Relative));
+        using var change = await browser.PostAsJsonAsync(new Uri("/api/connections", UriKind.Relative), new { name, endpoint = host.Peer.V1.AbsoluteUri, auth = "None" });
+        using var delete = await browser.DeleteAsync(new Uri($"/api/connections/{(await PermissionMatrixCases.SeedConnectionAsync(host, owner)).Id}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, change.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, delete.StatusCode);
+        var own = await host.Get<Portal.Data.Connections.IConnectionStore>().ListAsync(owner, CancellationToken.None);
+        Assert.DoesNotContain(own, c => c.Name == name);
+        Assert.Single(own);
+    }
 }
