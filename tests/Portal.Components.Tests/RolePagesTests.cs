@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Data.Connections;
 using Portal.Web.Components.Pages.Catalog;
 using Portal.Web.Components.Pages.Playground;
@@ -162,5 +164,24 @@ public sealed class RolePagesTests() : PortalBunitContext(null, new Dictionary<s
         var cut = Render<ModelDetails>(p => p.Add(c => c.Id, "Phi-3-mini-4k-instruct"));
 
         Assert.Contains(cut.FindAll("a"), a => a.TextContent.Trim() == "Deploy" && (a.GetAttribute("href") ?? "").StartsWith("deployments/new", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ChatPlayground_RoleLoweredBeforeSending_SaysWhy_SendsNothing_AndKeepsTheMessage()
+    {
+        User.Set("oidc:dev", "AzureAIDeveloper");
+        Seed(ConnectionService.SharedOwner, "team-llama");
+        Services.GetRequiredService<NavigationManager>().NavigateTo("playground/chat?connection=team-llama&model=llama3");
+        var cut = Render<ChatPlayground>();
+
+        User.Set("oidc:dev", "Reader"); // an Owner changed the role while the page was open
+        cut.WaitForElement("#chat-message:not([disabled])").Change("Hello team");
+        cut.Find("form.pg-composer").Submit();
+
+        cut.WaitForAssertion(() => Assert.Contains("Azure AI Developer role", cut.Find(".pg-problem").TextContent, StringComparison.Ordinal));
+        Assert.Equal("Hello team", cut.Find("#chat-message").TextContent);
+        Assert.Empty(cut.FindAll("[data-testid=transcript] .pg-message"));
+        Assert.Empty(SessionStore.Rows);
+        Assert.Contains(AuditStore.Entries, e => e.Action == "RunPlayground" && e.Outcome == "Denied" && e.Target == "connection:team-llama");
     }
 }
