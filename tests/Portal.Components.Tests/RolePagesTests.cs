@@ -184,4 +184,25 @@ public sealed class RolePagesTests() : PortalBunitContext(null, new Dictionary<s
         Assert.Empty(SessionStore.Rows);
         Assert.Contains(AuditStore.Entries, e => e.Action == "RunPlayground" && e.Outcome == "Denied" && e.Target == "connection:team-llama");
     }
+
+}
+
+/// <summary>With sign-in off the one user is the local Owner: connections stay personal, there is nobody to share with.</summary>
+public sealed class SingleUserConnectionsTests : PortalBunitContext
+{
+    [Fact]
+    public void Connections_SignInOff_AddsPersonalConnections_WithoutASharingSwitch()
+    {
+        var cut = Render<Connections>();
+        cut.FindAll("button").First(b => b.TextContent.Trim() == "Add connection").Click();
+
+        Assert.DoesNotContain("Shared with the team", cut.Markup, StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll("[data-testid=role-note]"));
+        cut.Find("#conn-name").Change("mine");
+        cut.Find("#conn-endpoint").Change("http://127.0.0.1:11434/v1/");
+        cut.Find("#conn-key").Change("sk-single-user-key-0000");
+        cut.FindAll("button").First(b => b.TextContent.Trim() == "Save").Click();
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("tr[data-connection=mine]")));
+        Assert.Equal(User.Id, ConnectionStore.Rows.Single().UserId);
+    }
 }

@@ -79,14 +79,6 @@ public sealed partial class ConnectionService(
         return [.. Configured().Concat(shared.Select(ToView)).Concat(personal.Select(ToView)).OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ThenBy(c => c.Shared)];
     }
 
-    /// <summary>Whether the current user may edit and delete the connection (the UI hides what the service would refuse).</summary>
-    public async Task<bool> MayChangeAsync(ConnectionView connection, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        return !connection.FromConfiguration
-            && await access.CanAsync(connection.Shared ? PortalAction.SaveSharedConnection : PortalAction.SavePersonalConnection, cancellationToken);
-    }
-
     /// <summary>The current user's saved connection with that id: theirs, or a shared one. Null when there is none.</summary>
     private async Task<StoredConnection?> StoredAsync(Guid id, CancellationToken cancellationToken) =>
         (await store.ListAsync(user.Id, cancellationToken)).FirstOrDefault(c => c.Id == id)

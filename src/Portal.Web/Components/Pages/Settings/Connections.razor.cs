@@ -58,6 +58,7 @@ public sealed partial class Connections
     private string? _denied;
     private bool _mayPersonal;
     private bool _mayShared;
+    private bool _offerSharing;
     private bool _mayTest;
     private readonly Dictionary<string, ConnectionTestResult> _rowTests = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _testing = new(StringComparer.OrdinalIgnoreCase);
@@ -92,6 +93,8 @@ public sealed partial class Connections
     {
         _mayPersonal = await Access.CanAsync(PortalAction.SavePersonalConnection, ComponentToken);
         _mayShared = await Access.CanAsync(PortalAction.SaveSharedConnection, ComponentToken);
+        // With sign-in off there is one user, the local Owner: nobody to share with.
+        _offerSharing = _mayShared && Access.User.IsSignedIn;
         _mayTest = await Access.CanAsync(PortalAction.TestConnection, ComponentToken);
         await LoadAsync();
     }
