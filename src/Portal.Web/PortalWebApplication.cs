@@ -1,3 +1,4 @@
+using Portal.Web.Api;
 using Microsoft.Extensions.Options;
 using Portal.Web.Hosting;
 
@@ -70,6 +71,7 @@ public static class PortalWebApplication
         builder.AddPortalLogging();
         builder.Services.AddPortalShell();
         builder.Services.AddPortalAuth(builder.Configuration);
+        builder.Services.AddManageApi();
         builder.Services.AddPortalStorageAndHealth(builder.Configuration);
         builder.Services.AddCatalog();
         builder.Services.AddExports(builder.Configuration);

@@ -8,7 +8,7 @@ namespace Portal.Web.Azure;
 /// The current user's Azure context: the subscriptions to use (configured ones plus the ones chosen in
 /// Settings → Azure, kept in the store) and the discovery over them.
 /// </summary>
-public sealed class AzureContext(AzureService azure, IPreferenceStore preferences, ICurrentUser user)
+public sealed class AzureContext(AzureService azure, IPreferenceStore preferences, ICurrentUser user, UserPreferences changes)
 {
     public const string PreferenceKey = "azure-subscriptions";
 
@@ -20,8 +20,9 @@ public sealed class AzureContext(AzureService azure, IPreferenceStore preference
         return [.. azure.Options.Subscriptions.Concat(chosen.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct(StringComparer.OrdinalIgnoreCase)];
     }
 
+    /// <summary>Saves the chosen subscriptions (a preference: <see cref="PortalAction.SavePreferences"/>).</summary>
     public Task SaveChosenAsync(IEnumerable<string> subscriptions, CancellationToken cancellationToken = default) =>
-        preferences.SetAsync(user.Id, PreferenceKey, string.Join(',', subscriptions.Except(azure.Options.Subscriptions, StringComparer.OrdinalIgnoreCase)), cancellationToken);
+        changes.SetAsync(PreferenceKey, string.Join(',', subscriptions.Except(azure.Options.Subscriptions, StringComparer.OrdinalIgnoreCase)), cancellationToken);
 
     /// <summary>Discovery over the user's subscriptions; null when none is chosen yet.</summary>
     public async Task<AzureDiscovery?> DiscoverAsync(bool refresh, CancellationToken cancellationToken = default)

@@ -10,8 +10,9 @@ public sealed class DeploymentConnectionStore(ConnectionService connections) : I
     public async Task<(string? SavedName, IReadOnlyList<string> Errors)> SaveAsync(DeploymentConnection connection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        // Replaces the user's own connection of that name; a shared one is never changed from here (the name is then taken).
         var existing = await connections.FindAsync(connection.Name, cancellationToken);
-        var (saved, errors) = await connections.SaveAsync(new ConnectionInput(existing?.Id, connection.Name, ConnectionKind.AzureAIFoundry, connection.Endpoint.AbsoluteUri,
+        var (saved, errors) = await connections.SaveAsync(new ConnectionInput(existing is { Shared: false, FromConfiguration: false } ? existing.Id : null, connection.Name, ConnectionKind.AzureAIFoundry, connection.Endpoint.AbsoluteUri,
             connection.ApiKey is null ? ConnectionAuth.None : ConnectionAuth.ApiKey, connection.ApiKey, [connection.Model]), cancellationToken);
         return (saved?.Name, errors);
     }

@@ -7,8 +7,9 @@ namespace Portal.Web.Benchmarks;
 /// <summary>
 /// The models the user set aside to compare (up to four). Kept in the store per user, so the tray survives
 /// navigation, reloads and new tabs. If the store fails the tray still works for this session and says so.
+/// Changing it is <see cref="PortalAction.EditCompareTray"/> (every signed-in user, on their own tray).
 /// </summary>
-public sealed partial class CompareTray(IPreferenceStore preferences, ICurrentUser user, ICatalogService catalog, ILogger<CompareTray> logger) : IDisposable
+public sealed partial class CompareTray(IPreferenceStore preferences, ICurrentUser user, ICatalogService catalog, AccessControl access, ILogger<CompareTray> logger) : IDisposable
 {
     public const int MaxModels = 4;
     public const string PreferenceKey = "compare-tray";
@@ -64,6 +65,8 @@ public sealed partial class CompareTray(IPreferenceStore preferences, ICurrentUs
     /// <returns>False when the tray is full or the model is unknown.</returns>
     public async Task<bool> AddAsync(string id)
     {
+        ArgumentNullException.ThrowIfNull(id);
+        await access.DemandAsync(PortalAction.EditCompareTray, $"compare-tray:{id}", _lifetime.Token);
         await LoadAsync();
         if (Contains(id))
         {
@@ -77,23 +80,29 @@ public sealed partial class CompareTray(IPreferenceStore preferences, ICurrentUs
 
         _models.Add(model.Id);
         await SaveAsync();
+        await access.SucceededAsync(PortalAction.EditCompareTray, $"compare-tray:{model.Id}", "added");
         return true;
     }
 
     public async Task RemoveAsync(string id)
     {
+        ArgumentNullException.ThrowIfNull(id);
+        await access.DemandAsync(PortalAction.EditCompareTray, $"compare-tray:{id}", _lifetime.Token);
         await LoadAsync();
         if (_models.RemoveAll(m => string.Equals(m, id, StringComparison.OrdinalIgnoreCase)) > 0)
         {
             await SaveAsync();
+            await access.SucceededAsync(PortalAction.EditCompareTray, $"compare-tray:{id}", "removed");
         }
     }
 
     public async Task ClearAsync()
     {
+        await access.DemandAsync(PortalAction.EditCompareTray, "compare-tray", _lifetime.Token);
         await LoadAsync();
         _models.Clear();
         await SaveAsync();
+        await access.SucceededAsync(PortalAction.EditCompareTray, "compare-tray", "cleared");
     }
 
     private async Task SaveAsync()

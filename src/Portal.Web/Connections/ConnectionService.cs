@@ -17,11 +17,14 @@ public sealed record ConnectionView(
     ConnectionAuth Auth,
     string? KeyHint,
     IReadOnlyList<string> Models,
-    bool FromConfiguration);
+    bool FromConfiguration,
+    bool Shared = false);
 
 /// <summary>
 /// What the connection form sends. <see cref="ApiKey"/> null or empty keeps the stored key, but only while the kind and
 /// the endpoint's origin (scheme, host, port) are unchanged; otherwise the key must be entered again.
+/// <see cref="Shared"/> saves it for the whole team (Contributor) instead of for the current user alone (Azure AI
+/// Developer); an existing connection stays what it is.
 /// </summary>
 public sealed record ConnectionInput(
     Guid? Id,
@@ -30,18 +33,25 @@ public sealed record ConnectionInput(
     string Endpoint,
     ConnectionAuth Auth,
     string? ApiKey,
-    IReadOnlyList<string> Models);
+    IReadOnlyList<string> Models,
+    bool Shared = false);
 
 public sealed record ConnectionTestResult(bool Success, string Message, IReadOnlyList<string> Models);
 
 /// <summary>
-/// The current user's connections (saved in the store) and the ones declared in configuration. Keys are encrypted
-/// with ASP.NET Core Data Protection before they reach the store and decrypted only to build an
-/// <see cref="InferenceTarget"/>; they are never returned to the UI nor logged.
+/// The connections a user can use: the ones declared in configuration, the team's shared ones and the user's own
+/// (saved in the store). Keys are encrypted with ASP.NET Core Data Protection before they reach the store and decrypted
+/// only to build an <see cref="InferenceTarget"/>; they are never returned to the UI nor logged.
+/// <para>
+/// Saving and deleting a personal connection needs the Azure AI Developer role, a shared one the Contributor role;
+/// testing one needs Azure AI Developer; using one (<see cref="TargetAsync"/>, the key released for a request) needs
+/// <see cref="PortalAction.RunPlayground"/>.
+/// </para>
 /// </summary>
 public sealed partial class ConnectionService(
     IConnectionStore store,
     ICurrentUser user,
+    AccessControl access,
     IDataProtectionProvider protection,
     IOptions<ConnectionsOptions> configured,
     OutboundUrlPolicy policy,
@@ -54,13 +64,27 @@ public sealed partial class ConnectionService(
     public const string ReenterKeyMessage = "The base URL's server or the kind changed: enter the API key again.";
     internal const string KeyPurpose = "Portal.Connections.ApiKey.v1";
 
+    /// <summary>
+    /// The store's owner of the team's shared connections. User ids are "local", "oidc:…" or "entra:…", so none is
+    /// ever this.
+    /// </summary>
+    public const string SharedOwner = "#shared";
+
     private IDataProtector Protector => protection.CreateProtector(KeyPurpose);
 
     public async Task<IReadOnlyList<ConnectionView>> ListAsync(CancellationToken cancellationToken)
     {
-        var stored = await store.ListAsync(user.Id, cancellationToken);
-        return [.. Configured().Concat(stored.Select(ToView)).OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase)];
+        var shared = await store.ListAsync(SharedOwner, cancellationToken);
+        var personal = await store.ListAsync(user.Id, cancellationToken);
+        return [.. Configured().Concat(shared.Select(ToView)).Concat(personal.Select(ToView)).OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ThenBy(c => c.Shared)];
     }
+
+    /// <summary>The current user's saved connection with that id: theirs, or a shared one. Null when there is none.</summary>
+    private async Task<StoredConnection?> StoredAsync(Guid id, CancellationToken cancellationToken) =>
+        (await store.ListAsync(user.Id, cancellationToken)).FirstOrDefault(c => c.Id == id)
+        ?? (await store.ListAsync(SharedOwner, cancellationToken)).FirstOrDefault(c => c.Id == id);
+
+    private static string AuditTarget(string name, bool shared) => $"connection:{(shared ? "shared/" : "")}{(name.Length > 200 ? name[..200] : name)}";
 
     public async Task<ConnectionView?> FindAsync(string? name, CancellationToken cancellationToken) =>
         string.IsNullOrWhiteSpace(name) ? null : (await ListAsync(cancellationToken)).FirstOrDefault(c => string.Equals(c.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
@@ -69,8 +93,15 @@ public sealed partial class ConnectionService(
     public async Task<(ConnectionView? Saved, IReadOnlyList<string> Errors)> SaveAsync(ConnectionInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
+        var name = (input.Name ?? "").Trim();
+        // An existing connection stays personal or shared; a new one is what the form asks for.
+        var existing = input.Id is { } id ? await StoredAsync(id, cancellationToken) : null;
+        var shared = existing is null ? input.Shared : existing.UserId == SharedOwner;
+        var action = shared ? PortalAction.SaveSharedConnection : PortalAction.SavePersonalConnection;
+        var target = AuditTarget(existing?.Name ?? name, shared);
+        await access.DemandAsync(action, target, cancellationToken);
+
         var errors = new List<string>();
-        var name = input.Name.Trim();
         if (name.Length == 0)
         {
             errors.Add("Enter a name.");
@@ -84,7 +115,7 @@ public sealed partial class ConnectionService(
             errors.Add($"'{name}' is declared in configuration; choose another name.");
         }
 
-        if (!Uri.TryCreate(input.Endpoint.Trim(), UriKind.Absolute, out var endpoint))
+        if (!Uri.TryCreate((input.Endpoint ?? "").Trim(), UriKind.Absolute, out var endpoint))
         {
             errors.Add("Enter the base URL, for example " + ConnectionKinds.EndpointHint(input.Kind).Split(' ')[0] + ".");
         }
@@ -93,7 +124,6 @@ public sealed partial class ConnectionService(
             errors.Add(refused);
         }
 
-        var existing = input.Id is { } id ? (await store.ListAsync(user.Id, cancellationToken)).FirstOrDefault(c => c.Id == id) : null;
         if (input.Id is not null && existing is null)
         {
             errors.Add("This connection no longer exists; it may have been deleted in another tab.");
@@ -112,13 +142,20 @@ public sealed partial class ConnectionService(
             }
         }
 
-        var models = input.Models.Select(m => m.Trim()).Where(m => m.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        if (errors.Count == 0 && await NameTakenAsync(name, shared, existing?.Id, cancellationToken))
+        {
+            errors.Add(shared
+                ? $"You have a personal connection named '{name}'; for the shared one, choose another name."
+                : $"A shared connection is named '{name}'; choose another name.");
+        }
+
+        var models = (input.Models ?? []).Select(m => m.Trim()).Where(m => m.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         if (errors.Count > 0)
         {
             return (null, errors);
         }
 
-        var row = existing ?? new StoredConnection { UserId = user.Id, Name = name, Kind = "", Endpoint = "", Auth = "" };
+        var row = existing ?? new StoredConnection { UserId = shared ? SharedOwner : user.Id, Name = name, Kind = "", Endpoint = "", Auth = "" };
         row.Name = name;
         row.Kind = input.Kind.ToString();
         row.Endpoint = endpoint!.AbsoluteUri;
@@ -143,6 +180,7 @@ public sealed partial class ConnectionService(
             LogSaved(logger, LogText.Escape(saved.Name), saved.Kind, LogText.Escape(saved.Endpoint));
             #pragma warning restore CA1873
 
+            await access.SucceededAsync(action, AuditTarget(saved.Name, shared), existing is null ? $"created ({saved.Kind})" : $"updated ({saved.Kind})");
             return (ToView(saved), []);
         }
         catch (DuplicateConnectionNameException ex)
@@ -151,10 +189,49 @@ public sealed partial class ConnectionService(
         }
     }
 
-    public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken) => await store.DeleteAsync(user.Id, id, cancellationToken);
+    /// <summary>Deletes the user's own connection (Azure AI Developer) or a shared one (Contributor). False when there is none.</summary>
+    public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var existing = await StoredAsync(id, cancellationToken);
+        var shared = existing?.UserId == SharedOwner;
+        var action = shared ? PortalAction.DeleteSharedConnection : PortalAction.DeletePersonalConnection;
+        var target = existing is null ? $"connection:{id}" : AuditTarget(existing.Name, shared);
+        await access.DemandAsync(action, target, cancellationToken);
+        if (existing is null || !await store.DeleteAsync(existing.UserId, id, cancellationToken))
+        {
+            return false;
+        }
 
-    /// <summary>The target to call, with the key decrypted. Null when the connection is unknown.</summary>
+        await access.SucceededAsync(action, target);
+        return true;
+    }
+
+    /// <summary>Whether another connection the user sees (theirs or shared) has the name: names pick connections in the playgrounds.</summary>
+    private async Task<bool> NameTakenAsync(string name, bool shared, Guid? self, CancellationToken cancellationToken)
+    {
+        var other = await store.ListAsync(shared ? user.Id : SharedOwner, cancellationToken);
+        return other.Any(c => c.Id != self && string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// The target to call, with the key decrypted (for a request the user sends: needs <see cref="PortalAction.RunPlayground"/>).
+    /// Null when the connection is unknown. The user's own connection wins over a shared one of the same name.
+    /// </summary>
     public async Task<InferenceTarget?> TargetAsync(string name, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var target = $"connection:{(name.Length > 200 ? name[..200] : name.Trim())}";
+        await access.DemandAsync(PortalAction.RunPlayground, target, cancellationToken);
+        var found = await FindTargetAsync(name, cancellationToken);
+        if (found is not null)
+        {
+            await access.SucceededAsync(PortalAction.RunPlayground, target, "key released for one request");
+        }
+
+        return found;
+    }
+
+    private async Task<InferenceTarget?> FindTargetAsync(string name, CancellationToken cancellationToken)
     {
         var configuredItem = configured.Value.Items.FirstOrDefault(c => string.Equals(c.Name?.Trim(), name.Trim(), StringComparison.OrdinalIgnoreCase));
         if (configuredItem is not null)
@@ -163,7 +240,8 @@ public sealed partial class ConnectionService(
             return new InferenceTarget(view.Name, view.Kind, view.Endpoint, view.Auth, configuredItem.ApiKey);
         }
 
-        var row = (await store.ListAsync(user.Id, cancellationToken)).FirstOrDefault(c => string.Equals(c.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
+        var row = (await store.ListAsync(user.Id, cancellationToken)).FirstOrDefault(c => string.Equals(c.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))
+            ?? (await store.ListAsync(SharedOwner, cancellationToken)).FirstOrDefault(c => string.Equals(c.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
         return row is null ? null : Target(row);
     }
 
@@ -195,7 +273,9 @@ public sealed partial class ConnectionService(
     public async Task<ConnectionTestResult> TestAsync(ConnectionInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (!Uri.TryCreate(input.Endpoint.Trim(), UriKind.Absolute, out var endpoint))
+        var audit = AuditTarget((input.Name ?? "").Trim(), input.Shared);
+        await access.DemandAsync(PortalAction.TestConnection, audit, cancellationToken);
+        if (!Uri.TryCreate((input.Endpoint ?? "").Trim(), UriKind.Absolute, out var endpoint))
         {
             return new(false, "Enter an absolute base URL first.", []);
         }
@@ -209,7 +289,7 @@ public sealed partial class ConnectionService(
         try
         {
             var row = key is null && input.Auth == ConnectionAuth.ApiKey && input.Id is { } id
-                ? (await store.ListAsync(user.Id, cancellationToken)).FirstOrDefault(c => c.Id == id)
+                ? await StoredAsync(id, cancellationToken)
                 : null;
             if (row?.ProtectedApiKey is not null && !MayKeepKey(row, input.Kind, endpoint))
             {
@@ -217,13 +297,27 @@ public sealed partial class ConnectionService(
             }
 
             var saved = row is null ? null : Target(row);
-            var target = saved?.With(input.Name, input.Kind, endpoint, input.Auth) ?? new InferenceTarget(input.Name, input.Kind, endpoint, input.Auth, key);
-            return await ListModelsAsync(target, cancellationToken);
+            var target = saved?.With(input.Name ?? "", input.Kind, endpoint, input.Auth) ?? new InferenceTarget(input.Name ?? "", input.Kind, endpoint, input.Auth, key);
+            return await TestedAsync(audit, await ListModelsAsync(target, cancellationToken));
         }
         catch (InferenceException ex)
         {
-            return Failed(ex);
+            return await TestedAsync(audit, Failed(ex));
         }
+    }
+
+    private async Task<ConnectionTestResult> TestedAsync(string target, ConnectionTestResult result)
+    {
+        if (result.Success)
+        {
+            await access.SucceededAsync(PortalAction.TestConnection, target, result.Message);
+        }
+        else
+        {
+            await access.FailedAsync(PortalAction.TestConnection, target, "the endpoint did not list its models");
+        }
+
+        return result;
     }
 
     /// <summary>
@@ -233,9 +327,11 @@ public sealed partial class ConnectionService(
     public async Task<ConnectionTestResult> TestAsync(string name, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var audit = $"connection:{(name.Length > 200 ? name[..200] : name.Trim())}";
+        await access.DemandAsync(PortalAction.TestConnection, audit, cancellationToken);
         try
         {
-            var target = await TargetAsync(name, cancellationToken);
+            var target = await FindTargetAsync(name, cancellationToken);
             if (target is null)
             {
                 return new(false, $"The connection '{name}' no longer exists; it may have been deleted in another tab.", []);
@@ -246,11 +342,11 @@ public sealed partial class ConnectionService(
                 return new(false, refused, []);
             }
 
-            return await ListModelsAsync(target, cancellationToken);
+            return await TestedAsync(audit, await ListModelsAsync(target, cancellationToken));
         }
         catch (InferenceException ex)
         {
-            return Failed(ex);
+            return await TestedAsync(audit, Failed(ex));
         }
     }
 
@@ -298,7 +394,8 @@ public sealed partial class ConnectionService(
         Enum.TryParse<ConnectionAuth>(c.Auth, out var auth) ? auth : ConnectionAuth.None,
         c.KeyHint,
         [.. c.Models.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
-        false);
+        false,
+        c.UserId == SharedOwner);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Saved connection {Name} ({Kind}, {Endpoint}).")]
     private static partial void LogSaved(ILogger logger, string name, string kind, string endpoint);

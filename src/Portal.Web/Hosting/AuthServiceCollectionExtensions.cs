@@ -39,6 +39,7 @@ internal static class AuthServiceCollectionExtensions
         services.AddScoped<AuditLog>();
         services.AddScoped<AccessControl>();
         services.AddScoped<ApiTokens>();
+        services.AddScoped<UserPreferences>();
         services.AddScoped<AccessDirectory>();
         services.AddScoped<AuditReader>();
         services.AddHostedService<AuditRetention>();

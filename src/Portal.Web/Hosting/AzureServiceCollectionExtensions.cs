@@ -62,6 +62,7 @@ internal static class AzureServiceCollectionExtensions
         services.AddScoped<AzureContext>();
         services.AddScoped<IDeploymentConnectionStore, DeploymentConnectionStore>();
         services.AddScoped<DeploymentConnections>();
+        services.AddScoped<AzureActions>();
         services.AddSingleton<ICatalogSource>(sp => new AzureCatalogSource(sp.GetRequiredKeyedService<AzureService>(ServerKey)));
         return services;
     }

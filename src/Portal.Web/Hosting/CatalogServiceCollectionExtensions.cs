@@ -16,7 +16,7 @@ internal static class CatalogServiceCollectionExtensions
         services.AddSingleton<ICatalogService>(sp => sp.GetRequiredService<CatalogService>());
         services.AddSingleton(_ => BenchmarkData.Embedded);
         services.AddScoped<Portal.Web.Benchmarks.CompareTray>();
-        services.AddSingleton<CatalogImporter>();
+        services.AddScoped<CatalogImporter>();
         services.AddHostedService<CatalogLoader>();
         services.AddOpenApi();
         return services;

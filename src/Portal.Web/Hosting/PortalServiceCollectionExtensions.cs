@@ -6,6 +6,7 @@ using Portal.Web.Benchmarks;
 using Portal.Web.Catalog;
 using MudBlazor.Services;
 using Portal.Web.Access;
+using Portal.Web.Api;
 
 namespace Portal.Web.Hosting;
 
@@ -100,6 +101,7 @@ internal static class PortalServiceCollectionExtensions
 
         app.MapOpenApi();
         app.MapCatalogApi();
+        app.MapManageApi();
         app.MapBenchmarkApi();
         app.MapAuditApi();
 

@@ -6,11 +6,15 @@ using Portal.Data.Playground;
 
 namespace Portal.Web.Playground;
 
-/// <summary>Playground history for the current user: sessions saved as JSON in the store.</summary>
 /// <summary>The connection and model of a saved session, read from its state ("several" panes in a comparison).</summary>
 public sealed record PlaygroundSessionTarget(string? Connection, string? Model);
 
-public sealed partial class PlaygroundSessions(IPlaygroundSessionStore store, ICurrentUser user)
+/// <summary>
+/// Playground history for the current user: sessions saved as JSON in the store. Saving and renaming need
+/// <see cref="PortalAction.SavePlaygroundHistory"/>, deleting <see cref="PortalAction.DeletePlaygroundHistory"/>; the
+/// audit log names a session by kind and id, never by its title (the first line of a prompt).
+/// </summary>
+public sealed partial class PlaygroundSessions(IPlaygroundSessionStore store, ICurrentUser user, AccessControl access)
 {
     public const string Chat = "chat";
     public const string Completions = "completions";
@@ -21,8 +25,13 @@ public sealed partial class PlaygroundSessions(IPlaygroundSessionStore store, IC
 
     public Task<IReadOnlyList<PlaygroundSessionSummary>> ListAsync(CancellationToken cancellationToken) => store.ListAsync(user.Id, cancellationToken);
 
-    public Task<Guid> SaveAsync<T>(Guid id, string kind, string title, T state, CancellationToken cancellationToken) =>
-        store.SaveAsync(user.Id, id, kind, title, JsonSerializer.Serialize(state, Json), cancellationToken);
+    public async Task<Guid> SaveAsync<T>(Guid id, string kind, string title, T state, CancellationToken cancellationToken)
+    {
+        await access.DemandAsync(PortalAction.SavePlaygroundHistory, AuditTarget(kind, id), cancellationToken);
+        var saved = await store.SaveAsync(user.Id, id, kind, title, JsonSerializer.Serialize(state, Json), cancellationToken);
+        await access.SucceededAsync(PortalAction.SavePlaygroundHistory, AuditTarget(kind, saved), id == Guid.Empty ? "created" : "updated");
+        return saved;
+    }
 
     /// <summary>The saved state, or null when there is no such session of that kind (or it can no longer be read).</summary>
     public async Task<T?> LoadAsync<T>(Guid id, string kind, CancellationToken cancellationToken)
@@ -44,9 +53,32 @@ public sealed partial class PlaygroundSessions(IPlaygroundSessionStore store, IC
         }
     }
 
-    public Task<bool> RenameAsync(Guid id, string title, CancellationToken cancellationToken) => store.RenameAsync(user.Id, id, title, cancellationToken);
+    /// <summary>Renaming is saving: it needs <see cref="PortalAction.SavePlaygroundHistory"/>.</summary>
+    public async Task<bool> RenameAsync(Guid id, string title, CancellationToken cancellationToken)
+    {
+        await access.DemandAsync(PortalAction.SavePlaygroundHistory, AuditTarget(null, id), cancellationToken);
+        var renamed = await store.RenameAsync(user.Id, id, title, cancellationToken);
+        if (renamed)
+        {
+            await access.SucceededAsync(PortalAction.SavePlaygroundHistory, AuditTarget(null, id), "renamed");
+        }
 
-    public Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken) => store.DeleteAsync(user.Id, id, cancellationToken);
+        return renamed;
+    }
+
+    public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await access.DemandAsync(PortalAction.DeletePlaygroundHistory, AuditTarget(null, id), cancellationToken);
+        var deleted = await store.DeleteAsync(user.Id, id, cancellationToken);
+        if (deleted)
+        {
+            await access.SucceededAsync(PortalAction.DeletePlaygroundHistory, AuditTarget(null, id));
+        }
+
+        return deleted;
+    }
+
+    private static string AuditTarget(string? kind, Guid id) => $"playground-session:{(kind is null ? "" : kind + "/")}{id}";
 
     public static string PathFor(string kind) => kind switch
     {

@@ -45,6 +45,10 @@ public sealed partial class MainLayout : IAsyncDisposable
     [Inject]
     public required ICurrentUser CurrentUser { get; init; }
 
+    /// <summary>Changing a preference (the sidebar, the theme) is checked and recorded there.</summary>
+    [Inject]
+    public required UserPreferences UserPreferences { get; init; }
+
     [Inject]
     public required ILogger<MainLayout> Logger { get; init; }
 
@@ -111,10 +115,13 @@ public sealed partial class MainLayout : IAsyncDisposable
         _themeMode = mode;
         try
         {
-            _themeModule ??= await JS.InvokeAsync<IJSObjectReference>("import", _lifetime.Token, "./js/theme.js");
-            await _themeModule.InvokeVoidAsync("remember", _lifetime.Token, PortalServiceCollectionExtensions.ThemeCookieName, PortalThemes.CookieValue(mode));
+            await UserPreferences.SetInBrowserAsync("theme", async () =>
+            {
+                _themeModule ??= await JS.InvokeAsync<IJSObjectReference>("import", _lifetime.Token, "./js/theme.js");
+                await _themeModule.InvokeVoidAsync("remember", _lifetime.Token, PortalServiceCollectionExtensions.ThemeCookieName, PortalThemes.CookieValue(mode));
+            }, _lifetime.Token);
         }
-        catch (Exception ex) when (ex is JSException or JSDisconnectedException or OperationCanceledException)
+        catch (Exception ex) when (ex is JSException or JSDisconnectedException or OperationCanceledException or PortalAccessDeniedException)
         {
             // The theme applies to this visit anyway; only remembering it failed.
             Logger.LogDebug(ex, "Could not remember the theme choice");
@@ -128,7 +135,11 @@ public sealed partial class MainLayout : IAsyncDisposable
         SidebarExpanded = expanded;
         try
         {
-            await Preferences.SetAsync(CurrentUser.Id, SidebarPreferenceKey, expanded.ToString(), _lifetime.Token);
+            await UserPreferences.SetAsync(SidebarPreferenceKey, expanded.ToString(), _lifetime.Token);
+        }
+        catch (PortalAccessDeniedException)
+        {
+            // The sidebar changes for this visit anyway; it is not remembered (the denial is in the audit log).
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Portal.Catalog;
+using Portal.Web.Access;
 using Portal.Web.Code;
 using Portal.Web.Connections;
 
@@ -20,6 +21,9 @@ public sealed partial class ModelDetails : PortalComponentBase
     [Inject]
     public required ILogger<ModelDetails> Logger { get; init; }
 
+    [Inject]
+    public required AccessControl Access { get; init; }
+
     /// <summary>The request while the page is rendered on the server (prerender); null once interactive.</summary>
     [CascadingParameter]
     public HttpContext? HttpContext { get; set; }
@@ -28,6 +32,7 @@ public sealed partial class ModelDetails : PortalComponentBase
     private IReadOnlyList<CodeSample> _samples = [];
     private IReadOnlyList<ConnectionView> _connections = [];
     private ConnectionView? _connection;
+    private bool _mayDeploy = true;
 
     /// <summary>One row of the facts table: label, value (null → "—") and the source of that field.</summary>
     private sealed record Fact(string Label, string? Value, string? Source, string? Detail = null);
@@ -35,6 +40,7 @@ public sealed partial class ModelDetails : PortalComponentBase
     protected override async Task OnInitializedAsync()
     {
         Catalog.Changed += OnCatalogChanged;
+        _mayDeploy = await Access.CanAsync(PortalAction.DeployModel, ComponentToken);
         try
         {
             _connections = await Connections.ListAsync(ComponentToken);

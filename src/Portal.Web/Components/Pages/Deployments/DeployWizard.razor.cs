@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Portal.Azure;
 using Portal.Catalog;
+using Portal.Web.Access;
 using Portal.Web.Azure;
 
 namespace Portal.Web.Components.Pages.Deployments;
@@ -14,8 +15,12 @@ public sealed partial class DeployWizard
     [Inject]
     public required AzureContext Azure { get; init; }
 
+    /// <summary>Deploying and the connection made afterwards: checked against the user's role there.</summary>
     [Inject]
-    public required DeploymentConnections Connections { get; init; }
+    public required AzureActions Actions { get; init; }
+
+    [Inject]
+    public required AccessControl Access { get; init; }
 
     [Inject]
     public required ICatalogService Catalog { get; init; }
@@ -36,9 +41,12 @@ public sealed partial class DeployWizard
     private bool _cancelled;
     private AzureDeployment? _done;
     private DeploymentConnectionResult? _connection;
+    private bool _mayDeploy = true;
+    private string? _denied;
 
     protected override async Task OnInitializedAsync()
     {
+        _mayDeploy = await Access.CanAsync(PortalAction.DeployModel, ComponentToken);
         _model = Model is { } id ? Catalog.Current.Find(id) : null;
         if (_model is null)
         {
@@ -155,6 +163,7 @@ public sealed partial class DeployWizard
         }
 
         _error = null;
+        _denied = null;
         _cancelled = false;
         // Cancel stops waiting; so does leaving the page. Steps are added on the renderer, in order.
         _running = CancellationTokenSource.CreateLinkedTokenSource(ComponentToken);
@@ -162,9 +171,14 @@ public sealed partial class DeployWizard
         try
         {
             _done = option == DeployOption.Serverless
-                ? await Azure.Service.DeployServerlessAsync(project, wizard.AssetId, wizard.Name, wizard.NeedsMarketplace, progress, _running.Token)
-                : await Azure.Service.DeployManagedAsync(project, wizard.AssetId, wizard.Name, wizard.InstanceType, wizard.InstanceCount, progress, _running.Token);
-            _connection = await Connections.CreateAsync(_done, _running.Token);
+                ? await Actions.DeployServerlessAsync(project, wizard.AssetId, wizard.Name, wizard.NeedsMarketplace, progress, _running.Token)
+                : await Actions.DeployManagedAsync(project, wizard.AssetId, wizard.Name, wizard.InstanceType, wizard.InstanceCount, progress, _running.Token);
+            _connection = await Actions.CreateConnectionAsync(_done, _running.Token);
+        }
+        catch (PortalAccessDeniedException ex)
+        {
+            // The form keeps what was entered; the message says which role is needed.
+            _denied = ex.Message;
         }
         catch (ArmException ex)
         {

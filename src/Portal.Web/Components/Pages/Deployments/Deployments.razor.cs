@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using Portal.Web.Components.Controls;
 using Portal.Azure;
+using Portal.Web.Access;
 using Portal.Web.Azure;
 
 namespace Portal.Web.Components.Pages.Deployments;
@@ -15,8 +16,12 @@ public sealed partial class Deployments
     [Inject]
     public required AzureContext Azure { get; init; }
 
+    /// <summary>Revealing keys, making connections and deleting: checked against the user's role there.</summary>
     [Inject]
-    public required DeploymentConnections Connections { get; init; }
+    public required AzureActions Actions { get; init; }
+
+    [Inject]
+    public required AccessControl Access { get; init; }
 
     [Inject]
     public required IDialogService Dialogs { get; init; }
@@ -29,10 +34,14 @@ public sealed partial class Deployments
     private string? _project;
     private string? _status;
     private bool _loading = true;
+    private bool _mayUseKeys;
+    private bool _mayDelete;
 
     /// <summary>Azure is asked once the circuit is up, not also while prerendering (its answers are not cached).</summary>
     protected override async Task OnInitializedAsync()
     {
+        _mayUseKeys = await Access.CanAsync(PortalAction.UseDeploymentKeys, ComponentToken);
+        _mayDelete = await Access.CanAsync(PortalAction.DeleteDeployment, ComponentToken);
         if (IsInteractive)
         {
             await LoadAsync(false);
@@ -110,7 +119,11 @@ public sealed partial class Deployments
     {
         try
         {
-            _keys[d.Id] = (await Azure.Service.ListKeysAsync(d, ComponentToken)).PrimaryKey ?? "(no key: the endpoint does not use keys)";
+            _keys[d.Id] = (await Actions.ListKeysAsync(d, ComponentToken)).PrimaryKey ?? "(no key: the endpoint does not use keys)";
+        }
+        catch (PortalAccessDeniedException ex)
+        {
+            _status = ex.Message;
         }
         catch (ArmException ex)
         {
@@ -125,7 +138,11 @@ public sealed partial class Deployments
     {
         try
         {
-            _status = (await Connections.CreateAsync(d, ComponentToken)).Message;
+            _status = (await Actions.CreateConnectionAsync(d, ComponentToken)).Message;
+        }
+        catch (PortalAccessDeniedException ex)
+        {
+            _status = ex.Message;
         }
         catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
         {
@@ -138,7 +155,7 @@ public sealed partial class Deployments
         try
         {
             // Reports change page state on the renderer, and only while this delete is still shown as running.
-            await Azure.Service.DeleteAsync(d, ProgressOnRenderer<ArmProgress>(p =>
+            await Actions.DeleteAsync(d, ProgressOnRenderer<ArmProgress>(p =>
             {
                 if (_deleting.ContainsKey(d.Id))
                 {
@@ -150,6 +167,11 @@ public sealed partial class Deployments
         catch (ArmException ex)
         {
             _status = $"{d.Name} was not deleted: {ex.Error.Message}";
+        }
+        catch (PortalAccessDeniedException ex)
+        {
+            _status = ex.Message;
+            return;
         }
         catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
         {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Portal.Catalog;
 using Portal.Playground.Inference;
+using Portal.Web.Access;
 using Portal.Web.Connections;
 using Portal.Web.Playground;
 
@@ -40,6 +41,16 @@ public abstract class PlaygroundPage : PortalComponentBase
     [Inject]
     public required NavigationManager Navigation { get; init; }
 
+    [Inject]
+    public required AccessControl Access { get; init; }
+
+    /// <summary>Whether the user's role lets them send (the connection service checks again on every send).</summary>
+    protected bool MayRun { get; private set; } = true;
+
+    /// <summary>What the page says next to a disabled Send.</summary>
+    protected static string RunNote { get; } =
+        $"Sending needs the {PortalRole.AzureAIDeveloper.Label()} role; your role lets you look around. Ask an Owner of the portal.";
+
     /// <summary>"View code" opens in a wide dialog; Escape, the close button and the dialog's own Close end it.</summary>
     protected static readonly MudBlazor.DialogOptions CodeDialog = new() { MaxWidth = MudBlazor.MaxWidth.Large, FullWidth = true, CloseButton = true, CloseOnEscapeKey = true };
 
@@ -67,6 +78,7 @@ public abstract class PlaygroundPage : PortalComponentBase
     {
         try
         {
+            MayRun = await Access.CanAsync(PortalAction.RunPlayground, ComponentToken);
             Connections = await ConnectionService.ListAsync(ComponentToken);
         }
         catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
@@ -155,6 +167,12 @@ public abstract class PlaygroundPage : PortalComponentBase
             problem(ex.Error.Message);
             return null;
         }
+        catch (PortalAccessDeniedException ex)
+        {
+            // Nothing was sent: what the user typed stays in the box.
+            problem(ex.Message);
+            return null;
+        }
         catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
         {
             return null;
@@ -167,6 +185,10 @@ public abstract class PlaygroundPage : PortalComponentBase
         {
             SessionId = await Sessions.SaveAsync(SessionId, kind, title, state, ComponentToken);
             Status = null;
+        }
+        catch (PortalAccessDeniedException ex)
+        {
+            Status = $"This session was not saved to history: {ex.Message} It stays on this page.";
         }
         catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
         {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Portal.Azure;
+using Portal.Web.Access;
 using Portal.Web.Azure;
 
 namespace Portal.Web.Components.Pages.Settings;
@@ -14,6 +15,7 @@ public sealed partial class AzureSettings
     private readonly HashSet<string> _chosen = new(StringComparer.OrdinalIgnoreCase);
     private AzureDiscovery? _discovery;
     private ArmError? _error;
+    private string? _denied;
     private bool _busy;
 
     /// <summary>Azure is asked once the circuit is up, not also while prerendering.</summary>
@@ -74,7 +76,18 @@ public sealed partial class AzureSettings
 
     private async Task SaveAsync()
     {
-        await Azure.SaveChosenAsync(_chosen, ComponentToken);
+        try
+        {
+            await Azure.SaveChosenAsync(_chosen, ComponentToken);
+            _denied = null;
+        }
+        catch (PortalAccessDeniedException ex)
+        {
+            // The choice stays on the page; it is not saved.
+            _denied = ex.Message;
+            return;
+        }
+
         await DiscoverAsync(true);
     }
 

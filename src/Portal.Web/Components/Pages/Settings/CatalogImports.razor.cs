@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Portal.Catalog.Facts;
 using Portal.Catalog.Sources;
+using Portal.Web.Access;
 using Portal.Web.Catalog;
 using MudBlazor;
 using Portal.Web.Components.Controls;
@@ -20,9 +21,9 @@ public sealed partial class CatalogImports : PortalComponentBase
     private string _nameFromFile = "";
     private IBrowserFile? _file;
     private bool _busy;
-
-    [Inject]
-    public required ICatalogImportStore Store { get; init; }
+    private bool _mayImport;
+    private bool _mayRemove;
+    private string? _denied;
 
     [Inject]
     public required CatalogImporter Importer { get; init; }
@@ -31,15 +32,23 @@ public sealed partial class CatalogImports : PortalComponentBase
     public required IDialogService Dialogs { get; init; }
 
     [Inject]
+    public required AccessControl Access { get; init; }
+
+    [Inject]
     public required ILogger<CatalogImports> Logger { get; init; }
 
-    protected override Task OnInitializedAsync() => LoadAsync();
+    protected override async Task OnInitializedAsync()
+    {
+        _mayImport = await Access.CanAsync(PortalAction.ImportCatalog, ComponentToken);
+        _mayRemove = await Access.CanAsync(PortalAction.RemoveCatalogImport, ComponentToken);
+        await LoadAsync();
+    }
 
     private async Task LoadAsync()
     {
         try
         {
-            _imports = await Store.ListAsync(ComponentToken);
+            _imports = await Importer.ListAsync(ComponentToken);
             _loadError = null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -72,6 +81,7 @@ public sealed partial class CatalogImports : PortalComponentBase
         _busy = true;
         _errors = [];
         _success = null;
+        _denied = null;
         try
         {
             if (_file.Size > CatalogImporter.MaxFileBytes)
@@ -107,6 +117,11 @@ public sealed partial class CatalogImports : PortalComponentBase
                 _errors = outcome.Errors;
             }
         }
+        catch (PortalAccessDeniedException ex)
+        {
+            // The chosen file and the name stay, for someone with the role (or after a role change).
+            _denied = ex.Message;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Logger.LogError(ex, "Catalog import failed");
@@ -135,6 +150,11 @@ public sealed partial class CatalogImports : PortalComponentBase
                 ? $"Removed '{import.Name}' v{import.Version}."
                 : $"'{import.Name}' v{import.Version} was already removed.";
             _errors = [];
+            _denied = null;
+        }
+        catch (PortalAccessDeniedException ex)
+        {
+            _denied = ex.Message;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -2,11 +2,15 @@ using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using Portal.Web.Components.Controls;
 using Portal.Playground.Inference;
+using Portal.Web.Access;
 using Portal.Web.Connections;
 
 namespace Portal.Web.Components.Pages.Settings;
 
-/// <summary>Settings → Connections: add, edit, test and delete inference connections; test the ones declared in configuration.</summary>
+/// <summary>
+/// Settings → Connections: add, edit, test and delete inference connections (personal ones for Azure AI Developers, the
+/// team's shared ones for Contributors); test the ones declared in configuration. Readers see the list only.
+/// </summary>
 public sealed partial class Connections
 {
     [Inject]
@@ -17,6 +21,9 @@ public sealed partial class Connections
 
     [Inject]
     public required ISnackbar Snackbar { get; init; }
+
+    [Inject]
+    public required AccessControl Access { get; init; }
 
     private sealed class Form
     {
@@ -35,6 +42,9 @@ public sealed partial class Connections
         public string? KeyHint { get; init; }
 
         public string Models { get; set; } = "";
+
+        /// <summary>For the whole team (a new connection only; an existing one stays what it is).</summary>
+        public bool Shared { get; set; }
     }
 
     private IReadOnlyList<ConnectionView>? _connections;
@@ -45,6 +55,11 @@ public sealed partial class Connections
     private ConnectionTestResult? _test;
     private bool _busy;
     private string? _status;
+    private string? _denied;
+    private bool _mayPersonal;
+    private bool _mayShared;
+    private bool _offerSharing;
+    private bool _mayTest;
     private readonly Dictionary<string, ConnectionTestResult> _rowTests = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _testing = new(StringComparer.OrdinalIgnoreCase);
 
@@ -74,7 +89,18 @@ public sealed partial class Connections
     private static bool IsGeneral(string error) =>
         error.StartsWith("This connection no longer exists", StringComparison.Ordinal) || error.StartsWith("The connection could not be saved", StringComparison.Ordinal);
 
-    protected override async Task OnInitializedAsync() => await LoadAsync();
+    protected override async Task OnInitializedAsync()
+    {
+        _mayPersonal = await Access.CanAsync(PortalAction.SavePersonalConnection, ComponentToken);
+        _mayShared = await Access.CanAsync(PortalAction.SaveSharedConnection, ComponentToken);
+        // With sign-in off there is one user, the local Owner: nobody to share with.
+        _offerSharing = _mayShared && Access.User.IsSignedIn;
+        _mayTest = await Access.CanAsync(PortalAction.TestConnection, ComponentToken);
+        await LoadAsync();
+    }
+
+    /// <summary>Whether Edit and Delete show for a listed connection (the service checks again).</summary>
+    private bool MayChange(ConnectionView c) => !c.FromConfiguration && (c.Shared ? _mayShared : _mayPersonal);
 
     private async Task LoadAsync()
     {
@@ -112,6 +138,7 @@ public sealed partial class Connections
             Auth = c.Auth,
             KeyHint = c.KeyHint,
             Models = string.Join('\n', c.Models),
+            Shared = c.Shared,
         };
     }
 
@@ -128,6 +155,7 @@ public sealed partial class Connections
         _apiKey = null;
         _keyFieldVersion++;
         _status = null;
+        _denied = null;
     }
 
     private ConnectionInput Input(Form form) => new(
@@ -137,7 +165,8 @@ public sealed partial class Connections
         form.Endpoint,
         form.Auth,
         _apiKey,
-        [.. form.Models.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]);
+        [.. form.Models.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
+        form.Shared);
 
     private async Task TestAsync()
     {
@@ -156,6 +185,10 @@ public sealed partial class Connections
                 form.Models = string.Join('\n', _test.Models);
             }
         }
+        catch (PortalAccessDeniedException ex)
+        {
+            _denied = ex.Message;
+        }
         catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
         {
             // The page went away: nobody is waiting for the answer.
@@ -173,6 +206,10 @@ public sealed partial class Connections
         try
         {
             _rowTests[connection.Name] = await Service.TestAsync(connection.Name, ComponentToken);
+        }
+        catch (PortalAccessDeniedException ex)
+        {
+            _rowTests[connection.Name] = new ConnectionTestResult(false, ex.Message, []);
         }
         catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
         {
@@ -210,6 +247,11 @@ public sealed partial class Connections
                 await LoadAsync();
             }
         }
+        catch (PortalAccessDeniedException ex)
+        {
+            // The form keeps everything typed (the key field too); the message says which role is needed.
+            _denied = ex.Message;
+        }
         catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
         {
             // The page went away while saving; the store finishes or rolls back on its own.
@@ -234,9 +276,16 @@ public sealed partial class Connections
             return;
         }
 
-        if (c.Id is { } id && await Service.DeleteAsync(id, ComponentToken))
+        try
         {
-            Snackbar.Add($"Deleted {c.Name}.", Severity.Success);
+            if (c.Id is { } id && await Service.DeleteAsync(id, ComponentToken))
+            {
+                Snackbar.Add($"Deleted {c.Name}.", Severity.Success);
+            }
+        }
+        catch (PortalAccessDeniedException ex)
+        {
+            Snackbar.Add(ex.Message, Severity.Warning);
         }
 
         await LoadAsync();

@@ -1,0 +1,374 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Azure;
+using Portal.Catalog;
+using Portal.Catalog.Sources;
+using Portal.Data.Access;
+using Portal.Data.Connections;
+using Portal.Data.Playground;
+using Portal.Data.Preferences;
+using Portal.Playground.Inference;
+using Portal.Web.Access;
+using Portal.Web.Azure;
+using Portal.Web.Benchmarks;
+using Portal.Web.Catalog;
+using Portal.Web.Connections;
+using Portal.Web.Playground;
+
+namespace Portal.Tests.Access;
+
+/// <summary>One try of an operation: what to call, and what in the store it would change (read before and after).</summary>
+/// <param name="Act">Calls the service as the scope's user.</param>
+/// <param name="Probe">Reads the state the operation changes; the same text before and after means nothing changed.</param>
+/// <param name="Changes">Whether an allowed call changes what <paramref name="Probe"/> reads (reading and testing do not).</param>
+public sealed record Attempt(Func<IServiceProvider, Task> Act, Func<Task<string>> Probe, bool Changes = true);
+
+/// <summary>A service operation: <c>Type.Method</c> it covers, and how to prepare a try for a user (seeding what it needs).</summary>
+public sealed record Operation(string Covers, Func<MatrixHost, string, Task<Attempt>> Prepare);
+
+/// <summary>An HTTP call: how to prepare it for a user, the probe, and the status that says it was done.</summary>
+public sealed record HttpAttempt(Func<HttpClient, Task<HttpResponseMessage>> Send, Func<Task<string>> Probe, HttpStatusCode Success);
+
+public sealed record HttpOperation(string Endpoint, Func<MatrixHost, string, Task<HttpAttempt>> Prepare);
+
+/// <summary>
+/// The role × action matrix's operations: for every <see cref="PortalAction"/>, each service method that performs it
+/// and, where there is one, its HTTP endpoint. The tests derive who may do what from <see cref="PortalPermissions"/>.
+/// </summary>
+public static class PermissionMatrixCases
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    public static readonly string[] PeerModels = ["peer-chat"];
+
+    public static IReadOnlyDictionary<PortalAction, IReadOnlyList<Operation>> Service { get; } = new Dictionary<PortalAction, IReadOnlyList<Operation>>
+    {
+        [PortalAction.SavePreferences] =
+        [
+            new("UserPreferences.SetAsync", (host, user) => Task.FromResult(new Attempt(
+                sp => sp.GetRequiredService<UserPreferences>().SetAsync("layout.sidebar-expanded", "false", None),
+                () => Preference(host, user, "layout.sidebar-expanded")))),
+            new("UserPreferences.SetInBrowserAsync", (host, user) =>
+            {
+                var written = false;
+                return Task.FromResult(new Attempt(
+                    sp => sp.GetRequiredService<UserPreferences>().SetInBrowserAsync("theme", () =>
+                    {
+                        written = true;
+                        return Task.CompletedTask;
+                    }, None),
+                    () => Task.FromResult(written ? "written" : "not written")));
+            }),
+            new("AzureContext.SaveChosenAsync", (host, user) => Task.FromResult(new Attempt(
+                sp => sp.GetRequiredService<AzureContext>().SaveChosenAsync(["99999999-1111-2222-3333-444444444444"], None),
+                () => Preference(host, user, AzureContext.PreferenceKey)))),
+        ],
+        [PortalAction.EditCompareTray] =
+        [
+            new("CompareTray.AddAsync", (host, user) => Task.FromResult(new Attempt(
+                async sp => Assert.True(await sp.GetRequiredService<CompareTray>().AddAsync(AModel(host))),
+                () => Preference(host, user, CompareTray.PreferenceKey)))),
+            new("CompareTray.RemoveAsync", async (host, user) =>
+            {
+                await host.Get<IPreferenceStore>().SetAsync(user, CompareTray.PreferenceKey, AModel(host), None);
+                return new Attempt(sp => sp.GetRequiredService<CompareTray>().RemoveAsync(AModel(host)), () => Preference(host, user, CompareTray.PreferenceKey));
+            }),
+            new("CompareTray.ClearAsync", async (host, user) =>
+            {
+                await host.Get<IPreferenceStore>().SetAsync(user, CompareTray.PreferenceKey, AModel(host), None);
+                return new Attempt(sp => sp.GetRequiredService<CompareTray>().ClearAsync(), () => Preference(host, user, CompareTray.PreferenceKey));
+            }),
+        ],
+        [PortalAction.CreateApiToken] =
+        [
+            new("ApiTokens.CreateAsync", (host, user) => Task.FromResult(new Attempt(
+                async sp => Assert.NotNull((await sp.GetRequiredService<ApiTokens>().CreateAsync("matrix", 7, None)).Created),
+                async () => (await host.Get<IApiTokenStore>().ListAsync(user, None)).Count.ToString(System.Globalization.CultureInfo.InvariantCulture)))),
+        ],
+        [PortalAction.RevokeApiToken] =
+        [
+            new("ApiTokens.RevokeAsync", async (host, user) =>
+            {
+                var row = await host.Get<IApiTokenStore>().AddAsync(new ApiTokenRow
+                {
+                    UserId = user, Name = "to revoke", Hash = ApiTokens.Hash("pat_" + Guid.NewGuid().ToString("N")), Prefix = "pat_abcd",
+                    CreatedUtc = DateTimeOffset.UtcNow, ExpiresUtc = DateTimeOffset.UtcNow.AddDays(1),
+                }, None);
+                return new Attempt(
+                    async sp => Assert.True(await sp.GetRequiredService<ApiTokens>().RevokeAsync(row.Id, None)),
+                    async () => (await host.Get<IApiTokenStore>().ListAsync(user, None)).Single(t => t.Id == row.Id).RevokedUtc is null ? "active" : "revoked");
+            }),
+        ],
+        [PortalAction.RunPlayground] =
+        [
+            new("ConnectionService.TargetAsync", async (host, user) =>
+            {
+                var shared = await SeedConnectionAsync(host, ConnectionService.SharedOwner);
+                return new Attempt(
+                    async sp => Assert.Equal(host.Peer.V1, (await sp.GetRequiredService<ConnectionService>().TargetAsync(shared.Name, None))!.Endpoint),
+                    () => Task.FromResult(""),
+                    Changes: false);
+            }),
+        ],
+        [PortalAction.SavePlaygroundHistory] =
+        [
+            new("PlaygroundSessions.SaveAsync", (host, user) => Task.FromResult(new Attempt(
+                sp => sp.GetRequiredService<PlaygroundSessions>().SaveAsync(Guid.Empty, PlaygroundSessions.Chat, "matrix", new { connection = "c", model = "m" }, None),
+                () => Sessions(host, user)))),
+            new("PlaygroundSessions.RenameAsync", async (host, user) =>
+            {
+                var id = await host.Get<IPlaygroundSessionStore>().SaveAsync(user, Guid.Empty, PlaygroundSessions.Chat, "before", "{}", None);
+                return new Attempt(async sp => Assert.True(await sp.GetRequiredService<PlaygroundSessions>().RenameAsync(id, "after", None)), () => Sessions(host, user));
+            }),
+        ],
+        [PortalAction.DeletePlaygroundHistory] =
+        [
+            new("PlaygroundSessions.DeleteAsync", async (host, user) =>
+            {
+                var id = await host.Get<IPlaygroundSessionStore>().SaveAsync(user, Guid.Empty, PlaygroundSessions.Chat, "to delete", "{}", None);
+                return new Attempt(async sp => Assert.True(await sp.GetRequiredService<PlaygroundSessions>().DeleteAsync(id, None)), () => Sessions(host, user));
+            }),
+        ],
+        [PortalAction.SavePersonalConnection] =
+        [
+            new("ConnectionService.SaveAsync", (host, user) => Task.FromResult(SaveConnection(host, user, shared: false))),
+        ],
+        [PortalAction.DeletePersonalConnection] =
+        [
+            new("ConnectionService.DeleteAsync", async (host, user) => DeleteConnection(host, user, await SeedConnectionAsync(host, user))),
+        ],
+        [PortalAction.SaveSharedConnection] =
+        [
+            new("ConnectionService.SaveAsync", (host, user) => Task.FromResult(SaveConnection(host, user, shared: true))),
+        ],
+        [PortalAction.DeleteSharedConnection] =
+        [
+            new("ConnectionService.DeleteAsync", async (host, user) => DeleteConnection(host, user, await SeedConnectionAsync(host, ConnectionService.SharedOwner))),
+        ],
+        [PortalAction.TestConnection] =
+        [
+            new("ConnectionService.TestAsync", (host, user) => Task.FromResult(new Attempt(
+                async sp => Assert.True((await sp.GetRequiredService<ConnectionService>().TestAsync(
+                    new ConnectionInput(null, "to test", ConnectionKind.OpenAICompatible, host.Peer.V1.AbsoluteUri, ConnectionAuth.ApiKey, MatrixHost.PeerKey, []), None)).Success),
+                () => Task.FromResult(""),
+                Changes: false))),
+            new("ConnectionService.TestAsync(name)", async (host, user) =>
+            {
+                var shared = await SeedConnectionAsync(host, ConnectionService.SharedOwner);
+                return new Attempt(
+                    async sp => Assert.True((await sp.GetRequiredService<ConnectionService>().TestAsync(shared.Name, None)).Success),
+                    () => Task.FromResult(""),
+                    Changes: false);
+            }),
+        ],
+        [PortalAction.DeployModel] =
+        [
+            new("AzureActions.DeployServerlessAsync", async (host, user) =>
+            {
+                var project = await host.ProjectAsync();
+                var name = MatrixHost.EndpointName();
+                return new Attempt(
+                    sp => sp.GetRequiredService<AzureActions>().DeployServerlessAsync(project, "azureml://registries/azureml/models/Phi-3-mini-4k-instruct", name, false, new InlineProgress<DeployStep>(_ => { }), None),
+                    () => Task.FromResult(host.Arm.Exists($"{project.Id}/serverlessEndpoints/{name}") ? "exists" : "absent"));
+            }),
+            new("AzureActions.DeployManagedAsync", async (host, user) =>
+            {
+                var project = await host.ProjectAsync();
+                var name = MatrixHost.EndpointName();
+                return new Attempt(
+                    sp => sp.GetRequiredService<AzureActions>().DeployManagedAsync(project, "azureml://registries/azureml/models/Phi-3-mini-4k-instruct/versions/1", name, "Standard_NC24ads_A100_v4", 1, new InlineProgress<DeployStep>(_ => { }), None),
+                    () => Task.FromResult(host.Arm.Exists($"{project.Id}/onlineEndpoints/{name}") ? "exists" : "absent"));
+            }),
+        ],
+        [PortalAction.UseDeploymentKeys] =
+        [
+            new("AzureActions.ListKeysAsync", async (host, user) =>
+            {
+                var deployment = await host.DeployedAsync();
+                return new Attempt(
+                    async sp => Assert.Equal(host.Arm.InferenceKey, (await sp.GetRequiredService<AzureActions>().ListKeysAsync(deployment, None)).PrimaryKey),
+                    () => Task.FromResult(""),
+                    Changes: false);
+            }),
+            new("AzureActions.CreateConnectionAsync", async (host, user) =>
+            {
+                var deployment = await host.DeployedAsync();
+                return new Attempt(
+                    async sp => Assert.Equal(DeploymentConnectionOutcome.Created, (await sp.GetRequiredService<AzureActions>().CreateConnectionAsync(deployment, None)).Outcome),
+                    () => Connections(host, user));
+            }),
+        ],
+        [PortalAction.DeleteDeployment] =
+        [
+            new("AzureActions.DeleteAsync", async (host, user) =>
+            {
+                var deployment = await host.DeployedAsync();
+                return new Attempt(
+                    sp => sp.GetRequiredService<AzureActions>().DeleteAsync(deployment, null, None),
+                    () => Task.FromResult(host.Arm.Exists(deployment.Id) ? "exists" : "absent"));
+            }),
+        ],
+        [PortalAction.ImportCatalog] =
+        [
+            new("CatalogImporter.ImportAsync", (host, user) =>
+            {
+                var name = "import-" + Guid.NewGuid().ToString("N")[..8];
+                return Task.FromResult(new Attempt(
+                    async sp => Assert.True((await sp.GetRequiredService<CatalogImporter>().ImportAsync(name, "team.json", CatalogFile(name), None)).Succeeded),
+                    () => Imports(host)));
+            }),
+        ],
+        [PortalAction.RemoveCatalogImport] =
+        [
+            new("CatalogImporter.RemoveAsync", async (host, user) =>
+            {
+                var import = await SeedImportAsync(host);
+                return new Attempt(async sp => Assert.True(await sp.GetRequiredService<CatalogImporter>().RemoveAsync(import.Id, None)), () => Imports(host));
+            }),
+        ],
+        [PortalAction.AssignRole] =
+        [
+            new("AccessDirectory.AssignAsync", async (host, user) =>
+            {
+                var other = await host.UserAsync(PortalRole.Reader, "assignee");
+                return new Attempt(
+                    async sp => Assert.True((await sp.GetRequiredService<AccessDirectory>().AssignAsync(other, PortalRole.Contributor, None)).Changed),
+                    async () => (await host.Get<IUserDirectoryStore>().GetAsync(other, None))!.AssignedRole ?? "none");
+            }),
+        ],
+        [PortalAction.ReadAuditLog] =
+        [
+            new("AuditReader.QueryAsync", (host, user) => Task.FromResult(new Attempt(
+                async sp => Assert.True((await sp.GetRequiredService<AuditReader>().QueryAsync(new AuditQuery(), None)).Total > 0),
+                () => Task.FromResult(""),
+                Changes: false))),
+            new("AuditReader.ExportCsvAsync", (host, user) => Task.FromResult(new Attempt(
+                async sp =>
+                {
+                    await using var writer = new StringWriter();
+                    await sp.GetRequiredService<AuditReader>().ExportCsvAsync(new AuditQuery(), writer, None);
+                    Assert.StartsWith(AuditReader.CsvHeader, writer.ToString(), StringComparison.Ordinal);
+                },
+                () => Task.FromResult(""),
+                Changes: false))),
+        ],
+        // No page or endpoint changes portal-wide settings yet: the rule is checked as a service would check it.
+        [PortalAction.ChangePortalSettings] =
+        [
+            new("AccessControl.DemandAsync", (host, user) => Task.FromResult(new Attempt(
+                sp => sp.GetRequiredService<AccessControl>().DemandAsync(PortalAction.ChangePortalSettings, "portal-settings", None),
+                () => Task.FromResult(""),
+                Changes: false))),
+        ],
+    };
+
+    public static IReadOnlyDictionary<PortalAction, HttpOperation> Http { get; } = new Dictionary<PortalAction, HttpOperation>
+    {
+        [PortalAction.ImportCatalog] = new("POST /api/catalog/imports", (host, user) =>
+        {
+            var name = "api-import-" + Guid.NewGuid().ToString("N")[..8];
+            return Task.FromResult(new HttpAttempt(
+                client => client.PostAsJsonAsync(new Uri("/api/catalog/imports", UriKind.Relative), new { name, fileName = "team.json", content = CatalogFile(name) }),
+                () => Imports(host),
+                HttpStatusCode.Created));
+        }),
+        [PortalAction.RemoveCatalogImport] = new("DELETE /api/catalog/imports/{id}", async (host, user) =>
+        {
+            var import = await SeedImportAsync(host);
+            return new HttpAttempt(client => client.DeleteAsync(new Uri($"/api/catalog/imports/{import.Id}", UriKind.Relative)), () => Imports(host), HttpStatusCode.NoContent);
+        }),
+        [PortalAction.SavePersonalConnection] = new("POST /api/connections", (host, user) => Task.FromResult(PostConnection(host, user, shared: false))),
+        [PortalAction.SaveSharedConnection] = new("POST /api/connections", (host, user) => Task.FromResult(PostConnection(host, user, shared: true))),
+        [PortalAction.DeletePersonalConnection] = new("DELETE /api/connections/{id}", async (host, user) =>
+        {
+            var row = await SeedConnectionAsync(host, user);
+            return new HttpAttempt(client => client.DeleteAsync(new Uri($"/api/connections/{row.Id}", UriKind.Relative)), () => Connections(host, user), HttpStatusCode.NoContent);
+        }),
+        [PortalAction.DeleteSharedConnection] = new("DELETE /api/connections/{id}", async (host, user) =>
+        {
+            var row = await SeedConnectionAsync(host, ConnectionService.SharedOwner);
+            return new HttpAttempt(client => client.DeleteAsync(new Uri($"/api/connections/{row.Id}", UriKind.Relative)), () => Connections(host, user), HttpStatusCode.NoContent);
+        }),
+    };
+
+    /// <summary>A valid catalog file with one model of its own (a copy of an embedded one under a new id).</summary>
+    public static string CatalogFile(string id)
+    {
+        var model = JsonNode.Parse(EmbeddedCatalogSource.ReadJson())!["models"]!.AsArray()[0]!.DeepClone();
+        model["id"] = id;
+        model["aliases"] = new JsonArray();
+        return new JsonObject { ["models"] = new JsonArray(model) }.ToJsonString();
+    }
+
+    private static Attempt SaveConnection(MatrixHost host, string user, bool shared)
+    {
+        var name = "conn-" + Guid.NewGuid().ToString("N")[..8];
+        return new Attempt(
+            async sp =>
+            {
+                var (saved, errors) = await sp.GetRequiredService<ConnectionService>().SaveAsync(
+                    new ConnectionInput(null, name, ConnectionKind.OpenAICompatible, host.Peer.V1.AbsoluteUri, ConnectionAuth.ApiKey, MatrixHost.PeerKey, ["peer-chat"], shared), None);
+                Assert.Empty(errors);
+                Assert.Equal(shared, saved!.Shared);
+            },
+            () => Connections(host, user));
+    }
+
+    private static HttpAttempt PostConnection(MatrixHost host, string user, bool shared)
+    {
+        var name = "api-conn-" + Guid.NewGuid().ToString("N")[..8];
+        return new HttpAttempt(
+            client => client.PostAsJsonAsync(new Uri("/api/connections", UriKind.Relative), new
+            {
+                name, kind = "OpenAICompatible", endpoint = host.Peer.V1.AbsoluteUri, auth = "ApiKey", apiKey = MatrixHost.PeerKey, models = PeerModels, shared,
+            }),
+            () => Connections(host, user),
+            HttpStatusCode.Created);
+    }
+
+    private static Attempt DeleteConnection(MatrixHost host, string user, StoredConnection row) => new(
+        async sp => Assert.True(await sp.GetRequiredService<ConnectionService>().DeleteAsync(row.Id, None)),
+        () => Connections(host, user));
+
+    /// <summary>A connection in the store as if saved earlier (for <paramref name="owner"/>: a user, or the shared owner).</summary>
+    public static Task<StoredConnection> SeedConnectionAsync(MatrixHost host, string owner) =>
+        host.Get<IConnectionStore>().SaveAsync(new StoredConnection
+        {
+            UserId = owner,
+            Name = "seeded-" + Guid.NewGuid().ToString("N")[..8],
+            Kind = nameof(ConnectionKind.OpenAICompatible),
+            Endpoint = host.Peer.V1.AbsoluteUri,
+            Auth = nameof(ConnectionAuth.ApiKey),
+            ProtectedApiKey = host.Get<IDataProtectionProvider>().CreateProtector(ConnectionService.KeyPurpose).Protect(MatrixHost.PeerKey),
+            KeyHint = MatrixHost.PeerKey[^4..],
+            Models = "peer-chat",
+        }, None);
+
+    private static Task<CatalogImportRecord> SeedImportAsync(MatrixHost host)
+    {
+        var name = "seeded-" + Guid.NewGuid().ToString("N")[..8];
+        return host.Get<ICatalogImportStore>().AddAsync(name, "seeded.json", CatalogFile(name), 1, None);
+    }
+
+    /// <summary>The user's own connections and the shared ones (names and owners), in a stable order.</summary>
+    private static async Task<string> Connections(MatrixHost host, string user)
+    {
+        var store = host.Get<IConnectionStore>();
+        var rows = (await store.ListAsync(user, None)).Concat(await store.ListAsync(ConnectionService.SharedOwner, None));
+        return string.Join(",", rows.Select(r => $"{r.UserId}/{r.Name}/{r.UpdatedUtc.UtcTicks}").Order(StringComparer.Ordinal));
+    }
+
+    private static async Task<string> Sessions(MatrixHost host, string user) =>
+        string.Join(",", (await host.Get<IPlaygroundSessionStore>().ListAsync(user, None)).Select(s => $"{s.Id}/{s.Title}").Order(StringComparer.Ordinal));
+
+    private static async Task<string> Imports(MatrixHost host) =>
+        string.Join(",", (await host.Get<ICatalogImportStore>().ListAsync(None)).Select(i => $"{i.Id}/{i.Name}").Order(StringComparer.Ordinal));
+
+    private static async Task<string> Preference(MatrixHost host, string user, string key) =>
+        await host.Get<IPreferenceStore>().GetAsync(user, key, None) ?? "(none)";
+
+    private static string AModel(MatrixHost host) => host.Get<ICatalogService>().Current.Models[0].Id;
+}
