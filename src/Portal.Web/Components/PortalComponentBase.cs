@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 
 namespace Portal.Web.Components;
 
@@ -17,6 +18,12 @@ public abstract class PortalComponentBase : ComponentBase, IDisposable
         ComponentToken = _lifetime.Token;
     }
 
+    /// <summary>The page's sign-in; a new one arrives when the circuit's user changes (role changed, signed out).</summary>
+    [CascadingParameter]
+    private Task<AuthenticationState>? Authentication { get; set; }
+
+    private Task<AuthenticationState>? _seenAuthentication;
+
     /// <summary>Cancelled when the component is disposed (the user left the page or closed the tab); still readable after.</summary>
     protected CancellationToken ComponentToken { get; }
 
@@ -28,6 +35,24 @@ public abstract class PortalComponentBase : ComponentBase, IDisposable
     /// waiting, so that a click is never silently lost.
     /// </summary>
     protected bool IsInteractive => RendererInfo.IsInteractive;
+
+    public override async Task SetParametersAsync(ParameterView parameters)
+    {
+        await base.SetParametersAsync(parameters);
+        var changed = _seenAuthentication is not null && !ReferenceEquals(_seenAuthentication, Authentication);
+        _seenAuthentication = Authentication;
+        if (changed && !IsDisposed)
+        {
+            await OnAccessChangedAsync();
+            StateHasChanged();
+        }
+    }
+
+    /// <summary>
+    /// Runs when the user's sign-in changed in an open page (an Owner changed the role, the user signed out
+    /// elsewhere): pages that show or hide controls by role check again here. The services check on every action anyway.
+    /// </summary>
+    protected virtual Task OnAccessChangedAsync() => Task.CompletedTask;
 
     /// <summary>Changes page state on the renderer's thread and renders, from any thread (progress callbacks, timers).</summary>
     protected Task UpdateAsync(Action change) => IsDisposed ? Task.CompletedTask : InvokeAsync(() =>

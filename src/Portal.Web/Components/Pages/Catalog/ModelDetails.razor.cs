@@ -37,10 +37,13 @@ public sealed partial class ModelDetails : PortalComponentBase
     /// <summary>One row of the facts table: label, value (null → "—") and the source of that field.</summary>
     private sealed record Fact(string Label, string? Value, string? Source, string? Detail = null);
 
+    protected override async Task OnAccessChangedAsync() =>
+        _mayDeploy = await Access.CanAsync(PortalAction.DeployModel, ComponentToken);
+
     protected override async Task OnInitializedAsync()
     {
         Catalog.Changed += OnCatalogChanged;
-        _mayDeploy = await Access.CanAsync(PortalAction.DeployModel, ComponentToken);
+        await OnAccessChangedAsync();
         try
         {
             _connections = await Connections.ListAsync(ComponentToken);

@@ -44,9 +44,12 @@ public sealed partial class DeployWizard
     private bool _mayDeploy = true;
     private string? _denied;
 
+    protected override async Task OnAccessChangedAsync() =>
+        _mayDeploy = await Access.CanAsync(PortalAction.DeployModel, ComponentToken);
+
     protected override async Task OnInitializedAsync()
     {
-        _mayDeploy = await Access.CanAsync(PortalAction.DeployModel, ComponentToken);
+        await OnAccessChangedAsync();
         _model = Model is { } id ? Catalog.Current.Find(id) : null;
         if (_model is null)
         {

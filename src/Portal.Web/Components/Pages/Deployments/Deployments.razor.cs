@@ -38,10 +38,15 @@ public sealed partial class Deployments
     private bool _mayDelete;
 
     /// <summary>Azure is asked once the circuit is up, not also while prerendering (its answers are not cached).</summary>
-    protected override async Task OnInitializedAsync()
+    protected override async Task OnAccessChangedAsync()
     {
         _mayUseKeys = await Access.CanAsync(PortalAction.UseDeploymentKeys, ComponentToken);
         _mayDelete = await Access.CanAsync(PortalAction.DeleteDeployment, ComponentToken);
+    }
+
+    protected override async Task OnInitializedAsync()
+    {
+        await OnAccessChangedAsync();
         if (IsInteractive)
         {
             await LoadAsync(false);

@@ -74,6 +74,9 @@ public abstract class PlaygroundPage : PortalComponentBase
 
     protected abstract string Path { get; }
 
+    protected override async Task OnAccessChangedAsync() =>
+        MayRun = await Access.CanAsync(PortalAction.RunPlayground, ComponentToken);
+
     protected async Task LoadConnectionsAsync()
     {
         try

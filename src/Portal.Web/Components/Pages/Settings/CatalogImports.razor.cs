@@ -37,10 +37,15 @@ public sealed partial class CatalogImports : PortalComponentBase
     [Inject]
     public required ILogger<CatalogImports> Logger { get; init; }
 
-    protected override async Task OnInitializedAsync()
+    protected override async Task OnAccessChangedAsync()
     {
         _mayImport = await Access.CanAsync(PortalAction.ImportCatalog, ComponentToken);
         _mayRemove = await Access.CanAsync(PortalAction.RemoveCatalogImport, ComponentToken);
+    }
+
+    protected override async Task OnInitializedAsync()
+    {
+        await OnAccessChangedAsync();
         await LoadAsync();
     }
 

@@ -89,13 +89,18 @@ public sealed partial class Connections
     private static bool IsGeneral(string error) =>
         error.StartsWith("This connection no longer exists", StringComparison.Ordinal) || error.StartsWith("The connection could not be saved", StringComparison.Ordinal);
 
-    protected override async Task OnInitializedAsync()
+    protected override async Task OnAccessChangedAsync()
     {
         _mayPersonal = await Access.CanAsync(PortalAction.SavePersonalConnection, ComponentToken);
         _mayShared = await Access.CanAsync(PortalAction.SaveSharedConnection, ComponentToken);
         // With sign-in off there is one user, the local Owner: nobody to share with.
         _offerSharing = _mayShared && Access.User.IsSignedIn;
         _mayTest = await Access.CanAsync(PortalAction.TestConnection, ComponentToken);
+    }
+
+    protected override async Task OnInitializedAsync()
+    {
+        await OnAccessChangedAsync();
         await LoadAsync();
     }
 
