@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.OpenApi;
-using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Portal.Catalog.Sources;
 using Portal.Playground.Inference;
@@ -68,7 +67,9 @@ public static class ManageApi
     public static IEndpointRouteBuilder MapManageApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var signInRequired = endpoints.ServiceProvider.GetRequiredService<IOptions<AuthOptions>>().Value.SignInRequired;
+        // Read as the authentication setup reads it (AddPortalAuth), not through the validated options: a bad sign-in
+        // setting must stop the start with its own line (IStartupValidator), not throw while endpoints are mapped.
+        var signInRequired = (endpoints.ServiceProvider.GetRequiredService<IConfiguration>().GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions()).SignInRequired;
 
         var imports = endpoints.MapGroup("/api/catalog/imports").WithTags("Catalog imports").AddEndpointFilter(DeniedAs403);
         imports.MapGet("", async (CatalogImporter importer, CancellationToken cancellationToken) => TypedResults.Ok(await importer.ListAsync(cancellationToken)))
