@@ -67,7 +67,7 @@ public sealed class FakeUserDirectoryStore : IUserDirectoryStore
         }
     }
 
-    public Task<Guid> RecordSignInAsync(string userId, string? email, string? displayName, string? providerRole, CancellationToken cancellationToken)
+    public Task<Guid> RecordSignInAsync(string userId, string? email, string? displayName, string? providerRole, CancellationToken cancellationToken, bool emailVerified = false)
     {
         lock (_gate)
         {
@@ -77,6 +77,7 @@ public sealed class FakeUserDirectoryStore : IUserDirectoryStore
             }
 
             user.Email = email;
+            user.EmailVerified = emailVerified && email is not null;
             user.DisplayName = displayName;
             user.ProviderRole = providerRole;
             var session = new UserSessionRow { Id = Guid.NewGuid(), UserId = userId };
@@ -171,6 +172,16 @@ public sealed class FakeApiTokenStore : IApiTokenStore
     }
 
     public Task TouchAsync(Guid id, DateTimeOffset usedUtc, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<int> RevokeAllAsync(string userId, CancellationToken cancellationToken)
+    {
+        lock (_tokens)
+        {
+            var active = _tokens.Where(t => t.UserId == userId && t.RevokedUtc is null).ToList();
+            active.ForEach(t => t.RevokedUtc = DateTimeOffset.UnixEpoch);
+            return Task.FromResult(active.Count);
+        }
+    }
 }
 
 public sealed class FakeAuditStore : IAuditStore

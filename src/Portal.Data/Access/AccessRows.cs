@@ -10,6 +10,12 @@ public sealed class PortalUserRow
 
     public string? Email { get; set; }
 
+    /// <summary>
+    /// Whether the provider vouched for <see cref="Email"/> at the last sign-in (OIDC <c>email_verified</c>); only a
+    /// verified email may match a bootstrap Owner (<c>Portal:Auth:Owners</c>).
+    /// </summary>
+    public bool EmailVerified { get; set; }
+
     public string? DisplayName { get; set; }
 
     /// <summary>The role an Owner assigned in the portal (Reader, AzureAIDeveloper, Contributor, Owner), or null.</summary>

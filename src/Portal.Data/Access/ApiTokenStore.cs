@@ -16,6 +16,9 @@ public interface IApiTokenStore
     Task<bool> RevokeAsync(string userId, Guid id, CancellationToken cancellationToken);
 
     Task TouchAsync(Guid id, DateTimeOffset usedUtc, CancellationToken cancellationToken);
+
+    /// <summary>Revokes every active token of the user (an Owner stopping someone's scripts); returns how many.</summary>
+    Task<int> RevokeAllAsync(string userId, CancellationToken cancellationToken);
 }
 
 internal sealed class ApiTokenStore(IDbContextFactory<PortalDbContext> contexts, TimeProvider time) : IApiTokenStore
@@ -59,6 +62,14 @@ internal sealed class ApiTokenStore(IDbContextFactory<PortalDbContext> contexts,
         token.RevokedUtc = time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    public async Task<int> RevokeAllAsync(string userId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        return await db.ApiTokens.Where(t => t.UserId == userId && t.RevokedUtc == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedUtc, now), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task TouchAsync(Guid id, DateTimeOffset usedUtc, CancellationToken cancellationToken)

@@ -10,7 +10,7 @@ public interface IUserDirectoryStore
     Task<IReadOnlyList<PortalUserRow>> ListAsync(CancellationToken cancellationToken);
 
     /// <summary>Records a sign-in (creating the user the first time) and starts a session; returns the session's id.</summary>
-    Task<Guid> RecordSignInAsync(string userId, string? email, string? displayName, string? providerRole, CancellationToken cancellationToken);
+    Task<Guid> RecordSignInAsync(string userId, string? email, string? displayName, string? providerRole, CancellationToken cancellationToken, bool emailVerified = false);
 
     /// <summary>Sets (or, with null, removes) the role assigned in the portal. False when the user is unknown.</summary>
     Task<bool> AssignRoleAsync(string userId, string? role, string changedBy, CancellationToken cancellationToken);
@@ -43,7 +43,7 @@ internal sealed class UserDirectoryStore(IDbContextFactory<PortalDbContext> cont
         return [.. rows.OrderBy(u => u.DisplayName ?? u.Email ?? u.UserId, StringComparer.OrdinalIgnoreCase)];
     }
 
-    public async Task<Guid> RecordSignInAsync(string userId, string? email, string? displayName, string? providerRole, CancellationToken cancellationToken)
+    public async Task<Guid> RecordSignInAsync(string userId, string? email, string? displayName, string? providerRole, CancellationToken cancellationToken, bool emailVerified = false)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
@@ -55,6 +55,7 @@ internal sealed class UserDirectoryStore(IDbContextFactory<PortalDbContext> cont
         }
 
         user.Email = Trim(email, 320);
+        user.EmailVerified = emailVerified && email is not null;
         user.DisplayName = Trim(displayName, 200);
         user.ProviderRole = providerRole;
         user.LastSignInUtc = now;

@@ -17,12 +17,12 @@ public sealed record PortalUserView(
     string? RoleChangedBy);
 
 /// <summary>Settings → Access: the people who signed in and their roles. Owners only.</summary>
-public sealed class AccessDirectory(IUserDirectoryStore directory, AccessControl access, IOptionsMonitor<AuthOptions> options)
+public sealed class AccessDirectory(IUserDirectoryStore directory, IApiTokenStore tokens, AccessControl access, IOptions<AuthOptions> options)
 {
     public async Task<IReadOnlyList<PortalUserView>> ListAsync(CancellationToken cancellationToken)
     {
         await access.DemandAsync(PortalAction.AssignRole, "users", cancellationToken);
-        var settings = options.CurrentValue;
+        var settings = options.Value;
         return [.. (await directory.ListAsync(cancellationToken)).Select(row => ToView(settings, row))];
     }
 
@@ -41,10 +41,11 @@ public sealed class AccessDirectory(IUserDirectoryStore directory, AccessControl
         if (userId == access.User.Id && role != PortalRole.Owner)
         {
             var self = await directory.GetAsync(userId, cancellationToken);
-            var settings = options.CurrentValue;
-            var without = UserRoles.Resolve(settings, userId, self?.Email, self?.ProviderRole, role?.ToString());
+            var settings = options.Value;
+            var without = UserRoles.Resolve(settings, userId, self is { EmailVerified: true } ? self.Email : null, self?.ProviderRole, role?.ToString());
             if (without != PortalRole.Owner)
             {
+                await access.FailedAsync(PortalAction.AssignRole, target, "refused: an Owner cannot demote themself");
                 return (false, "You cannot take the Owner role from yourself; ask another Owner.");
             }
         }
@@ -60,14 +61,28 @@ public sealed class AccessDirectory(IUserDirectoryStore directory, AccessControl
         return (true, null);
     }
 
+    /// <summary>
+    /// Revokes every personal API token of a user at once (someone left the team, or their provider role was taken
+    /// away: a token keeps acting with the role their last sign-in had). Returns how many were active.
+    /// </summary>
+    public async Task<int> RevokeTokensAsync(string userId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        var target = $"user:{userId}";
+        await access.DemandAsync(PortalAction.AssignRole, target, cancellationToken);
+        var revoked = await tokens.RevokeAllAsync(userId, cancellationToken);
+        await access.SucceededAsync(PortalAction.AssignRole, target, $"revoked {revoked} API token(s)");
+        return revoked;
+    }
+
     private static PortalUserView ToView(AuthOptions settings, PortalUserRow row) => new(
         row.UserId,
         row.Email,
         row.DisplayName,
-        UserRoles.Resolve(settings, row.UserId, row.Email, row.ProviderRole, row.AssignedRole),
+        UserRoles.Resolve(settings, row.UserId, row.EmailVerified ? row.Email : null, row.ProviderRole, row.AssignedRole),
         PortalRoles.TryParse(row.AssignedRole, out var assigned) ? assigned : null,
         PortalRoles.TryParse(row.ProviderRole, out var provider) ? provider : null,
-        UserRoles.IsBootstrapOwner(settings, row.UserId, row.Email),
+        UserRoles.IsBootstrapOwner(settings, row.UserId, row.EmailVerified ? row.Email : null),
         row.LastSignInUtc,
         row.RoleChangedUtc,
         row.RoleChangedBy);

@@ -52,9 +52,11 @@ public static class AccountEndpoints
         return app;
     }
 
-    /// <summary>Only a path of this portal ("/models?q=x"); anything else (another site, "//host", "/\host") is the home page.</summary>
+    /// <summary>Only a path of this portal ("/models?q=x"); anything else (another site, "//host", "/\host", control characters) is the home page.</summary>
     public static string LocalOrRoot(string? returnUrl) =>
-        returnUrl is { Length: > 0 } url && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) && !url.Contains('\r') && !url.Contains('\n')
+        returnUrl is { Length: > 0 } url && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
+        // Browsers drop tabs and line breaks from a Location header ("/\t/evil.example" becomes "//evil.example").
+        && !url.Any(char.IsControl)
             ? url
             : "/";
 }

@@ -22,6 +22,9 @@ public static class PortalClaims
     /// <summary>Set when the request was authenticated with a personal API token (its id).</summary>
     public const string ApiToken = "portal_token";
 
+    /// <summary>"true" when the provider vouched for the email at sign-in (OIDC <c>email_verified</c>).</summary>
+    public const string EmailVerified = "portal_email_verified";
+
     public const string Name = "name";
 
     public const string Email = "email";

@@ -13,7 +13,7 @@ namespace Portal.Web.Access;
 public sealed partial class SignInRecorder(
     IUserDirectoryStore directory,
     IAuditStore audit,
-    IOptionsMonitor<AuthOptions> options,
+    IOptions<AuthOptions> options,
     TimeProvider time,
     ILogger<SignInRecorder> logger)
 {
@@ -21,9 +21,21 @@ public sealed partial class SignInRecorder(
     public async Task SignedInAsync(ClaimsPrincipal principal, bool browser, string? clientAddress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        var settings = options.CurrentValue;
+        var settings = options.Value;
         var identity = principal.Identities.First();
+
+        // The portal's own claims come only from here: any the provider sent (portal_uid = "local", "#shared" or
+        // another user's id, a portal_role) are dropped first.
+        foreach (var own in principal.Identities)
+        {
+            foreach (var claim in own.Claims.Where(c => c.Type.StartsWith("portal_", StringComparison.Ordinal)).ToList())
+            {
+                own.RemoveClaim(claim);
+            }
+        }
+
         var (userId, email, name, roles) = Read(principal, settings);
+        var emailVerified = email is not null && EmailIsVerified(principal, settings);
         if (userId is null)
         {
             throw new InvalidOperationException("The provider's token has no subject (sub, or oid for Microsoft Entra ID): the portal cannot tell who signed in.");
@@ -46,16 +58,21 @@ public sealed partial class SignInRecorder(
             identity.AddClaim(new Claim(PortalClaims.ProviderRole, fromToken.ToString()));
         }
 
+        if (emailVerified)
+        {
+            identity.AddClaim(new Claim(PortalClaims.EmailVerified, "true"));
+        }
+
         if (!browser)
         {
             return;
         }
 
-        var session = await directory.RecordSignInAsync(userId, email, name, providerRole?.ToString(), cancellationToken);
+        var session = await directory.RecordSignInAsync(userId, email, name, providerRole?.ToString(), cancellationToken, emailVerified);
         identity.AddClaim(new Claim(PortalClaims.Session, session.ToString()));
 
         var row = await directory.GetAsync(userId, cancellationToken);
-        var role = UserRoles.Resolve(settings, userId, email, providerRole?.ToString(), row?.AssignedRole);
+        var role = UserRoles.Resolve(settings, userId, emailVerified ? email : null, providerRole?.ToString(), row?.AssignedRole);
         string? detail = $"role {role.Label()}";
         if (role == PortalRole.Owner)
         {
@@ -79,6 +96,30 @@ public sealed partial class SignInRecorder(
             Detail = detail,
         }, cancellationToken);
     }
+
+    /// <summary>
+    /// Whether the provider vouched for the email: OIDC's <c>email_verified</c> claim. Microsoft Entra ID's email and
+    /// user name can be changed by their owners and are never used to grant a role.
+    /// </summary>
+    public static bool EmailIsVerified(ClaimsPrincipal principal, AuthOptions settings)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(settings);
+        return settings.Mode == AuthMode.Oidc && string.Equals(principal.Get("email_verified"), "true", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>A sign-in the provider refused or that could not complete, for the audit log (no user is known).</summary>
+    public Task RecordFailedSignInAsync(string? clientAddress, string reason, CancellationToken cancellationToken) =>
+        audit.AddAsync(new AuditEntryRow
+        {
+            WhenUtc = time.GetUtcNow(),
+            UserId = PortalClaims.AnonymousUserId,
+            Action = AuditLog.SignInAction,
+            Target = "portal",
+            Outcome = nameof(AuditOutcome.Failed),
+            ClientAddress = clientAddress,
+            Detail = reason.Length <= 200 ? reason : reason[..200],
+        }, cancellationToken);
 
     /// <summary>The user's id, email, name and role claims as the mode's provider writes them.</summary>
     public static (string? UserId, string? Email, string? Name, IReadOnlyList<string> Roles) Read(ClaimsPrincipal principal, AuthOptions settings)

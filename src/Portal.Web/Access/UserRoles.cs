@@ -9,12 +9,14 @@ namespace Portal.Web.Access;
 /// Settings → Access, and Owner for the bootstrap list (<c>Portal:Auth:Owners</c>); <c>Portal:Auth:DefaultRole</c> when
 /// none applies. With sign-in off, the local user is the Owner.
 /// </summary>
-public sealed class UserRoles(IUserDirectoryStore directory, IOptionsMonitor<AuthOptions> options)
+public sealed class UserRoles(IUserDirectoryStore directory, IOptions<AuthOptions> options)
 {
     public async Task<PortalRole?> EffectiveRoleAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        var settings = options.CurrentValue;
+        // The settings as the portal started with them: the authentication schemes were set up from those, so a reloaded
+        // file must not change who is Owner while sign-in stays as it was.
+        var settings = options.Value;
         if (!settings.SignInRequired)
         {
             return PortalRole.Owner;
@@ -25,12 +27,22 @@ public sealed class UserRoles(IUserDirectoryStore directory, IOptionsMonitor<Aut
             return null;
         }
 
+        // A browser whose session was signed out has no role any more, also in a page that has not noticed yet.
+        if (principal.Get(PortalClaims.Session) is { } sid && Guid.TryParse(sid, out var session)
+            && !await directory.IsSessionActiveAsync(session, cancellationToken))
+        {
+            return null;
+        }
+
         var row = await directory.GetAsync(userId, cancellationToken);
-        return Resolve(settings, userId, principal.Get(PortalClaims.Email) ?? row?.Email, principal.Get(PortalClaims.ProviderRole) ?? row?.ProviderRole, row?.AssignedRole);
+        var verifiedEmail = principal.Get(PortalClaims.EmailVerified) == "true" ? principal.Get(PortalClaims.Email)
+            : row is { EmailVerified: true } ? row.Email
+            : null;
+        return Resolve(settings, userId, verifiedEmail, principal.Get(PortalClaims.ProviderRole) ?? row?.ProviderRole, row?.AssignedRole);
     }
 
     /// <summary>The rule itself, for the directory page and the tests.</summary>
-    public static PortalRole Resolve(AuthOptions settings, string userId, string? email, string? providerRole, string? assignedRole)
+    public static PortalRole Resolve(AuthOptions settings, string userId, string? verifiedEmail, string? providerRole, string? assignedRole)
     {
         ArgumentNullException.ThrowIfNull(settings);
         PortalRole? best = null;
@@ -44,7 +56,7 @@ public sealed class UserRoles(IUserDirectoryStore directory, IOptionsMonitor<Aut
             best = assigned;
         }
 
-        if (IsBootstrapOwner(settings, userId, email))
+        if (IsBootstrapOwner(settings, userId, verifiedEmail))
         {
             best = PortalRole.Owner;
         }
@@ -52,14 +64,20 @@ public sealed class UserRoles(IUserDirectoryStore directory, IOptionsMonitor<Aut
         return best ?? settings.DefaultRole;
     }
 
-    public static bool IsBootstrapOwner(AuthOptions settings, string userId, string? email)
+    /// <summary>
+    /// Whether <c>Portal:Auth:Owners</c> names the user: by the portal's id, the provider's subject, or an email the
+    /// provider verified (pass null for an email nobody vouched for: anyone may write any address in a self-service
+    /// profile). Microsoft Entra ID users match by object id ("tenant/object id" or the object id), never by email.
+    /// </summary>
+    public static bool IsBootstrapOwner(AuthOptions settings, string userId, string? verifiedEmail)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var subject = userId.Contains(':', StringComparison.Ordinal) ? userId[(userId.IndexOf(':', StringComparison.Ordinal) + 1)..] : userId;
         return settings.Owners.Select(o => o.Trim()).Where(o => o.Length > 0).Any(o =>
             string.Equals(o, userId, StringComparison.Ordinal)
             || string.Equals(o, subject, StringComparison.Ordinal)
-            || (email is { Length: > 0 } && string.Equals(o, email, StringComparison.OrdinalIgnoreCase)));
+            || (verifiedEmail is { Length: > 0 } && string.Equals(o, verifiedEmail, StringComparison.OrdinalIgnoreCase))
+            || (userId.StartsWith("entra:", StringComparison.Ordinal) && subject.EndsWith("/" + o, StringComparison.Ordinal)));
     }
 
     /// <summary>The highest portal role among a token's role claims (unknown roles are ignored).</summary>

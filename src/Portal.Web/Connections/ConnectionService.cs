@@ -61,7 +61,7 @@ public sealed partial class ConnectionService(
     public const int MaxNameLength = 100;
 
     /// <summary>How a problem with the key field starts (the form shows it on that field).</summary>
-    public const string ReenterKeyMessage = "The base URL's server or the kind changed: enter the API key again.";
+    public const string ReenterKeyMessage = "The base URL or the kind changed: enter the API key again.";
     internal const string KeyPurpose = "Portal.Connections.ApiKey.v1";
 
     /// <summary>
@@ -368,13 +368,19 @@ public sealed partial class ConnectionService(
     /// Whether an empty key field may keep the saved key: only while the kind (which decides how the key is sent) and
     /// the endpoint's origin (scheme, host and port) are the ones the key was saved for. A changed path is fine.
     /// </summary>
+    /// <remarks>
+    /// A personal key may go to another path on its server (the user owns both the key and the change). A shared key is
+    /// used by people who may not see it: it goes only to the exact saved address, so nobody can point it at another
+    /// service on the same host.
+    /// </remarks>
     private static bool MayKeepKey(StoredConnection saved, ConnectionKind kind, Uri endpoint) =>
         string.Equals(saved.Kind, kind.ToString(), StringComparison.Ordinal)
         && Uri.TryCreate(saved.Endpoint, UriKind.Absolute, out var savedEndpoint)
-        && Uri.Compare(savedEndpoint, endpoint, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
+        && Uri.Compare(savedEndpoint, endpoint, saved.UserId == SharedOwner ? UriComponents.AbsoluteUri : UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
 
-    private static string ReenterKey(StoredConnection saved) =>
-        $"{ReenterKeyMessage} The saved key is only sent to {new Uri(saved.Endpoint).GetLeftPart(UriPartial.Authority)}, as this connection's kind was saved.";
+    private static string ReenterKey(StoredConnection saved) => saved.UserId == SharedOwner
+        ? $"{ReenterKeyMessage} A shared connection's key is only sent to {saved.Endpoint}, as this connection's kind was saved."
+        : $"{ReenterKeyMessage} The saved key is only sent to {new Uri(saved.Endpoint).GetLeftPart(UriPartial.Authority)}, as this connection's kind was saved.";
 
     private IEnumerable<ConnectionView> Configured() => configured.Value.Items.Where(c => !string.IsNullOrWhiteSpace(c.Name)).Select(ToView);
 

@@ -188,11 +188,18 @@ internal static class AuthServiceCollectionExtensions
 
         // The provider refused, the user cancelled, or the sign-in came back stale: the portal's own page says so, never a
         // raw exception (replacing, not chaining, whatever was there: every remote failure ends here).
-        options.Events.OnRemoteFailure = context =>
+        options.Events.OnRemoteFailure = async context =>
         {
+            // The kind of failure only (the provider's error code or the exception's type), never its message: it may
+            // carry a code or a token.
+            var error = context.Request.Query["error"].ToString();
+            var reason = error.Length is > 0 and <= 40 && error.All(c => c is (>= 'a' and <= 'z') or '_') ? $"provider said {error}"
+                : error.Length > 0 ? "provider refused"
+                : context.Failure?.GetType().Name ?? "unknown";
+            await context.HttpContext.RequestServices.GetRequiredService<SignInRecorder>()
+                .RecordFailedSignInAsync(context.HttpContext.Connection.RemoteIpAddress?.ToString(), reason, context.HttpContext.RequestAborted);
             context.Response.Redirect(AccountEndpoints.SignInFailedPath);
             context.HandleResponse();
-            return Task.CompletedTask;
         };
     }
 

@@ -63,6 +63,49 @@ public sealed class AccessStoreTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task BootstrapOwnerByEmail_NeedsTheProviderToVouchForTheEmail()
+    {
+        var connections = _store.GetRequiredService<IConnectionStore>();
+        await connections.SaveAsync(Connection("local", "ollama"), CancellationToken.None);
+        var recorder = Recorder(owners: ["olivia@example.test"]);
+
+        // Anyone may type the Owner's address into a self-service profile: an unverified email is not a match.
+        var impostor = Principal("mallory", "olivia@example.test", "Mallory", emailVerified: false);
+        await recorder.SignedInAsync(impostor, browser: true, null, CancellationToken.None);
+        var roles = new UserRoles(Directory, Options.Create(new AuthOptions { Mode = AuthMode.Oidc, Owners = ["olivia@example.test"] }));
+
+        Assert.Equal(PortalRole.Reader, await roles.EffectiveRoleAsync(impostor, CancellationToken.None));
+        Assert.Single(await connections.ListAsync("local", CancellationToken.None));
+        Assert.False((await Directory.GetAsync("oidc:mallory", CancellationToken.None))!.EmailVerified);
+    }
+
+    [Fact]
+    public async Task PortalClaimsSentByTheProvider_AreDropped()
+    {
+        var principal = Principal("mallory", "mallory@example.test", "Mallory", true,
+            new Claim(PortalClaims.UserId, "local"), new Claim(PortalClaims.Role, "Owner"), new Claim(PortalClaims.ProviderRole, "Owner"));
+
+        await Recorder(owners: []).SignedInAsync(principal, browser: true, null, CancellationToken.None);
+
+        Assert.Equal(["oidc:mallory"], principal.FindAll(PortalClaims.UserId).Select(c => c.Value));
+        Assert.Empty(principal.FindAll(PortalClaims.Role));
+        Assert.Empty(principal.FindAll(PortalClaims.ProviderRole));
+    }
+
+    [Fact]
+    public async Task AfterSignOut_AnOpenPagesActionsAreRefusedAtOnce()
+    {
+        var principal = Principal("connie", "connie@example.test", "Connie", true, new Claim("roles", "Contributor"));
+        await Recorder(owners: []).SignedInAsync(principal, browser: true, null, CancellationToken.None);
+        var roles = new UserRoles(Directory, Options.Create(new AuthOptions { Mode = AuthMode.Oidc }));
+        Assert.Equal(PortalRole.Contributor, await roles.EffectiveRoleAsync(principal, CancellationToken.None));
+
+        await Directory.EndSessionAsync(Guid.Parse(principal.Get(PortalClaims.Session)!), CancellationToken.None);
+
+        Assert.Null(await roles.EffectiveRoleAsync(principal, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task FirstSignIn_OfANonOwner_LeavesTheSingleUserDataAlone()
     {
         var connections = _store.GetRequiredService<IConnectionStore>();
@@ -106,6 +149,9 @@ public sealed class AccessStoreTests : IAsyncLifetime, IDisposable
         Assert.Equal(PortalRole.Contributor, UserRoles.Resolve(settings, "oidc:a", null, "Contributor", "Reader"));
         Assert.Equal(PortalRole.Owner, UserRoles.Resolve(settings, "oidc:b", "BOOT@example.test", null, null));
         Assert.Equal(PortalRole.Owner, UserRoles.Resolve(new AuthOptions { Mode = AuthMode.Oidc, Owners = ["b"] }, "oidc:b", null, null, null));
+        Assert.Equal(PortalRole.Owner, UserRoles.Resolve(new AuthOptions { Mode = AuthMode.EntraId, Owners = ["object-1"] }, "entra:tenant-1/object-1", null, null, null));
+        Assert.Equal(PortalRole.Owner, UserRoles.Resolve(new AuthOptions { Mode = AuthMode.EntraId, Owners = ["tenant-1/object-1"] }, "entra:tenant-1/object-1", null, null, null));
+        Assert.Equal(PortalRole.Reader, UserRoles.Resolve(new AuthOptions { Mode = AuthMode.EntraId, Owners = ["object-1"] }, "entra:tenant-1/object-10", null, null, null));
         Assert.Equal(PortalRole.AzureAIDeveloper, UserRoles.HighestOf(["viewer", "Azure AI Developer", "reader"]));
         Assert.Null(UserRoles.HighestOf(["admin", "Azure.AI.Developer"]));
     }
@@ -155,7 +201,7 @@ public sealed class AccessStoreTests : IAsyncLifetime, IDisposable
     private SignInRecorder Recorder(string[] owners) => new(
         Directory,
         Audit,
-        new StaticOptionsMonitor<AuthOptions>(new AuthOptions { Mode = AuthMode.Oidc, Owners = [.. owners] }),
+        Options.Create(new AuthOptions { Mode = AuthMode.Oidc, Owners = [.. owners] }),
         TimeProvider.System,
         NullLogger<SignInRecorder>.Instance);
 
@@ -163,25 +209,18 @@ public sealed class AccessStoreTests : IAsyncLifetime, IDisposable
     {
         var settings = new AuthOptions { Mode = AuthMode.Oidc };
         return new PortalAuthenticationStateProvider(
-            new UserRoles(Directory, new StaticOptionsMonitor<AuthOptions>(settings)),
+            new UserRoles(Directory, Options.Create(settings)),
             Directory,
             Options.Create(settings),
             TimeProvider.System,
             NullLogger<PortalAuthenticationStateProvider>.Instance);
     }
 
-    private static ClaimsPrincipal Principal(string subject, string email, string name) =>
-        new(new ClaimsIdentity([new Claim("sub", subject), new Claim("email", email), new Claim("name", name)], "oidc", "name", "roles"));
+    private static ClaimsPrincipal Principal(string subject, string email, string name, bool emailVerified = true, params Claim[] more) =>
+        new(new ClaimsIdentity(
+            [new Claim("sub", subject), new Claim("email", email), new Claim("email_verified", emailVerified ? "true" : "false"), new Claim("name", name), .. more],
+            "oidc", "name", "roles"));
 
     private static StoredConnection Connection(string userId, string name) =>
         new() { UserId = userId, Name = name, Kind = "OpenAICompatible", Endpoint = "http://127.0.0.1:11434/v1/", Auth = "None" };
-
-    private sealed class StaticOptionsMonitor<T>(T value) : IOptionsMonitor<T>
-    {
-        public T CurrentValue => value;
-
-        public T Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<T, string?> listener) => null;
-    }
 }

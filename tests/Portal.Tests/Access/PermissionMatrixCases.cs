@@ -238,6 +238,18 @@ public static class PermissionMatrixCases
                     async sp => Assert.True((await sp.GetRequiredService<AccessDirectory>().AssignAsync(other, PortalRole.Contributor, None)).Changed),
                     async () => (await host.Get<IUserDirectoryStore>().GetAsync(other, None))!.AssignedRole ?? "none");
             }),
+            new("AccessDirectory.RevokeTokensAsync", async (host, user) =>
+            {
+                var other = await host.UserAsync(PortalRole.Reader, "token-holder");
+                await host.Get<IApiTokenStore>().AddAsync(new ApiTokenRow
+                {
+                    UserId = other, Name = "script", Hash = ApiTokens.Hash("pat_" + Guid.NewGuid().ToString("N")), Prefix = "pat_abcd",
+                    CreatedUtc = DateTimeOffset.UtcNow, ExpiresUtc = DateTimeOffset.UtcNow.AddDays(1),
+                }, None);
+                return new Attempt(
+                    async sp => Assert.Equal(1, await sp.GetRequiredService<AccessDirectory>().RevokeTokensAsync(other, None)),
+                    async () => string.Join(",", (await host.Get<IApiTokenStore>().ListAsync(other, None)).Select(t => t.RevokedUtc is null ? "active" : "revoked")));
+            }),
         ],
         [PortalAction.ReadAuditLog] =
         [

@@ -225,6 +225,8 @@ public sealed class SignInModeTests
     [InlineData("https://evil.example/", "/")]
     [InlineData("//evil.example/", "/")]
     [InlineData("/\\evil.example/", "/")]
+    [InlineData("/\t/evil.example/", "/")]
+    [InlineData("/models\r\nSet-Cookie: x=1", "/")]
     [InlineData("", "/")]
     [InlineData(null, "/")]
     public void SignIn_ReturnsOnlyToAPathOfThePortal(string? returnUrl, string expected) =>

@@ -149,6 +149,9 @@ namespace Portal.Data.Migrations.Sqlite
                         .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("EmailVerified")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTimeOffset>("FirstSeenUtc")
                         .HasColumnType("TEXT");
 

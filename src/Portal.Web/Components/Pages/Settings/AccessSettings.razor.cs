@@ -31,6 +31,9 @@ public sealed partial class AccessSettings : PortalComponentBase
     public required ISnackbar Snackbar { get; init; }
 
     [Inject]
+    public required IDialogService Dialogs { get; init; }
+
+    [Inject]
     public required BrowserTimeZones TimeZones { get; init; }
 
     [Inject]
@@ -117,6 +120,36 @@ public sealed partial class AccessSettings : PortalComponentBase
         {
             Logger.LogWarning(ex, "Could not assign a role");
             _errors[user.UserId] = "The role could not be saved just now; nothing changed. Try again in a moment.";
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task RevokeTokensAsync(PortalUserView user)
+    {
+        var name = NameOf(user);
+        if (!await Dialogs.ConfirmAsync($"Revoke every API token of {name}?", "Their scripts stop working at once; they can create new tokens while their role allows.", "Revoke all"))
+        {
+            return;
+        }
+
+        _busy = true;
+        _errors.Remove(user.UserId);
+        try
+        {
+            var revoked = await Directory.RevokeTokensAsync(user.UserId, ComponentToken);
+            Snackbar.Add(revoked == 0 ? $"{name} had no active API token." : $"Revoked {revoked} API token(s) of {name}.", Severity.Success);
+        }
+        catch (PortalAccessDeniedException ex)
+        {
+            _errors[user.UserId] = ex.Message;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Logger.LogWarning(ex, "Could not revoke a user's API tokens");
+            _errors[user.UserId] = "The tokens could not be revoked just now; nothing changed. Try again in a moment.";
         }
         finally
         {
