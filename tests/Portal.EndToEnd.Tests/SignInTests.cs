@@ -130,6 +130,41 @@ public sealed partial class SignInTests(SignInServerFixture server) : PortalPage
         Assert.DoesNotContain(Server.Logs, line => line.Contains(secret, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("light")]
+    [InlineData("dark")]
+    public async Task SignedInPages_InEachTheme_HaveNoSeriousViolations_AndArePhotographed(string theme)
+    {
+        await Page.SetViewportSizeAsync(1440, 900);
+        await Page.Context.AddCookiesAsync([new Cookie { Name = "portal-theme", Value = theme, Url = Server.BaseUrl }]);
+        await SignInAsync(Page, $"owner-a11y{theme}", "models");
+        Directory.CreateDirectory(AccessibilityTests.ScreenshotFolder);
+
+        foreach (var path in new[] { "models", "settings/access", "settings/audit", "settings/api-tokens", "settings/connections", "settings/azure" })
+        {
+            await OpenInteractiveAsync(path);
+            await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            await CheckAsync($"signed-in-{path.Replace('/', '-')}-{theme}");
+        }
+
+        // The account menu, open.
+        await Page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Account: ") }).ClickAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Menuitem, new() { Name = "Sign out" })).ToBeVisibleAsync();
+        await CheckAsync($"signed-in-account-menu-{theme}");
+
+        async Task CheckAsync(string name)
+        {
+            await Page.ScreenshotAsync(new() { Path = Path.Combine(AccessibilityTests.ScreenshotFolder, $"{name}.png"), FullPage = true });
+            var result = await Deque.AxeCore.Playwright.PageExtensions.RunAxe(Page, new Deque.AxeCore.Commons.AxeRunOptions
+            {
+                RunOnly = new Deque.AxeCore.Commons.RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+            });
+            var serious = result.Violations.Where(v => v.Impact is "critical" or "serious").ToList();
+            Assert.NotEmpty(result.Passes);
+            Assert.True(serious.Count == 0, name + ": " + string.Join("\n", serious.Select(v => $"{v.Id} ({v.Impact}): {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}")));
+        }
+    }
+
     private static async Task<System.Net.HttpStatusCode> GetModelsAsync(HttpClient http, string token)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("api/models", UriKind.Relative));
