@@ -40,6 +40,23 @@ public sealed class RolePagesTests() : PortalBunitContext(null, new Dictionary<s
     private static bool HasButton(IRenderedComponent<Connections> cut, string name) =>
         cut.FindAll("button").Any(b => b.GetAttribute("aria-label") == name || b.TextContent.Trim() == name);
 
+    [Theory]
+    [InlineData("Reader", false)]
+    [InlineData("AzureAIDeveloper", true)]
+    public void History_OffersRenameAndDelete_OnlyToRolesThatMay(string role, bool offered)
+    {
+        User.Set("oidc:dana", role);
+        var id = Guid.NewGuid();
+        SessionStore.Rows[id] = new Portal.Data.Playground.PlaygroundSessionRow { Id = id, UserId = "oidc:dana", Kind = "chat", Title = "Summarise the report", State = "{}" };
+
+        var cut = Render<Portal.Web.Components.Pages.Playground.Playground>();
+
+        cut.WaitForAssertion(() => Assert.Contains("Summarise the report", cut.Markup, StringComparison.Ordinal));
+        var labels = cut.FindAll("button").Select(b => b.GetAttribute("aria-label")).ToList();
+        Assert.Equal(offered, labels.Contains("Rename Summarise the report"));
+        Assert.Equal(offered, labels.Contains("Delete Summarise the report"));
+    }
+
     [Fact]
     public void Connections_AsReader_ListsSharedOnes_ChangesNothing_AndSaysWhichRoleIsNeeded()
     {
