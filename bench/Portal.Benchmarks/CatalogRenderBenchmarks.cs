@@ -30,10 +30,20 @@ public class CatalogRenderBenchmarks
         services.AddMudServices();
         // Library components ask for a JS runtime even when they only render to HTML; a static render never calls it.
         services.AddSingleton<Microsoft.JSInterop.IJSRuntime, StaticRenderJSRuntime>();
+        // The compare buttons' snackbar (it says why a change was refused) needs the page's address, as a prerender has.
+        services.AddScoped<Microsoft.AspNetCore.Components.NavigationManager, StaticRenderNavigationManager>();
 
         // The cards' "Add to compare" buttons read the compare tray: an empty one, kept in memory.
         services.AddSingleton<Portal.Data.Preferences.IPreferenceStore, MemoryPreferences>();
         services.AddSingleton<Portal.Web.Access.ICurrentUser, BenchUser>();
+        // The tray checks the role only when it changes, which a render never does; what it needs is there, unused.
+        services.AddHttpContextAccessor();
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new Portal.Web.Access.AuthOptions()));
+        services.AddSingleton<Portal.Data.Access.IUserDirectoryStore, UnusedAccessStores>();
+        services.AddSingleton<Portal.Data.Access.IAuditStore, UnusedAccessStores>();
+        services.AddSingleton<Portal.Web.Access.UserRoles>();
+        services.AddScoped<Portal.Web.Access.AuditLog>();
+        services.AddScoped<Portal.Web.Access.AccessControl>();
         services.AddSingleton<Portal.Catalog.ICatalogService>(sp => new Portal.Catalog.CatalogService([new Portal.Catalog.Sources.EmbeddedCatalogSource()], NullLogger<Portal.Catalog.CatalogService>.Instance));
         services.AddScoped<Portal.Web.Benchmarks.CompareTray>();
         _services = services.BuildServiceProvider();
@@ -109,6 +119,43 @@ public sealed class MemoryPreferences : Portal.Data.Preferences.IPreferenceStore
         _values[(userId, key)] = value;
         return Task.CompletedTask;
     }
+}
+
+/// <summary>The address a prerender of /models has; a static render never navigates.</summary>
+public sealed class StaticRenderNavigationManager : Microsoft.AspNetCore.Components.NavigationManager
+{
+    public StaticRenderNavigationManager() => Initialize("http://localhost/", "http://localhost/models");
+
+    protected override void NavigateToCore(string uri, Microsoft.AspNetCore.Components.NavigationOptions options) =>
+        throw new InvalidOperationException($"A static render navigated ({uri}).");
+}
+
+/// <summary>Stores a render never reaches: any call is a mistake and says so.</summary>
+public sealed class UnusedAccessStores : Portal.Data.Access.IUserDirectoryStore, Portal.Data.Access.IAuditStore
+{
+    private static InvalidOperationException Unused() => new("A catalog render used the access store.");
+
+    public Task<Portal.Data.Access.PortalUserRow?> GetAsync(string userId, CancellationToken cancellationToken) => throw Unused();
+
+    public Task<IReadOnlyList<Portal.Data.Access.PortalUserRow>> ListAsync(CancellationToken cancellationToken) => throw Unused();
+
+    public Task<Guid> RecordSignInAsync(string userId, string? email, string? displayName, string? providerRole, CancellationToken cancellationToken, bool emailVerified = false) => throw Unused();
+
+    public Task<bool> AssignRoleAsync(string userId, string? role, string changedBy, CancellationToken cancellationToken) => throw Unused();
+
+    public Task EndSessionAsync(Guid sessionId, CancellationToken cancellationToken) => throw Unused();
+
+    public Task<bool> IsSessionActiveAsync(Guid sessionId, CancellationToken cancellationToken) => throw Unused();
+
+    public Task<int> ReassignDataAsync(string fromUserId, string toUserId, CancellationToken cancellationToken) => throw Unused();
+
+    public Task AddAsync(Portal.Data.Access.AuditEntryRow entry, CancellationToken cancellationToken) => throw Unused();
+
+    public Task<(IReadOnlyList<Portal.Data.Access.AuditEntryRow> Items, int Total)> QueryAsync(Portal.Data.Access.AuditQuery query, CancellationToken cancellationToken) => throw Unused();
+
+    public IAsyncEnumerable<Portal.Data.Access.AuditEntryRow> StreamAsync(Portal.Data.Access.AuditQuery query, CancellationToken cancellationToken) => throw Unused();
+
+    public Task<int> PurgeAsync(DateTimeOffset beforeUtc, CancellationToken cancellationToken) => throw Unused();
 }
 
 public sealed class BenchUser : Portal.Web.Access.ICurrentUser
