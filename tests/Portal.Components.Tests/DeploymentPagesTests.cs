@@ -102,8 +102,10 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
     }
 
     /// <summary>Clicks the button whose visible text ends with the name , as a person reads it.</summary>
+    /// <remarks>Found and clicked on the renderer's thread, so a render in between (the wizard re-renders as its checks
+    /// answer) cannot leave the click on a button that is gone.</remarks>
     private static void Click(IRenderedComponent<DeployWizard> cut, string name) =>
-        cut.FindAll("button").Single(b => b.TextContent.Trim().EndsWith(name, StringComparison.Ordinal)).Click();
+        cut.InvokeAsync(() => cut.FindAll("button").Single(b => b.TextContent.Trim().EndsWith(name, StringComparison.Ordinal)).Click()).GetAwaiter().GetResult();
 
     [Fact]
     public void Wizard_Serverless_ThirdPartyModel_ReviewsThenDeploysWithProgress_AndCreatesAConnection()
