@@ -39,12 +39,12 @@ public static class AccountEndpoints
                 return Results.LocalRedirect("/");
             }
 
-            if (context.User.Get(PortalClaims.Session) is { } sid && Guid.TryParse(sid, out var session))
+            if (context.User.SessionId() is { } session)
             {
                 await directory.EndSessionAsync(session, context.RequestAborted);
             }
 
-            await audit.RecordAsync(AuditLog.SignOutAction, "portal", AuditOutcome.Succeeded, cancellationToken: context.RequestAborted);
+            await audit.RecordAsync(AuditLog.SignOutAction, "portal", AuditOutcome.Succeeded);
             return Results.SignOut(new AuthenticationProperties { RedirectUri = SignedOutPath },
                 [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]);
         }).ExcludeFromDescription();

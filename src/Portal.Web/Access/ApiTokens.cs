@@ -54,7 +54,7 @@ public sealed class ApiTokens(IApiTokenStore store, AccessControl access, IOptio
             return (null, errors);
         }
 
-        var secret = Prefix + Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+        var secret = Prefix + System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var now = time.GetUtcNow();
         var row = await store.AddAsync(new ApiTokenRow
         {
@@ -83,9 +83,6 @@ public sealed class ApiTokens(IApiTokenStore store, AccessControl access, IOptio
 
     public static string Hash(string token) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-
-    private static string Base64UrlEncode(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private static ApiTokenView ToView(ApiTokenRow row) =>
         new(row.Id, row.Name, row.Prefix, row.CreatedUtc, row.ExpiresUtc, row.RevokedUtc, row.LastUsedUtc);

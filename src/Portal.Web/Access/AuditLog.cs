@@ -19,10 +19,11 @@ public sealed partial class AuditLog(IAuditStore store, ICurrentUser user, IHttp
     public const string SignInAction = "SignIn";
     public const string SignOutAction = "SignOut";
 
-    public Task RecordAsync(PortalAction action, string target, AuditOutcome outcome, string? detail = null, CancellationToken cancellationToken = default) =>
-        RecordAsync(action.ToString(), target, outcome, detail, cancellationToken);
+    /// <remarks>Takes no cancellation token: an action that happened is recorded even when its page closes right after.</remarks>
+    public Task RecordAsync(PortalAction action, string target, AuditOutcome outcome, string? detail = null) =>
+        RecordAsync(action.ToString(), target, outcome, detail);
 
-    public async Task RecordAsync(string action, string target, AuditOutcome outcome, string? detail = null, CancellationToken cancellationToken = default)
+    public async Task RecordAsync(string action, string target, AuditOutcome outcome, string? detail = null)
     {
         var entry = new AuditEntryRow
         {
@@ -38,8 +39,7 @@ public sealed partial class AuditLog(IAuditStore store, ICurrentUser user, IHttp
         };
         try
         {
-            // Not the caller's token: an action that happened is recorded even when its page closes right after; a
-            // stuck store gives up after 10 s.
+            // A stuck store gives up after 10 s.
             using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await store.AddAsync(entry, bounded.Token);
         }
@@ -47,8 +47,6 @@ public sealed partial class AuditLog(IAuditStore store, ICurrentUser user, IHttp
         {
             LogNotRecorded(logger, ex, entry.Action, entry.Outcome);
         }
-
-        _ = cancellationToken;
     }
 
     private static string? Cut(string? value, int max) => value is null ? null : value.Length <= max ? value : value[..max];
@@ -81,7 +79,7 @@ public sealed class AccessControl(ICurrentUser user, UserRoles roles, AuditLog a
         }
 
         var required = PortalPermissions.Required(action);
-        await audit.RecordAsync(action, target, AuditOutcome.Denied, role is null ? "not signed in" : $"role {role.Value.Label()}, needs {required.Label()}", cancellationToken);
+        await audit.RecordAsync(action, target, AuditOutcome.Denied, role is null ? "not signed in" : $"role {role.Value.Label()}, needs {required.Label()}");
         throw new PortalAccessDeniedException(action, required, role);
     }
 

@@ -58,6 +58,13 @@ public sealed class AuthOptions
 
     public bool SignInRequired => Mode != AuthMode.None;
 
+    /// <summary>
+    /// The section as registration reads it, before the host is built (which schemes to add). The validated options
+    /// (<c>IOptions&lt;AuthOptions&gt;</c>) report problems at start, one line each.
+    /// </summary>
+    public static AuthOptions Read(IConfiguration configuration) =>
+        configuration.GetSection(SectionName).Get<AuthOptions>() ?? new AuthOptions();
+
     /// <summary>The scopes asked of an OIDC provider.</summary>
     public IReadOnlyList<string> OidcScopes()
     {

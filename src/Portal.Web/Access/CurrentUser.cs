@@ -35,6 +35,10 @@ public static class PortalClaims
 
     public static string? Get(this ClaimsPrincipal principal, string type) => principal.FindFirst(type)?.Value;
 
+    /// <summary>The browser sign-in session the principal belongs to; null for API tokens, bearer tokens and sign-in off.</summary>
+    public static Guid? SessionId(this ClaimsPrincipal principal) =>
+        Guid.TryParse(principal.Get(Session), out var session) ? session : null;
+
     public static PortalRole? EffectiveRole(this ClaimsPrincipal principal) =>
         PortalRoles.TryParse(principal.Get(Role), out var role) ? role : null;
 }

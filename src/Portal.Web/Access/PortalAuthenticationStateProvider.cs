@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.Extensions.Options;
-using Portal.Data.Access;
 
 namespace Portal.Web.Access;
 
@@ -15,7 +14,6 @@ namespace Portal.Web.Access;
 public sealed partial class PortalAuthenticationStateProvider : ServerAuthenticationStateProvider, IHostEnvironmentAuthenticationStateProvider, IDisposable
 {
     private readonly UserRoles _roles;
-    private readonly IUserDirectoryStore _directory;
     private readonly AuthOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<PortalAuthenticationStateProvider> _logger;
@@ -23,10 +21,9 @@ public sealed partial class PortalAuthenticationStateProvider : ServerAuthentica
     private bool _started;
     private int _disposed;
 
-    public PortalAuthenticationStateProvider(UserRoles roles, IUserDirectoryStore directory, IOptions<AuthOptions> options, TimeProvider time, ILogger<PortalAuthenticationStateProvider> logger)
+    public PortalAuthenticationStateProvider(UserRoles roles, IOptions<AuthOptions> options, TimeProvider time, ILogger<PortalAuthenticationStateProvider> logger)
     {
         _roles = roles;
-        _directory = directory;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -60,13 +57,13 @@ public sealed partial class PortalAuthenticationStateProvider : ServerAuthentica
             return principal;
         }
 
-        if (principal.Get(PortalClaims.Session) is { } sid && Guid.TryParse(sid, out var session)
-            && !await _directory.IsSessionActiveAsync(session, cancellationToken))
+        // Null for a signed-in principal means its session was signed out.
+        var role = await _roles.EffectiveRoleAsync(principal, cancellationToken);
+        if (role is null && principal.SessionId() is not null)
         {
             return new ClaimsPrincipal(new ClaimsIdentity());
         }
 
-        var role = await _roles.EffectiveRoleAsync(principal, cancellationToken);
         return role is { } r && principal.EffectiveRole() == r ? principal : WithRole(principal, role);
     }
 
@@ -150,7 +147,7 @@ public sealed partial class PortalAuthenticationStateProvider : ServerAuthentica
 /// Adds the effective role to each request's principal, and makes the principal anonymous when its browser session was
 /// signed out (so a copied cookie stops working at sign-out).
 /// </summary>
-internal sealed class PortalClaimsTransformation(UserRoles roles, IUserDirectoryStore directory, IOptions<AuthOptions> options, IHttpContextAccessor http) : Microsoft.AspNetCore.Authentication.IClaimsTransformation
+internal sealed class PortalClaimsTransformation(UserRoles roles, IOptions<AuthOptions> options, IHttpContextAccessor http) : Microsoft.AspNetCore.Authentication.IClaimsTransformation
 {
     public async Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal)
     {
@@ -159,14 +156,12 @@ internal sealed class PortalClaimsTransformation(UserRoles roles, IUserDirectory
             return principal;
         }
 
-        var aborted = http.HttpContext?.RequestAborted ?? default;
-        if (principal.Get(PortalClaims.Session) is { } sid && Guid.TryParse(sid, out var session)
-            && !await directory.IsSessionActiveAsync(session, aborted))
+        var role = await roles.EffectiveRoleAsync(principal, http.HttpContext?.RequestAborted ?? default);
+        if (role is null && principal.SessionId() is not null)
         {
             return new ClaimsPrincipal(new ClaimsIdentity());
         }
 
-        var role = await roles.EffectiveRoleAsync(principal, aborted);
         return PortalAuthenticationStateProvider.WithRole(principal, role);
     }
 }

@@ -28,8 +28,7 @@ public sealed class UserRoles(IUserDirectoryStore directory, IOptions<AuthOption
         }
 
         // A browser whose session was signed out has no role any more, also in a page that has not noticed yet.
-        if (principal.Get(PortalClaims.Session) is { } sid && Guid.TryParse(sid, out var session)
-            && !await directory.IsSessionActiveAsync(session, cancellationToken))
+        if (principal.SessionId() is { } session && !await directory.IsSessionActiveAsync(session, cancellationToken))
         {
             return null;
         }

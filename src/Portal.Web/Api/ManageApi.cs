@@ -69,7 +69,7 @@ public static class ManageApi
         ArgumentNullException.ThrowIfNull(endpoints);
         // Read as the authentication setup reads it (AddPortalAuth), not through the validated options: a bad sign-in
         // setting must stop the start with its own line (IStartupValidator), not throw while endpoints are mapped.
-        var signInRequired = (endpoints.ServiceProvider.GetRequiredService<IConfiguration>().GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions()).SignInRequired;
+        var signInRequired = AuthOptions.Read(endpoints.ServiceProvider.GetRequiredService<IConfiguration>()).SignInRequired;
 
         var imports = endpoints.MapGroup("/api/catalog/imports").WithTags("Catalog imports").AddEndpointFilter(DeniedAs403);
         imports.MapGet("", async (CatalogImporter importer, CancellationToken cancellationToken) => TypedResults.Ok(await importer.ListAsync(cancellationToken)))

@@ -45,7 +45,7 @@ internal static class AuthServiceCollectionExtensions
         services.AddHostedService<AuditRetention>();
         services.AddTransient<IClaimsTransformation, PortalClaimsTransformation>();
 
-        var settings = configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
+        var settings = AuthOptions.Read(configuration);
         if (!settings.SignInRequired)
         {
             services.AddAuthentication(LocalAuthenticationHandler.SchemeName)

@@ -42,7 +42,7 @@ internal static class AzureServiceCollectionExtensions
         services.AddKeyedSingleton(ServerKey, (sp, _) => new AzureService(sp.GetRequiredKeyedService<ArmRestClient>(ServerKey), sp.GetRequiredService<TimeProvider>()));
 
         // Entra ID sign-in: each user's pages call Azure with the user's own token (and keep their own discovery cache).
-        var mode = configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>()?.Mode ?? AuthMode.None;
+        var mode = AuthOptions.Read(configuration).Mode;
         if (mode == AuthMode.EntraId)
         {
             services.AddScoped<UserArmCredential>();

@@ -210,7 +210,6 @@ public sealed class AccessStoreTests : IAsyncLifetime, IDisposable
         var settings = new AuthOptions { Mode = AuthMode.Oidc };
         return new PortalAuthenticationStateProvider(
             new UserRoles(Directory, Options.Create(settings)),
-            Directory,
             Options.Create(settings),
             TimeProvider.System,
             NullLogger<PortalAuthenticationStateProvider>.Instance);

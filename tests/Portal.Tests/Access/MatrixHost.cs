@@ -102,7 +102,7 @@ public sealed class MatrixHost : IAsyncLifetime, IDisposable
     /// <summary>An HTTP client that sends a personal API token of <paramref name="userId"/> (made as Settings → API tokens makes one).</summary>
     public async Task<HttpClient> ClientForAsync(string userId)
     {
-        var secret = ApiTokens.Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var secret = ApiTokens.Prefix + System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var now = DateTimeOffset.UtcNow;
         await Get<IApiTokenStore>().AddAsync(new ApiTokenRow
         {
