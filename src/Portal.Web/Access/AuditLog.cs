@@ -39,11 +39,11 @@ public sealed partial class AuditLog(IAuditStore store, ICurrentUser user, IHttp
         };
         try
         {
-            // A stuck store gives up after 10 s.
+            // A stuck store gives up after 10 s, and that too is only logged: the action itself already happened.
             using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             await store.AddAsync(entry, bounded.Token);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             LogNotRecorded(logger, ex, entry.Action, entry.Outcome);
         }
