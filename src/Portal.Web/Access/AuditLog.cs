@@ -66,8 +66,9 @@ public sealed class AccessControl(ICurrentUser user, UserRoles roles, AuditLog a
     /// <summary>The current user's role, read fresh from the store (so a change applies to the next action).</summary>
     public Task<PortalRole?> RoleAsync(CancellationToken cancellationToken) => roles.EffectiveRoleAsync(user.Principal, cancellationToken);
 
+    /// <remarks>A page that shows several controls by role reads <see cref="RoleAsync"/> once and asks the role instead.</remarks>
     public async Task<bool> CanAsync(PortalAction action, CancellationToken cancellationToken) =>
-        await RoleAsync(cancellationToken) is { } role && role.Allows(action);
+        (await RoleAsync(cancellationToken)).Allows(action);
 
     /// <summary>Returns when the user may perform the action; otherwise audits the denial and throws.</summary>
     public async Task DemandAsync(PortalAction action, string target, CancellationToken cancellationToken)

@@ -68,6 +68,9 @@ public static class PortalPermissions
 
     public static bool Allows(this PortalRole role, PortalAction action) => role >= Required(action);
 
+    /// <summary>For a role that may be unknown (not signed in, signed out): nothing is allowed.</summary>
+    public static bool Allows(this PortalRole? role, PortalAction action) => role is { } known && known.Allows(action);
+
     /// <summary>What the UI says of an action ("import catalogs").</summary>
     public static string Describe(PortalAction action) => action switch
     {

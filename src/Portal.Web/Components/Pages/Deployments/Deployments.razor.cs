@@ -40,8 +40,9 @@ public sealed partial class Deployments
     /// <summary>Azure is asked once the circuit is up, not also while prerendering (its answers are not cached).</summary>
     protected override async Task OnAccessChangedAsync()
     {
-        _mayUseKeys = await Access.CanAsync(PortalAction.UseDeploymentKeys, ComponentToken);
-        _mayDelete = await Access.CanAsync(PortalAction.DeleteDeployment, ComponentToken);
+        var role = await Access.RoleAsync(ComponentToken);
+        _mayUseKeys = role.Allows(PortalAction.UseDeploymentKeys);
+        _mayDelete = role.Allows(PortalAction.DeleteDeployment);
     }
 
     protected override async Task OnInitializedAsync()

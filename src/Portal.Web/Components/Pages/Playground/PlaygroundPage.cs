@@ -81,7 +81,7 @@ public abstract class PlaygroundPage : PortalComponentBase
     {
         try
         {
-            MayRun = await Access.CanAsync(PortalAction.RunPlayground, ComponentToken);
+            await OnAccessChangedAsync();
             Connections = await ConnectionService.ListAsync(ComponentToken);
         }
         catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)

@@ -39,8 +39,9 @@ public sealed partial class CatalogImports : PortalComponentBase
 
     protected override async Task OnAccessChangedAsync()
     {
-        _mayImport = await Access.CanAsync(PortalAction.ImportCatalog, ComponentToken);
-        _mayRemove = await Access.CanAsync(PortalAction.RemoveCatalogImport, ComponentToken);
+        var role = await Access.RoleAsync(ComponentToken);
+        _mayImport = role.Allows(PortalAction.ImportCatalog);
+        _mayRemove = role.Allows(PortalAction.RemoveCatalogImport);
     }
 
     protected override async Task OnInitializedAsync()

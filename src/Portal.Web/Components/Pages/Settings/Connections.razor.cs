@@ -91,11 +91,12 @@ public sealed partial class Connections
 
     protected override async Task OnAccessChangedAsync()
     {
-        _mayPersonal = await Access.CanAsync(PortalAction.SavePersonalConnection, ComponentToken);
-        _mayShared = await Access.CanAsync(PortalAction.SaveSharedConnection, ComponentToken);
+        var role = await Access.RoleAsync(ComponentToken);
+        _mayPersonal = role.Allows(PortalAction.SavePersonalConnection);
+        _mayShared = role.Allows(PortalAction.SaveSharedConnection);
         // With sign-in off there is one user, the local Owner: nobody to share with.
         _offerSharing = _mayShared && Access.User.IsSignedIn;
-        _mayTest = await Access.CanAsync(PortalAction.TestConnection, ComponentToken);
+        _mayTest = role.Allows(PortalAction.TestConnection);
     }
 
     protected override async Task OnInitializedAsync()
