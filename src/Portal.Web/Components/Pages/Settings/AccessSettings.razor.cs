@@ -90,12 +90,10 @@ public sealed partial class AccessSettings : PortalComponentBase
         }
     }
 
-    private async Task AssignAsync(PortalUserView user, string? value)
+    private Task AssignAsync(PortalUserView user, string? value)
     {
         PortalRole? role = PortalRoles.TryParse(value, out var chosen) ? chosen : null;
-        _busy = true;
-        _errors.Remove(user.UserId);
-        try
+        return ForUserAsync(user, "The role could not be saved just now; nothing changed. Try again in a moment.", async () =>
         {
             var (changed, error) = await Directory.AssignAsync(user.UserId, role, ComponentToken);
             if (!changed)
@@ -110,21 +108,7 @@ public sealed partial class AccessSettings : PortalComponentBase
                 + $" It applies at once to what they do, and to their open pages within {IntervalText}.",
                 Severity.Success);
             await LoadAsync();
-        }
-        catch (PortalAccessDeniedException ex)
-        {
-            // Our own role changed meanwhile (another Owner took it): the page says so instead of the controls.
-            _errors[user.UserId] = ex.Message;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Logger.LogWarning(ex, "Could not assign a role");
-            _errors[user.UserId] = "The role could not be saved just now; nothing changed. Try again in a moment.";
-        }
-        finally
-        {
-            _busy = false;
-        }
+        });
     }
 
     private async Task RevokeTokensAsync(PortalUserView user)
@@ -135,21 +119,31 @@ public sealed partial class AccessSettings : PortalComponentBase
             return;
         }
 
+        await ForUserAsync(user, "The tokens could not be revoked just now; nothing changed. Try again in a moment.", async () =>
+        {
+            var revoked = await Directory.RevokeTokensAsync(user.UserId, ComponentToken);
+            Snackbar.Add(revoked == 0 ? $"{name} had no active API token." : $"Revoked {revoked} API token(s) of {name}.", Severity.Success);
+        });
+    }
+
+    /// <summary>Runs a change to one user's access; a refusal or a failure is shown in that user's row.</summary>
+    private async Task ForUserAsync(PortalUserView user, string failure, Func<Task> change)
+    {
         _busy = true;
         _errors.Remove(user.UserId);
         try
         {
-            var revoked = await Directory.RevokeTokensAsync(user.UserId, ComponentToken);
-            Snackbar.Add(revoked == 0 ? $"{name} had no active API token." : $"Revoked {revoked} API token(s) of {name}.", Severity.Success);
+            await change();
         }
         catch (PortalAccessDeniedException ex)
         {
+            // Our own role changed meanwhile (another Owner took it): the page says so instead of the controls.
             _errors[user.UserId] = ex.Message;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Logger.LogWarning(ex, "Could not revoke a user's API tokens");
-            _errors[user.UserId] = "The tokens could not be revoked just now; nothing changed. Try again in a moment.";
+            Logger.LogWarning(ex, "Could not change a user's access");
+            _errors[user.UserId] = failure;
         }
         finally
         {
