@@ -96,7 +96,7 @@ public static class ManageApi
             .WithName("SaveConnection")
             .WithSummary("Add a connection (no id) or replace one (its id); the key is encrypted in the store and never returned")
             .WithDescription("201 with the new connection, 200 with the replaced one; 400 problem details listing the problems. "
-                + "An empty apiKey keeps the saved key while the kind and the endpoint's server are unchanged. shared=true adds it for the whole team." + AccessDescription);
+                + "An empty apiKey keeps the saved key while the kind and the endpoint's server are unchanged (for a shared connection, its exact address). shared=true adds it for the whole team." + AccessDescription);
         Changes(connections.MapDelete("{id:guid}", DeleteConnectionAsync), signInRequired)
             .WithName("DeleteConnection")
             .WithSummary("Delete one of the caller's connections, or a shared one")
