@@ -22,6 +22,9 @@ public enum PortalAction
     TestConnection,
     DeployModel,
     UseDeploymentKeys,
+    ManageDatasets,
+    RunEvaluation,
+    RunPerformanceProbe,
 
     // Contributor.
     SaveSharedConnection,
@@ -29,11 +32,14 @@ public enum PortalAction
     ImportCatalog,
     RemoveCatalogImport,
     DeleteDeployment,
+    ManageOthersEvaluations,
+    ShowOnBenchmarks,
 
     // Owner.
     AssignRole,
     ReadAuditLog,
     ChangePortalSettings,
+    ReadAllTraces,
 }
 
 public static class PortalPermissions
@@ -53,14 +59,20 @@ public static class PortalPermissions
         [PortalAction.TestConnection] = PortalRole.AzureAIDeveloper,
         [PortalAction.DeployModel] = PortalRole.AzureAIDeveloper,
         [PortalAction.UseDeploymentKeys] = PortalRole.AzureAIDeveloper,
+        [PortalAction.ManageDatasets] = PortalRole.AzureAIDeveloper,
+        [PortalAction.RunEvaluation] = PortalRole.AzureAIDeveloper,
+        [PortalAction.RunPerformanceProbe] = PortalRole.AzureAIDeveloper,
         [PortalAction.SaveSharedConnection] = PortalRole.Contributor,
         [PortalAction.DeleteSharedConnection] = PortalRole.Contributor,
         [PortalAction.ImportCatalog] = PortalRole.Contributor,
         [PortalAction.RemoveCatalogImport] = PortalRole.Contributor,
         [PortalAction.DeleteDeployment] = PortalRole.Contributor,
+        [PortalAction.ManageOthersEvaluations] = PortalRole.Contributor,
+        [PortalAction.ShowOnBenchmarks] = PortalRole.Contributor,
         [PortalAction.AssignRole] = PortalRole.Owner,
         [PortalAction.ReadAuditLog] = PortalRole.Owner,
         [PortalAction.ChangePortalSettings] = PortalRole.Owner,
+        [PortalAction.ReadAllTraces] = PortalRole.Owner,
     };
 
     public static PortalRole Required(PortalAction action) =>
@@ -86,14 +98,20 @@ public static class PortalPermissions
         PortalAction.TestConnection => "test connections",
         PortalAction.DeployModel => "deploy models",
         PortalAction.UseDeploymentKeys => "use a deployment's keys",
+        PortalAction.ManageDatasets => "upload, version or delete datasets",
+        PortalAction.RunEvaluation => "run evaluations",
+        PortalAction.RunPerformanceProbe => "run performance probes",
         PortalAction.SaveSharedConnection => "create or edit shared connections",
         PortalAction.DeleteSharedConnection => "delete shared connections",
         PortalAction.ImportCatalog => "import catalogs",
         PortalAction.RemoveCatalogImport => "remove imported catalogs",
         PortalAction.DeleteDeployment => "delete deployments",
+        PortalAction.ManageOthersEvaluations => "cancel or delete other people's evaluations and datasets",
+        PortalAction.ShowOnBenchmarks => "show evaluation results on the benchmark dashboard",
         PortalAction.AssignRole => "assign roles",
         PortalAction.ReadAuditLog => "read the audit log",
         PortalAction.ChangePortalSettings => "change portal-wide settings",
+        PortalAction.ReadAllTraces => "read everyone's traces",
         _ => action.ToString(),
     };
 }
