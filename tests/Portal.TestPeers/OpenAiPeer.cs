@@ -19,6 +19,11 @@ namespace Portal.TestPeers;
 /// <c>fault-reset</c> (drops the connection after three words), <c>fault-malformed</c> (a broken SSE line after three words),
 /// <c>fault-content-filter</c> (Azure's 400 content_filter error), <c>fault-stream-filter</c> (stops with finish_reason
 /// content_filter and content_filter_results after three words).</item>
+/// <item><c>peer-quiz</c> answers "The answer is &lt;A+B&gt;." when the last user message holds a sum "A + B" of whole
+/// numbers, else "I do not know."; <c>peer-quiz-off</c> the same, one too many (always wrong on sums);
+/// <c>peer-judge</c> answers "Score: 4" and a line of reasoning, as a grader would; <c>peer-judge-garbled</c> answers
+/// without a score; <c>fault-429-once</c> answers 429 (Retry-After: 1) the first time it sees a question, then like
+/// <c>peer-quiz</c>.</item>
 /// <item><c>peer-endless</c> never stops: a paragraph (the sentence ten times) every <see cref="TokenDelay"/> until the client
 /// gives up; <c>peer-endless-slow</c> the same one word every 60 ms.</item>
 /// </list>
@@ -37,6 +42,7 @@ public sealed class OpenAiPeer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly string? _key;
     private int _aborted;
+    private readonly ConcurrentDictionary<string, byte> _throttledOnce = new(StringComparer.Ordinal);
 
     private OpenAiPeer(WebApplication app, string? key)
     {
@@ -125,7 +131,14 @@ public sealed class OpenAiPeer : IAsyncDisposable
 
         var last = body?["messages"]?.AsArray().LastOrDefault(m => m?["role"]?.GetValue<string>() == "user")?["content"];
         var question = last is JsonValue value ? value.GetValue<string>() : last?.ToJsonString() ?? "";
-        var words = Words($"Echo: {question}. {string.Join(' ', Enumerable.Repeat(Sentence, Repeat))}");
+        if (model == "fault-429-once" && _throttledOnce.TryAdd(question, 0))
+        {
+            context.Response.Headers.RetryAfter = "1";
+            await Error(context, 429, "Rate limit reached for requests. Please retry after 1 second.", "rate_limit_exceeded").ConfigureAwait(false);
+            return;
+        }
+
+        var words = Words(Answer(model, question) ?? $"Echo: {question}. {string.Join(' ', Enumerable.Repeat(Sentence, Repeat))}");
         var stream = body?["stream"]?.GetValue<bool>() == true;
         var usage = new { prompt_tokens = Math.Max(1, question.Length / 4), completion_tokens = words.Count, total_tokens = Math.Max(1, question.Length / 4) + words.Count };
         if (!stream)
@@ -170,6 +183,25 @@ public sealed class OpenAiPeer : IAsyncDisposable
         }
 
         await context.Response.WriteAsync("data: [DONE]\n\n").ConfigureAwait(false);
+    }
+
+    /// <summary>The scripted answer of the quiz and judge models; null for the echoing ones.</summary>
+    private static string? Answer(string model, string question)
+    {
+        switch (model)
+        {
+            case "peer-quiz" or "peer-quiz-off" or "fault-429-once":
+                var sum = System.Text.RegularExpressions.Regex.Match(question, @"(-?\d+)\s*\+\s*(-?\d+)");
+                return sum.Success
+                    ? $"The answer is {long.Parse(sum.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) + long.Parse(sum.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) + (model == "peer-quiz-off" ? 1 : 0)}."
+                    : "I do not know.";
+            case "peer-judge":
+                return "Score: 4\nReasoning: The answer addresses the question and reads well.";
+            case "peer-judge-garbled":
+                return "What a lovely answer; I would not change a word.";
+            default:
+                return null;
+        }
     }
 
     /// <summary>Streams until the client gives up (the request is aborted): an answer with no end.</summary>
@@ -284,7 +316,8 @@ public sealed class OpenAiPeer : IAsyncDisposable
                 context.Response.ContentType = "application/json";
                 await context.Response.WriteAsync(ContentFilterError).ConfigureAwait(false);
                 return true;
-            case "peer-chat" or "peer-slow" or "peer-endless" or "peer-endless-slow" or "peer-images" or "no-completions" or "fault-reset" or "fault-malformed" or "fault-stream-filter":
+            case "peer-chat" or "peer-slow" or "peer-endless" or "peer-endless-slow" or "peer-images" or "no-completions" or "fault-reset" or "fault-malformed" or "fault-stream-filter"
+                or "peer-quiz" or "peer-quiz-off" or "peer-judge" or "peer-judge-garbled" or "fault-429-once":
                 return false;
             default:
                 await Error(context, 404, $"The model `{model}` does not exist or you do not have access to it.", "model_not_found").ConfigureAwait(false);

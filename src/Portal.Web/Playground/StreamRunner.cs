@@ -168,6 +168,21 @@ public sealed class StreamRunner(ICatalogService catalog, BenchmarkData benchmar
     /// <summary>An estimate from the community price map when the model is in the catalog with a price; null otherwise.</summary>
     public string? Cost(string model, int? inputTokens, int outputTokens)
     {
+        if (CostRange(model, inputTokens, outputTokens) is not { } cost)
+        {
+            return null;
+        }
+
+        var range = cost.Low == cost.High ? Usd(cost.Low) : $"{Usd(cost.Low)}–{Usd(cost.High)}";
+        return $"≈ {range} (unofficial community price for {cost.ModelName})";
+    }
+
+    /// <summary>
+    /// The estimated cost in US dollars, low and high over the community price map's prices for the catalog model named
+    /// (by id or alias) <paramref name="model"/>; null when it is not in the catalog, has no price, or the input tokens are unknown.
+    /// </summary>
+    public CostEstimate? CostRange(string model, int? inputTokens, int outputTokens)
+    {
         var catalogModel = catalog.Current.Find(model)
             ?? catalog.Current.Models.FirstOrDefault(m => m.Aliases.Contains(model, StringComparer.OrdinalIgnoreCase));
         if (catalogModel is null || inputTokens is null || benchmarks.PricesFor(catalogModel.Id) is not { Count: > 0 } prices)
@@ -176,11 +191,11 @@ public sealed class StreamRunner(ICatalogService catalog, BenchmarkData benchmar
         }
 
         var costs = prices.Select(p => ((inputTokens.Value * p.InputPerMillion) + (outputTokens * p.OutputPerMillion)) / 1_000_000).ToList();
-        var low = costs.Min();
-        var high = costs.Max();
-        var range = low == high ? Usd(low) : $"{Usd(low)}–{Usd(high)}";
-        return $"≈ {range} (unofficial community price for {catalogModel.DisplayName})";
+        return new(costs.Min(), costs.Max(), catalogModel.Id, catalogModel.DisplayName);
     }
 
     private static string Usd(double value) => "$" + value.ToString(value < 0.01 ? "0.######" : "0.####", CultureInfo.InvariantCulture);
 }
+
+/// <summary>An estimated cost in US dollars from the unofficial community price map (low and high over its prices for the model).</summary>
+public sealed record CostEstimate(double Low, double High, string CatalogModelId, string ModelName);
