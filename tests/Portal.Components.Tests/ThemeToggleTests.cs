@@ -44,8 +44,12 @@ public sealed class ThemeToggleTests : PortalBunitContext
         Choose(cut, "Light", "Dark");
 
         cut.WaitForAssertion(() => Assert.Equal("dark", cut.Find("button[aria-label='Theme: Dark']").Closest("[data-theme]")!.GetAttribute("data-theme")));
-        var remember = Assert.Single(JSInterop.Invocations, i => i.Identifier == "remember");
-        Assert.Equal(["portal-theme", "dark"], remember.Arguments.Select(a => a?.ToString()));
+        // The cookie is written after the theme is applied: wait for it rather than race it.
+        cut.WaitForAssertion(() =>
+        {
+            var remember = Assert.Single(JSInterop.Invocations, i => i.Identifier == "remember");
+            Assert.Equal(["portal-theme", "dark"], remember.Arguments.Select(a => a?.ToString()));
+        });
     }
 
     [Fact]
@@ -56,8 +60,12 @@ public sealed class ThemeToggleTests : PortalBunitContext
         Choose(cut, "Dark", "Use the system setting");
 
         cut.WaitForAssertion(() => Assert.Equal("light", cut.Find("button[aria-label='Theme: System']").Closest("[data-theme]")!.GetAttribute("data-theme")));
-        var remember = Assert.Single(JSInterop.Invocations, i => i.Identifier == "remember");
-        Assert.Equal(["portal-theme", null], remember.Arguments.Select(a => a?.ToString()));
+        // The cookie is written after the theme is applied: wait for it rather than race it.
+        cut.WaitForAssertion(() =>
+        {
+            var remember = Assert.Single(JSInterop.Invocations, i => i.Identifier == "remember");
+            Assert.Equal(["portal-theme", null], remember.Arguments.Select(a => a?.ToString()));
+        });
     }
 
     [Fact]
