@@ -76,6 +76,7 @@ public abstract class PortalBunitContext : BunitContext, IAsyncLifetime
         Services.AddKeyedSingleton<global::Azure.Core.TokenCredential>(AzureServiceCollectionExtensions.CredentialKey, new NoCredential());
         Services.AddSingleton<Func<global::Azure.Core.TokenCredential>>(() => new NoCredential());
         Services.AddSingleton<IHostApplicationLifetime>(Lifetime);
+        Services.AddSingleton<Portal.Data.Probes.IPerformanceProbeStore>(ProbeStore);
         Services.AddSingleton<Portal.Web.Evaluations.IDatasetService>(DatasetService);
         Services.AddSingleton<Portal.Web.Evaluations.IEvaluationService>(EvaluationService);
         configure?.Invoke(Services);
@@ -145,6 +146,8 @@ public abstract class PortalBunitContext : BunitContext, IAsyncLifetime
     protected Evaluations.FakeDatasetService DatasetService { get; } = new();
 
     protected Evaluations.FakeEvaluationService EvaluationService { get; } = new();
+
+    protected Evaluations.FakeProbeStore ProbeStore { get; } = new();
 }
 
 public sealed class TestHostEnvironment : IWebHostEnvironment

@@ -91,4 +91,25 @@ public sealed class EvaluationRoleTests() : PortalBunitContext(null, new Diction
         cut.WaitForAssertion(() => Assert.Contains("Azure AI Developer", cut.Find("[data-testid=run-problem]").TextContent, StringComparison.Ordinal));
         Assert.Empty(EvaluationService.Cancelled);
     }
+
+    [Fact]
+    public void ModelPage_AsReader_ShowsStoredProbeResults_ButNoProbeForm()
+    {
+        User.Set("oidc:rita", "Reader");
+        ProbeStore.Rows.Add(new Portal.Data.Probes.PerformanceProbeRow
+        {
+            Id = Guid.NewGuid(), CatalogModelId = "gpt-4o", Connection = "team-azure", Model = "gpt-4o", Requests = 50, Concurrency = 8, Succeeded = 49, Failed = 1,
+            TtftP50Ms = 310, TtftP90Ms = 420, TtftP99Ms = 800, TotalP50Ms = 1900, TotalP90Ms = 2400, TotalP99Ms = 3100, TokensPerSecond = 61.5,
+            Failures = "1\tRate limited (HTTP 429)", FinishedUtc = new DateTimeOffset(2026, 11, 19, 8, 0, 0, TimeSpan.Zero),
+        });
+
+        var cut = Render<Portal.Web.Components.Pages.Catalog.ModelDetails>(p => p.Add(c => c.Id, "gpt-4o"));
+
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=probe-results]")));
+        Assert.Equal("measured here on 2026-11-19, 50 requests at concurrency 8, team-azure", cut.Find("[data-testid=probe-source]").TextContent.Trim());
+        Assert.Contains("310 ms / 420 ms / 800 ms", cut.Find("[data-testid=probe-results]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("1 × Rate limited (HTTP 429)", cut.Find("[data-testid=probe-failures]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll("[data-testid=probe-form]"));
+        Assert.Contains("Azure AI Developer role", cut.Find("[data-testid=probe-role-note]").TextContent, StringComparison.Ordinal);
+    }
 }

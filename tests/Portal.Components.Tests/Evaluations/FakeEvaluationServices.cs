@@ -203,3 +203,27 @@ public sealed class FakeEvaluationService : IEvaluationService
         }
     }
 }
+
+/// <summary>Performance probe results in memory.</summary>
+public sealed class FakeProbeStore : Portal.Data.Probes.IPerformanceProbeStore
+{
+    public List<Portal.Data.Probes.PerformanceProbeRow> Rows { get; } = [];
+
+    public Task AddAsync(Portal.Data.Probes.PerformanceProbeRow row, CancellationToken cancellationToken)
+    {
+        lock (Rows)
+        {
+            Rows.Add(row);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<Portal.Data.Probes.PerformanceProbeRow>> LatestAsync(string catalogModelId, int count, CancellationToken cancellationToken)
+    {
+        lock (Rows)
+        {
+            return Task.FromResult<IReadOnlyList<Portal.Data.Probes.PerformanceProbeRow>>([.. Rows.Where(r => r.CatalogModelId == catalogModelId).OrderByDescending(r => r.FinishedUtc).Take(count)]);
+        }
+    }
+}
