@@ -40,6 +40,9 @@ public sealed partial class NewEvaluation : PortalComponentBase
     public required NavigationManager Navigation { get; init; }
 
     [Inject]
+    public required TimeProvider Time { get; init; }
+
+    [Inject]
     public required ILogger<NewEvaluation> Logger { get; init; }
 
     private IReadOnlyList<ScorerInfo> Scorers => Evaluations.Scorers;
@@ -91,7 +94,7 @@ public sealed partial class NewEvaluation : PortalComponentBase
 
         if (string.IsNullOrWhiteSpace(_form.Name) && _datasets?.FirstOrDefault(d => d.Id == dataset) is { } d)
         {
-            _form.Name = $"{d.Name} {EvaluationText.Date(DateTimeOffset.UtcNow)}";
+            _form.Name = $"{d.Name} {EvaluationText.Date(Time.GetUtcNow())}";
         }
 
         try
