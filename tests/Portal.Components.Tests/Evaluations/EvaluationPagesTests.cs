@@ -111,6 +111,7 @@ public sealed class EvaluationPagesTests : PortalBunitContext
         Assert.Contains("The run would be too large.", cut.Find("[data-testid=start-problems]").TextContent, StringComparison.Ordinal);
         var spec = Assert.Single(EvaluationService.Started);
         Assert.Equal(dataset.Id, spec.DatasetId);
+        Assert.Equal("arith 2026-11-22", spec.Name);
         Assert.Equal(2, spec.Targets.Count);
         Assert.Equal(["substring-match", "judge:relevance"], spec.Scorers);
         Assert.NotNull(spec.Judge);
@@ -275,6 +276,22 @@ public sealed class EvaluationPagesTests : PortalBunitContext
         Assert.Contains("71 %–90 %", cut.Find("[data-testid=measured-table]").TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain("Support questions", cut.Find("[data-testid=quality-index]").TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain("gpt-4o-mini via team", cut.Find("[data-testid=quality-index]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RunsList_ShowsEachRunWithItsDatasetAndTargets_AndFollowsProgress()
+    {
+        var run = EvaluationService.AddRun("Sums", EvaluationStatus.Running, new EvaluationCounts(8, 2, 0, 6), ["substring-match"], "tester", "peer-quiz", "peer-quiz-off");
+        var cut = Render<EvaluationRuns>();
+        cut.WaitForAssertion(() => Assert.Contains("2 / 8", cut.Find("tr[data-run=Sums]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("arith v2", cut.Find("tr[data-run=Sums]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("peer-quiz · peer; peer-quiz-off · peer", cut.Find("tr[data-run=Sums]").TextContent, StringComparison.Ordinal);
+
+        EvaluationService.Runs[run.Id] = run with { Status = EvaluationStatus.Completed, Counts = new EvaluationCounts(8, 7, 1, 0) };
+        EvaluationService.RaiseChanged(run.Id);
+
+        cut.WaitForAssertion(() => Assert.Contains("8 / 8 (1 failed)", cut.Find("tr[data-run=Sums]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("Completed", cut.Find("tr[data-run=Sums]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
