@@ -65,6 +65,20 @@ public sealed class PerformanceProbeTests : IAsyncLifetime
         Assert.Empty(await scope.ServiceProvider.GetRequiredService<IPerformanceProbeStore>().LatestAsync("another-model", 5, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Run_AtConcurrencyOne_SendsOneAfterAnother()
+    {
+        _peer.TokenDelay = TimeSpan.FromMilliseconds(15);
+        await using var host = await StartAsync();
+
+        var result = (await RunAsync(host, new ProbeRequest("m", "peer", "peer-chat", 3, 1, "hi", 64))).Result!;
+
+        // One after another, the probe lasts at least the sum of its requests, and that is at least twice their median.
+        Assert.Equal(3, result.Succeeded);
+        Assert.True((result.FinishedUtc - result.StartedUtc).TotalMilliseconds >= 2 * result.TotalP50Ms!.Value,
+            $"{(result.FinishedUtc - result.StartedUtc).TotalMilliseconds} ms for 3 requests of median {result.TotalP50Ms} ms");
+    }
+
     [Theory]
     [InlineData("fault-401", "Not authorised")]
     [InlineData("fault-404", "HTTP 404")]
