@@ -5,6 +5,7 @@ using Portal.Data.Catalog;
 using Portal.Data.Connections;
 using Portal.Data.Playground;
 using Portal.Data.Preferences;
+using Portal.Data.Probes;
 
 namespace Portal.Data;
 
@@ -33,6 +34,8 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<ApiTokenRow> ApiTokens => Set<ApiTokenRow>();
 
     public DbSet<AuditEntryRow> AuditEntries => Set<AuditEntryRow>();
+
+    public DbSet<PerformanceProbeRow> PerformanceProbes => Set<PerformanceProbeRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -136,6 +139,8 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
             entry.Property(e => e.Detail).HasMaxLength(1000);
             entry.HasIndex(e => e.WhenUtc);
         });
+
+        PerformanceProbeRow.Configure(modelBuilder);
     }
 }
 

@@ -76,6 +76,9 @@ public abstract class PortalBunitContext : BunitContext, IAsyncLifetime
         Services.AddKeyedSingleton<global::Azure.Core.TokenCredential>(AzureServiceCollectionExtensions.CredentialKey, new NoCredential());
         Services.AddSingleton<Func<global::Azure.Core.TokenCredential>>(() => new NoCredential());
         Services.AddSingleton<IHostApplicationLifetime>(Lifetime);
+        Services.AddSingleton<Portal.Data.Probes.IPerformanceProbeStore>(ProbeStore);
+        Services.AddSingleton<Portal.Web.Evaluations.IDatasetService>(DatasetService);
+        Services.AddSingleton<Portal.Web.Evaluations.IEvaluationService>(EvaluationService);
         configure?.Invoke(Services);
 
         // JS interop is Loose: the component library's own calls (focus, popovers, positioning, the system's dark mode)
@@ -138,6 +141,13 @@ public abstract class PortalBunitContext : BunitContext, IAsyncLifetime
     protected FakeApiTokenStore ApiTokenStore { get; } = new();
 
     protected FakeAuditStore AuditStore { get; } = new();
+
+    /// <summary>The evaluation engine's services, in memory (the pages only see their interfaces).</summary>
+    protected Evaluations.FakeDatasetService DatasetService { get; } = new();
+
+    protected Evaluations.FakeEvaluationService EvaluationService { get; } = new();
+
+    protected Evaluations.FakeProbeStore ProbeStore { get; } = new();
 }
 
 public sealed class TestHostEnvironment : IWebHostEnvironment

@@ -39,6 +39,7 @@ internal static class PlaygroundServiceCollectionExtensions
         services.AddScoped<ConnectionService>();
         services.AddScoped<PlaygroundSessions>();
         services.AddSingleton<StreamRunner>();
+        services.AddScoped<Portal.Web.Evaluations.PerformanceProbe>();
         services.AddSingleton<PlaygroundShutdown>();
         services.AddHostedService(sp => sp.GetRequiredService<PlaygroundShutdown>());
         return services;

@@ -275,6 +275,18 @@ public static class PermissionMatrixCases
                 () => Task.FromResult(""),
                 Changes: false))),
         ],
+        [PortalAction.RunPerformanceProbe] =
+        [
+            new("PerformanceProbe.RunAsync", async (host, user) =>
+            {
+                var shared = await SeedConnectionAsync(host, ConnectionService.SharedOwner);
+                var model = "probe-" + Guid.NewGuid().ToString("N")[..8];
+                return new Attempt(
+                    async sp => Assert.Equal(1, (await sp.GetRequiredService<Portal.Web.Evaluations.PerformanceProbe>().RunAsync(
+                        new Portal.Web.Evaluations.ProbeRequest(model, shared.Name, "peer-chat", 1, 1, "hi", 16), null, None)).Result!.Succeeded),
+                    async () => string.Join(",", (await host.Get<Portal.Data.Probes.IPerformanceProbeStore>().LatestAsync(model, 5, None)).Select(p => p.Id)));
+            }),
+        ],
     };
 
     public static IReadOnlyDictionary<PortalAction, HttpOperation> Http { get; } = new Dictionary<PortalAction, HttpOperation>

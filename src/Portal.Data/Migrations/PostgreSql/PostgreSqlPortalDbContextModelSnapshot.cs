@@ -364,6 +364,92 @@ namespace Portal.Data.Migrations.PostgreSql
 
                     b.ToTable("user_preferences", (string)null);
                 });
+
+            modelBuilder.Entity("Portal.Data.Probes.PerformanceProbeRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Cancelled")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("CatalogModelId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Concurrency")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Connection")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Failures")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<long>("FinishedUtc")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("MaxTokens")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Requests")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("StartedUtc")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Succeeded")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("TokensEstimated")
+                        .HasColumnType("boolean");
+
+                    b.Property<double?>("TokensPerSecond")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("TotalP50Ms")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("TotalP90Ms")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("TotalP99Ms")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("TtftP50Ms")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("TtftP90Ms")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("TtftP99Ms")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CatalogModelId", "FinishedUtc");
+
+                    b.ToTable("performance_probes", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

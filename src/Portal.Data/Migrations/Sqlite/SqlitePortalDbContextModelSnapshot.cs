@@ -353,6 +353,92 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.ToTable("user_preferences", (string)null);
                 });
+
+            modelBuilder.Entity("Portal.Data.Probes.PerformanceProbeRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Cancelled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CatalogModelId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Concurrency")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Connection")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Failures")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FinishedUtc")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MaxTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Requests")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartedUtc")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Succeeded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("TokensEstimated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("TokensPerSecond")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("TotalP50Ms")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("TotalP90Ms")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("TotalP99Ms")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("TtftP50Ms")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("TtftP90Ms")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("TtftP99Ms")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CatalogModelId", "FinishedUtc");
+
+                    b.ToTable("performance_probes", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

@@ -33,6 +33,7 @@ public sealed partial class ModelDetails : PortalComponentBase
     private IReadOnlyList<ConnectionView> _connections = [];
     private ConnectionView? _connection;
     private bool _mayDeploy = true;
+    private bool _connectionsRead;
 
     /// <summary>One row of the facts table: label, value (null → "—") and the source of that field.</summary>
     private sealed record Fact(string Label, string? Value, string? Source, string? Detail = null);
@@ -53,6 +54,8 @@ public sealed partial class ModelDetails : PortalComponentBase
             // The samples fall back to the generic form; the connections page says what is wrong with the store.
             Log.ConnectionsUnavailable(Logger, e);
         }
+
+        _connectionsRead = true;
 
         Refresh();
     }

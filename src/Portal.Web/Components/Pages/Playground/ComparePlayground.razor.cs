@@ -17,8 +17,16 @@ public sealed partial class ComparePlayground
     private string _draft = "";
     private int? _codeFor;
     private int _composerVersion;
+    private bool _savingDataset;
+    private bool _mayCreateDataset;
 
     protected override string Path => "playground/compare";
+
+    protected override async Task OnAccessChangedAsync()
+    {
+        await base.OnAccessChangedAsync();
+        _mayCreateDataset = await Access.CanAsync(Portal.Web.Access.PortalAction.ManageDatasets, ComponentToken);
+    }
 
     protected override async Task OnInitializedAsync()
     {
