@@ -10,6 +10,7 @@ using Portal.Data.Catalog;
 using Portal.Data.Connections;
 using Portal.Data.Playground;
 using Portal.Data.Preferences;
+using Portal.Data.Tracing;
 
 namespace Portal.Data;
 
@@ -57,6 +58,7 @@ public static class PortalStorageExtensions
         services.AddSingleton<IUserDirectoryStore, UserDirectoryStore>();
         services.AddSingleton<IApiTokenStore, ApiTokenStore>();
         services.AddSingleton<IAuditStore, AuditStore>();
+        services.AddSingleton<ITraceStore, TraceStore>();
         return services;
     }
 

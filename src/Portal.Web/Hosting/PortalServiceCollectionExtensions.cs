@@ -7,6 +7,7 @@ using Portal.Web.Catalog;
 using MudBlazor.Services;
 using Portal.Web.Access;
 using Portal.Web.Api;
+using Portal.Web.Tracing;
 
 namespace Portal.Web.Hosting;
 
@@ -104,6 +105,7 @@ internal static class PortalServiceCollectionExtensions
         app.MapManageApi();
         app.MapBenchmarkApi();
         app.MapAuditApi();
+        app.MapTracesApi();
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
