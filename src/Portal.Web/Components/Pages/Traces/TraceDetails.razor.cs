@@ -28,13 +28,16 @@ public sealed partial class TraceDetails : PortalComponentBase
     [Inject]
     public required ILogger<TraceDetails> Logger { get; init; }
 
+    [Inject]
+    public required TimeProvider Time { get; init; }
+
     protected override async Task OnParametersSetAsync()
     {
         _trace = null;
         _loadError = null;
         try
         {
-            if (Guid.TryParse(Id, out var id) && await TraceService.GetAsync(id, ComponentToken) is { } trace)
+            if (Guid.TryParse(Id, out var id) && await FindAsync(id) is { } trace)
             {
                 _trace = trace;
                 _messages = Messages(trace.Messages);
@@ -49,6 +52,48 @@ public sealed partial class TraceDetails : PortalComponentBase
         }
 
         _loaded = true;
+    }
+
+    /// <summary>
+    /// The trace; a call that ended a moment ago may still be on its way to the store (it is written off the call path),
+    /// so a just-made id is looked for again for up to two seconds before the page says "not found".
+    /// </summary>
+    private async Task<TraceRow?> FindAsync(Guid id)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            if (await TraceService.GetAsync(id, ComponentToken) is { } trace)
+            {
+                return trace;
+            }
+
+            if (attempt >= 8 || !JustMade(id))
+            {
+                return null;
+            }
+
+            await Task.Delay(250, ComponentToken);
+        }
+    }
+
+    /// <summary>Whether a trace id (a version 7 GUID: its first 48 bits are the Unix time in milliseconds) was made in the last ten seconds.</summary>
+    private bool JustMade(Guid id)
+    {
+        if (id.Version != 7)
+        {
+            return false;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        id.TryWriteBytes(bytes, bigEndian: true, out _);
+        long ms = 0;
+        for (var i = 0; i < 6; i++)
+        {
+            ms = (ms << 8) | bytes[i];
+        }
+
+        var age = Time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(ms);
+        return age > TimeSpan.FromSeconds(-10) && age < TimeSpan.FromSeconds(10);
     }
 
     private static List<(string Role, string Content)> Messages(string? json)
