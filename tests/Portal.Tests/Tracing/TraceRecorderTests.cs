@@ -289,6 +289,21 @@ public sealed class TraceRecorderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Options_BadRetentionAtStart_PrintsOneLineNamingTheSetting_AndExitsWith1()
+    {
+        using var temp = new Portal.Tests.Support.TempDirectory();
+        using var error = new StringWriter();
+
+        var exitCode = await Portal.Web.PortalWebApplication.RunAsync(
+            [$"--Portal:Storage:SqlitePath={temp.File("portal.db")}", "--Urls=http://127.0.0.1:0", "--Portal:Tracing:RetentionDays=0"],
+            error);
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("The portal cannot start: Portal:Tracing:RetentionDays '0' must be between 1 and 36500 days", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Options_Defaults_AreValid()
     {
         var options = new TracingOptions();
