@@ -1,5 +1,9 @@
 using System.Text.RegularExpressions;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Portal.Data.Tracing;
 
 namespace Portal.EndToEnd.Tests;
 
@@ -32,6 +36,59 @@ public sealed partial class TraceTests(PlaygroundServerFixture server) : PortalP
         // The list has the call too, and its filter by model is in the address.
         await Page.GetByRole(AriaRole.Link, new() { Name = "Traces" }).First.ClickAsync();
         await Assertions.Expect(Page.GetByRole(AriaRole.Table).First).ToContainTextAsync("peer-chat");
+        Assert.Empty(BrowserErrors);
+    }
+
+    [Theory]
+    [InlineData("light")]
+    [InlineData("dark")]
+    public async Task TracePages_InEachTheme_HaveNoSeriousViolations_AndFitTheWindow(string theme)
+    {
+        var started = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var trace = new TraceRow
+        {
+            Id = Guid.CreateVersion7(started),
+            StartedUtc = started,
+            UserId = "local",
+            Connection = PlaygroundServerFixture.ConnectionName,
+            ServerAddress = "127.0.0.1:5000",
+            Provider = "openai_compatible",
+            Model = "peer-chat",
+            Operation = "chat",
+            Feature = "compare",
+            Messages = """[{"role":"user","content":"A question with a long line that has to wrap inside its box rather than widen the page"}]""",
+            Parameters = """{"temperature":0.7,"max_tokens":100}""",
+            Response = "Partial answer",
+            ContentCaptured = true,
+            FinishReason = "content_filter",
+            ContentFilter = """[{"name":"violence","severity":"medium","filtered":true}]""",
+            TimeToFirstTokenMs = 31,
+            TotalMs = 480,
+            InputTokens = 20,
+            OutputTokens = 4,
+            TokensEstimated = true,
+            Status = "error",
+            ErrorType = "ContentFilter",
+            ErrorMessage = "Blocked by the content filter. The provider's content filter stopped the answer: violence (medium).",
+            RunId = Guid.NewGuid(),
+        };
+        await Server.Services.GetRequiredService<ITraceStore>().AddRangeAsync([trace], CancellationToken.None);
+        await Page.SetViewportSizeAsync(1440, 900);
+        await Page.Context.AddCookiesAsync([new Cookie { Name = "portal-theme", Value = theme, Url = Server.BaseUrl }]);
+
+        foreach (var path in new[] { "traces?status=error", $"traces/{trace.Id}" })
+        {
+            await OpenInteractiveAsync(path);
+            await Assertions.Expect(Page.GetByText("ContentFilter").First).ToBeVisibleAsync();
+            var result = await Page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+            var serious = result.Violations.Where(v => v.Impact is "critical" or "serious").ToList();
+
+            Assert.NotEmpty(result.Passes);
+            Assert.True(serious.Count == 0, path + ": " + string.Join("\n", serious.Select(v => $"{v.Id} ({v.Impact}): {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}")));
+            var overflow = await Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+            Assert.True(overflow <= 0, $"{path} is {overflow} px wider than the window.");
+        }
+
         Assert.Empty(BrowserErrors);
     }
 
