@@ -39,6 +39,30 @@ public sealed partial class TraceTests(PlaygroundServerFixture server) : PortalP
         Assert.Empty(BrowserErrors);
     }
 
+    [Fact]
+    public async Task Compare_EachPaneLinksToItsOwnTrace()
+    {
+        var pane = Uri.EscapeDataString($"{PlaygroundServerFixture.ConnectionName}|peer-chat");
+        await OpenInteractiveAsync($"playground/compare?pane={pane}&pane={pane}");
+        await Page.GetByLabel("Message", new() { Exact = true }).FillAsync("Two traces please");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
+
+        var links = new List<string>();
+        foreach (var name in new[] { "pane-0", "pane-1" })
+        {
+            var link = Page.GetByTestId(name).GetByRole(AriaRole.Link, new() { Name = "View trace" });
+            await Assertions.Expect(link).ToBeVisibleAsync(new() { Timeout = 20_000 });
+            links.Add((await link.GetAttributeAsync("href"))!);
+        }
+
+        Assert.All(links, l => Assert.Matches(TracePath(), "/" + l));
+        Assert.NotEqual(links[0], links[1]);
+        await Page.GetByTestId("pane-1").GetByRole(AriaRole.Link, new() { Name = "View trace" }).ClickAsync();
+        await Assertions.Expect(Page.GetByTestId("trace-facts")).ToContainTextAsync("compare");
+        await Assertions.Expect(Page.GetByTestId("trace-messages")).ToContainTextAsync("Two traces please");
+        Assert.Empty(BrowserErrors);
+    }
+
     [Theory]
     [InlineData("light")]
     [InlineData("dark")]
