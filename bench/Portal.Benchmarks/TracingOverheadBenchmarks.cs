@@ -35,6 +35,8 @@ public class TracingOverheadBenchmarks
     private InferenceClientFactory _factory = default!;
     private InferenceService _plain = default!;
     private InferenceService _traced = default!;
+    private InferenceService _recordedOnly = default!;
+    private TraceWriter _discardingWriter = default!;
     private InferenceTarget _target = default!;
     private ServiceProvider _store = default!;
     private TraceWriter _writer = default!;
@@ -78,6 +80,12 @@ public class TracingOverheadBenchmarks
         await _writer.StartAsync(CancellationToken.None);
         _traced = new InferenceService(_factory, recorder);
 
+        // The same recorder and writer with a store that keeps nothing: the call path's own cost, without SQLite's.
+        var recordOnly = new TraceRecorder(new TestOptionsMonitor<TracingOptions>(new TracingOptions()), TimeProvider.System, NullLogger<TraceRecorder>.Instance);
+        _discardingWriter = new TraceWriter(recordOnly, new DiscardingTraceStore(), runner, NullLogger<TraceWriter>.Instance);
+        await _discardingWriter.StartAsync(CancellationToken.None);
+        _recordedOnly = new InferenceService(_factory, recordOnly);
+
         var plain = await ChatAsync(_plain);
         var traced = await ChatAsync(_traced);
         if (plain != traced || !plain.StartsWith("Echo: Measure tracing", StringComparison.Ordinal))
@@ -98,6 +106,8 @@ public class TracingOverheadBenchmarks
     {
         _writer.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
         _writer.Dispose();
+        _discardingWriter.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
+        _discardingWriter.Dispose();
         _store.Dispose();
         _catalog.Dispose();
         _lifetime.Dispose();
@@ -111,6 +121,9 @@ public class TracingOverheadBenchmarks
 
     [Benchmark(Description = "one streamed chat call, traced (recorder + background writer to SQLite)")]
     public Task<string> Traced() => ChatAsync(_traced);
+
+    [Benchmark(Description = "one streamed chat call, traced, the store discarding the rows (no SQLite)")]
+    public Task<string> TracedWithoutStore() => ChatAsync(_recordedOnly);
 
     private async Task<string> ChatAsync(InferenceService inference)
     {
@@ -126,4 +139,19 @@ public class TracingOverheadBenchmarks
 
         return text;
     }
+}
+
+/// <summary>A trace store that keeps nothing (the writer's work is done; the insert is not).</summary>
+internal sealed class DiscardingTraceStore : ITraceStore
+{
+    public Task AddRangeAsync(IReadOnlyCollection<TraceRow> rows, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<(IReadOnlyList<TraceRow> Items, int Total)> QueryAsync(TraceQuery query, CancellationToken cancellationToken) =>
+        Task.FromResult<(IReadOnlyList<TraceRow>, int)>(([], 0));
+
+    public Task<TraceRow?> GetAsync(Guid id, string? userId, CancellationToken cancellationToken) => Task.FromResult<TraceRow?>(null);
+
+    public Task<TraceFacets> FacetsAsync(string? userId, CancellationToken cancellationToken) => Task.FromResult(new TraceFacets([], [], []));
+
+    public Task<int> PurgeAsync(DateTimeOffset beforeUtc, CancellationToken cancellationToken) => Task.FromResult(0);
 }

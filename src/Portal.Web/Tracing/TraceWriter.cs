@@ -8,14 +8,17 @@ using Portal.Web.Playground;
 namespace Portal.Web.Tracing;
 
 /// <summary>
-/// Writes the recorder's finished calls to the store, off the call path: it waits for the first, takes up to
-/// <see cref="MaxBatch"/> that are waiting, works out tokens (estimated when the provider reported none) and the cost,
+/// Writes the recorder's finished calls to the store, off the call path: it waits for the first, lets more gather for
+/// <see cref="BatchWindow"/>, takes up to <see cref="MaxBatch"/> at a time, works out tokens (estimated when the provider reported none) and the cost,
 /// and inserts them in one go. A store that fails loses that batch (logged), never a model call. At shutdown it writes
 /// what is still queued.
 /// </summary>
 public sealed partial class TraceWriter(TraceRecorder recorder, ITraceStore store, StreamRunner runner, ILogger<TraceWriter> logger) : BackgroundService
 {
     public const int MaxBatch = 200;
+
+    /// <summary>How long the writer lets calls gather before a write, unless a whole batch is waiting.</summary>
+    public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(100);
 
     private readonly SemaphoreSlim _writing = new(1, 1);
 
@@ -25,6 +28,13 @@ public sealed partial class TraceWriter(TraceRecorder recorder, ITraceStore stor
         {
             while (await recorder.Reader.WaitToReadAsync(stoppingToken))
             {
+                // A moment for more calls to end, so a busy portal writes a few large batches (one transaction each)
+                // rather than one row per transaction; the trace page looks again for a just-made trace meanwhile.
+                if (recorder.Reader.Count < MaxBatch)
+                {
+                    await Task.Delay(BatchWindow, stoppingToken);
+                }
+
                 await FlushAsync(stoppingToken);
             }
         }
