@@ -6,6 +6,7 @@ using Portal.Data.Connections;
 using Portal.Data.Playground;
 using Portal.Data.Preferences;
 using Portal.Data.Probes;
+using Portal.Data.Tracing;
 
 namespace Portal.Data;
 
@@ -36,6 +37,7 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<AuditEntryRow> AuditEntries => Set<AuditEntryRow>();
 
     public DbSet<PerformanceProbeRow> PerformanceProbes => Set<PerformanceProbeRow>();
+    public DbSet<TraceRow> Traces => Set<TraceRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -141,6 +143,31 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
         });
 
         PerformanceProbeRow.Configure(modelBuilder);
+        modelBuilder.Entity<TraceRow>(trace =>
+        {
+            trace.ToTable("traces");
+            trace.HasKey(t => t.Id);
+            // UTC ticks, as in the audit log: both providers compare and order them as numbers.
+            trace.Property(t => t.StartedUtc).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
+            trace.Property(t => t.UserId).HasMaxLength(200);
+            trace.Property(t => t.Connection).HasMaxLength(100);
+            trace.Property(t => t.ServerAddress).HasMaxLength(300);
+            trace.Property(t => t.Provider).HasMaxLength(60);
+            trace.Property(t => t.Model).HasMaxLength(200);
+            trace.Property(t => t.Operation).HasMaxLength(40);
+            trace.Property(t => t.Feature).HasMaxLength(40);
+            trace.Property(t => t.Parameters).HasMaxLength(4000);
+            trace.Property(t => t.FinishReason).HasMaxLength(40);
+            trace.Property(t => t.ContentFilter).HasMaxLength(4000);
+            trace.Property(t => t.CostModel).HasMaxLength(200);
+            trace.Property(t => t.Status).HasMaxLength(20);
+            trace.Property(t => t.ErrorType).HasMaxLength(40);
+            trace.Property(t => t.ErrorMessage).HasMaxLength(2000);
+            trace.HasIndex(t => t.StartedUtc);
+            trace.HasIndex(t => new { t.UserId, t.StartedUtc });
+            trace.HasIndex(t => new { t.Model, t.StartedUtc });
+            trace.HasIndex(t => t.RunId);
+        });
     }
 }
 

@@ -10,6 +10,7 @@ using Portal.Data.Catalog;
 using Portal.Data.Connections;
 using Portal.Data.Playground;
 using Portal.Data.Preferences;
+using Portal.Data.Tracing;
 
 namespace Portal.Data;
 
@@ -58,6 +59,7 @@ public static class PortalStorageExtensions
         services.AddSingleton<IApiTokenStore, ApiTokenStore>();
         services.AddSingleton<IAuditStore, AuditStore>();
         services.AddSingleton<Probes.IPerformanceProbeStore, Probes.PerformanceProbeStore>();
+        services.AddSingleton<ITraceStore, TraceStore>();
         return services;
     }
 

@@ -51,6 +51,23 @@ public static class PortalUrls
             .. session is { } id ? new[] { ("session", id.ToString()) } : [],
         ]);
 
+    public const string TracesPath = "traces";
+
+    /// <summary><c>/traces</c> with its filters and hidden columns.</summary>
+    public static string Traces(Portal.Web.Tracing.TraceFilter filter, IEnumerable<string>? hiddenColumns = null)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var parts = filter.QueryParts();
+        parts.AddRange((hiddenColumns ?? []).Order(StringComparer.Ordinal).Select(c => ("hide", c)));
+        return TracesPath + Join(parts);
+    }
+
+    /// <summary>One model call's trace.</summary>
+    public static string Trace(Guid id) => $"{TracesPath}/{id}";
+
+    /// <summary>An evaluation run (the evaluations pages).</summary>
+    public static string EvaluationRun(Guid id) => $"evaluations/{id}";
+
     /// <summary>The compare view for 2–4 models.</summary>
     public static string BenchmarkCompare(IEnumerable<string> models) =>
         "benchmarks/compare" + Join(models.Select(m => ("models", m)).ToList());

@@ -54,8 +54,12 @@ public sealed record ImageResult(byte[] Png, string? RevisedPrompt, string Media
 /// Every inference call the portal makes, through the OpenAI .NET SDK. Failures surface as
 /// <see cref="InferenceException"/> with an <see cref="InferenceError"/> a user can act on; text that already arrived
 /// has been yielded before the exception, so callers keep partial answers.
+/// <para>
+/// Every chat, completion and image call is reported to the <see cref="IModelCallObserver"/> when there is one (the
+/// portal's trace recorder); the stream is passed through as it arrives.
+/// </para>
 /// </summary>
-public sealed class InferenceService(InferenceClientFactory factory)
+public sealed class InferenceService(InferenceClientFactory factory, IModelCallObserver? observer = null)
 {
     public async Task<IReadOnlyList<string>> ListModelsAsync(InferenceTarget target, CancellationToken cancellationToken)
     {
@@ -70,15 +74,163 @@ public sealed class InferenceService(InferenceClientFactory factory)
         }
     }
 
-    public async IAsyncEnumerable<StreamEvent> StreamChatAsync(
+    public IAsyncEnumerable<StreamEvent> StreamChatAsync(
+        InferenceTarget target,
+        string model,
+        IReadOnlyList<ChatTurn> messages,
+        GenerationParameters parameters,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(parameters);
+        var events = ChatEventsAsync(target, model, messages, parameters, cancellationToken);
+        return observer is null ? events : ObservedAsync(events, new ModelCallRequest(target, model, ModelCallOperations.Chat, messages, parameters), cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>POST /completions</c>, streamed. The SDK has no public client for this legacy API, so the request goes
+    /// through the SDK's own pipeline (authentication, timeout, error handling) and the server-sent events are read here.
+    /// </summary>
+    public IAsyncEnumerable<StreamEvent> StreamCompletionAsync(
+        InferenceTarget target,
+        string model,
+        string prompt,
+        GenerationParameters parameters,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(parameters);
+        var events = CompletionEventsAsync(target, model, prompt, parameters, cancellationToken);
+        return observer is null
+            ? events
+            : ObservedAsync(events, new ModelCallRequest(target, model, ModelCallOperations.TextCompletion, [new(ChatRole.User, prompt)], parameters), cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ImageResult>> GenerateImagesAsync(InferenceTarget target, string model, ImageRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(request);
+        if (observer is null)
+        {
+            return await ImagesAsync(target, model, request, cancellationToken).ConfigureAwait(false);
+        }
+
+        var call = observer.Start(new ModelCallRequest(target, model, ModelCallOperations.GenerateContent, [new(ChatRole.User, request.Prompt)], null, request));
+        try
+        {
+            var images = await ImagesAsync(target, model, request, cancellationToken).ConfigureAwait(false);
+            var revised = images.Select(i => i.RevisedPrompt).Where(p => !string.IsNullOrEmpty(p)).ToList();
+            call.OnText(revised.Count > 0
+                ? $"{images.Count} image(s). Revised prompt: {string.Join(" | ", revised)}"
+                : $"{images.Count} image(s).");
+            call.OnFinished(new StreamFinished("stop", null, null, []));
+            call.OnEnded(ModelCallStatus.Ok, null);
+            return images;
+        }
+        catch (InferenceException ex)
+        {
+            call.OnEnded(ModelCallStatus.Error, Redacted(ex.Error, target));
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            call.OnEnded(ModelCallStatus.Cancelled, null);
+            throw;
+        }
+    }
+
+    /// <summary>What the observer is told of a failure: the key is never in it, even when a provider echoes it back.</summary>
+    private static InferenceError Redacted(InferenceError error, InferenceTarget target)
+    {
+        if (target.ApiKey is not { Length: > 0 } key)
+        {
+            return error;
+        }
+
+        return error with
+        {
+            Message = error.Message.Replace(key, "••••", StringComparison.Ordinal),
+            ProviderMessage = error.ProviderMessage?.Replace(key, "••••", StringComparison.Ordinal),
+        };
+    }
+
+    /// <summary>
+    /// Passes the events through as they arrive, telling the observer about each: the observer only notes them (no I/O),
+    /// so no token waits. A reader that stops early (Stop, a limit) ends the call as cancelled.
+    /// </summary>
+    private async IAsyncEnumerable<StreamEvent> ObservedAsync(IAsyncEnumerable<StreamEvent> events, ModelCallRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Started on the first read, in the caller's async flow: the caller's ModelCallScope is current here.
+        var call = observer!.Start(request);
+        var ended = false;
+        var started = false;
+        var enumerator = events.GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+                catch (InferenceException ex)
+                {
+                    ended = true;
+                    call.OnEnded(ModelCallStatus.Error, Redacted(ex.Error, request.Target));
+                    throw;
+                }
+                catch (OperationCanceledException)
+                {
+                    ended = true;
+                    call.OnEnded(ModelCallStatus.Cancelled, null);
+                    throw;
+                }
+                catch (Exception ex)
+                {
+                    ended = true;
+                    call.OnEnded(ModelCallStatus.Error, Redacted(InferenceErrors.FromException(ex, request.Model, started, factory.Timeout), request.Target));
+                    throw;
+                }
+
+                var e = enumerator.Current;
+                if (e is TextDelta delta)
+                {
+                    started = true;
+                    call.OnText(delta.Text);
+                }
+                else if (e is StreamFinished finished)
+                {
+                    call.OnFinished(finished);
+                }
+
+                yield return e;
+            }
+
+            ended = true;
+            call.OnEnded(ModelCallStatus.Ok, null);
+        }
+        finally
+        {
+            if (!ended)
+            {
+                call.OnEnded(ModelCallStatus.Cancelled, null);
+            }
+
+            await enumerator.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async IAsyncEnumerable<StreamEvent> ChatEventsAsync(
         InferenceTarget target,
         string model,
         IReadOnlyList<ChatTurn> messages,
         GenerationParameters parameters,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(messages);
-        ArgumentNullException.ThrowIfNull(parameters);
         var client = Wrap(() => factory.Create(target).GetChatClient(model), model, false);
         var options = ChatOptions(parameters);
         var started = false;
@@ -141,19 +293,13 @@ public sealed class InferenceService(InferenceClientFactory factory)
         yield return new StreamFinished(finish, input, output, categories);
     }
 
-    /// <summary>
-    /// <c>POST /completions</c>, streamed. The SDK has no public client for this legacy API, so the request goes
-    /// through the SDK's own pipeline (authentication, timeout, error handling) and the server-sent events are read here.
-    /// </summary>
-    public async IAsyncEnumerable<StreamEvent> StreamCompletionAsync(
+    private async IAsyncEnumerable<StreamEvent> CompletionEventsAsync(
         InferenceTarget target,
         string model,
         string prompt,
         GenerationParameters parameters,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(target);
-        ArgumentNullException.ThrowIfNull(parameters);
         var pipeline = Wrap(() => factory.Create(target).Pipeline, model, false);
         var body = new JsonObject { ["model"] = model, ["prompt"] = prompt, ["stream"] = true, ["stream_options"] = new JsonObject { ["include_usage"] = true } };
         AddParameters(body, parameters);
@@ -260,9 +406,8 @@ public sealed class InferenceService(InferenceClientFactory factory)
         yield return new StreamFinished(finish, input, output, []);
     }
 
-    public async Task<IReadOnlyList<ImageResult>> GenerateImagesAsync(InferenceTarget target, string model, ImageRequest request, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ImageResult>> ImagesAsync(InferenceTarget target, string model, ImageRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
         try
         {
             var client = factory.Create(target).GetImageClient(model);

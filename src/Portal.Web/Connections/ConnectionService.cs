@@ -352,6 +352,8 @@ public sealed partial class ConnectionService(
 
     private async Task<ConnectionTestResult> ListModelsAsync(InferenceTarget target, CancellationToken cancellationToken)
     {
+        // The connection test's calls are made for this user and feature (a model list itself is not traced).
+        using var scope = ModelCallScope.Begin(new ModelCallScope { Feature = ModelCallFeatures.ConnectionTest, UserId = user.Id });
         var models = await inference.ListModelsAsync(target, cancellationToken);
         return new(true, models.Count == 0
             ? "Connected. The endpoint lists no models: enter model or deployment names by hand."

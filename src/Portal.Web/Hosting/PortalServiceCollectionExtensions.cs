@@ -8,6 +8,7 @@ using MudBlazor.Services;
 using Portal.Web.Access;
 using Portal.Web.Api;
 using Portal.Web.Evaluations;
+using Portal.Web.Tracing;
 
 namespace Portal.Web.Hosting;
 
@@ -106,6 +107,7 @@ internal static class PortalServiceCollectionExtensions
         app.MapBenchmarkApi();
         app.MapAuditApi();
         app.MapEvaluationDownloads();
+        app.MapTracesApi();
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();

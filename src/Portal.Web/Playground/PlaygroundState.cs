@@ -47,6 +47,9 @@ public sealed class ChatMessageState
     public string? Note { get; set; }
 
     public bool Streaming { get; set; }
+
+    /// <summary>The trace of the call that gave this answer (<c>/traces/{id}</c>); absent in sessions saved before tracing.</summary>
+    public Guid? TraceId { get; set; }
 }
 
 /// <summary>The parameters as the playground edits them (all optional: empty means the endpoint's default).</summary>
@@ -113,6 +116,9 @@ public sealed class CompletionSessionState
     public PlaygroundError? Error { get; set; }
 
     public bool Interrupted { get; set; }
+
+    /// <summary>The trace of the last completion (<c>/traces/{id}</c>), when there is one.</summary>
+    public Guid? TraceId { get; set; }
 }
 
 public sealed class ImageSessionState
@@ -133,6 +139,9 @@ public sealed class ImageSessionState
 
     /// <summary>The revised prompts of the last results (the images themselves are not kept in history).</summary>
     public List<string?> RevisedPrompts { get; set; } = [];
+
+    /// <summary>The trace of the last generation (<c>/traces/{id}</c>), when there is one.</summary>
+    public Guid? TraceId { get; set; }
 }
 
 public sealed class ComparePaneState

@@ -287,6 +287,14 @@ public static class PermissionMatrixCases
                     async () => string.Join(",", (await host.Get<Portal.Data.Probes.IPerformanceProbeStore>().LatestAsync(model, 5, None)).Select(p => p.Id)));
             }),
         ],
+        // Everyone reads their own traces; someone else's (or everyone's) only with ReadAllTraces.
+        [PortalAction.ReadAllTraces] =
+        [
+            new("TraceService.QueryAsync", (host, user) => Task.FromResult(new Attempt(
+                sp => sp.GetRequiredService<Portal.Web.Tracing.TraceService>().QueryAsync(new Portal.Web.Tracing.TraceFilter { User = "oidc:someone-else" }, 0, 10, None),
+                () => Task.FromResult(""),
+                Changes: false))),
+        ],
     };
 
     public static IReadOnlyDictionary<PortalAction, HttpOperation> Http { get; } = new Dictionary<PortalAction, HttpOperation>

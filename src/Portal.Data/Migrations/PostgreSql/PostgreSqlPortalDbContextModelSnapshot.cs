@@ -365,78 +365,105 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.ToTable("user_preferences", (string)null);
                 });
 
-            modelBuilder.Entity("Portal.Data.Probes.PerformanceProbeRow", b =>
+            modelBuilder.Entity("Portal.Data.Tracing.TraceRow", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
-
-                    b.Property<bool>("Cancelled")
-                        .HasColumnType("boolean");
-
-                    b.Property<string>("CatalogModelId")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<int>("Concurrency")
-                        .HasColumnType("integer");
 
                     b.Property<string>("Connection")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
-                    b.Property<int>("Failed")
-                        .HasColumnType("integer");
+                    b.Property<bool>("ContentCaptured")
+                        .HasColumnType("boolean");
 
-                    b.Property<string>("Failures")
-                        .IsRequired()
+                    b.Property<string>("ContentFilter")
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
-                    b.Property<long>("FinishedUtc")
-                        .HasColumnType("bigint");
+                    b.Property<double?>("CostHighUsd")
+                        .HasColumnType("double precision");
 
-                    b.Property<int>("MaxTokens")
+                    b.Property<double?>("CostLowUsd")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("CostModel")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("ErrorMessage")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("ErrorType")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Feature")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("FinishReason")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<int?>("InputTokens")
                         .HasColumnType("integer");
+
+                    b.Property<string>("Messages")
+                        .HasColumnType("text");
 
                     b.Property<string>("Model")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
-                    b.Property<int>("Requests")
+                    b.Property<string>("Operation")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<int?>("OutputTokens")
                         .HasColumnType("integer");
+
+                    b.Property<string>("Parameters")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<string>("Response")
+                        .HasColumnType("text");
+
+                    b.Property<Guid?>("RunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ServerAddress")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
 
                     b.Property<long>("StartedUtc")
                         .HasColumnType("bigint");
 
-                    b.Property<int>("Succeeded")
-                        .HasColumnType("integer");
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<double?>("TimeToFirstTokenMs")
+                        .HasColumnType("double precision");
 
                     b.Property<bool>("TokensEstimated")
                         .HasColumnType("boolean");
 
-                    b.Property<double?>("TokensPerSecond")
-                        .HasColumnType("double precision");
-
-                    b.Property<double?>("TotalP50Ms")
-                        .HasColumnType("double precision");
-
-                    b.Property<double?>("TotalP90Ms")
-                        .HasColumnType("double precision");
-
-                    b.Property<double?>("TotalP99Ms")
-                        .HasColumnType("double precision");
-
-                    b.Property<double?>("TtftP50Ms")
-                        .HasColumnType("double precision");
-
-                    b.Property<double?>("TtftP90Ms")
-                        .HasColumnType("double precision");
-
-                    b.Property<double?>("TtftP99Ms")
+                    b.Property<double>("TotalMs")
                         .HasColumnType("double precision");
 
                     b.Property<string>("UserId")
@@ -446,9 +473,15 @@ namespace Portal.Data.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CatalogModelId", "FinishedUtc");
+                    b.HasIndex("RunId");
 
-                    b.ToTable("performance_probes", (string)null);
+                    b.HasIndex("StartedUtc");
+
+                    b.HasIndex("Model", "StartedUtc");
+
+                    b.HasIndex("UserId", "StartedUtc");
+
+                    b.ToTable("traces", (string)null);
                 });
 #pragma warning restore 612, 618
         }

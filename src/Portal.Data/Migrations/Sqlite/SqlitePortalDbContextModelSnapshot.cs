@@ -354,78 +354,105 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("user_preferences", (string)null);
                 });
 
-            modelBuilder.Entity("Portal.Data.Probes.PerformanceProbeRow", b =>
+            modelBuilder.Entity("Portal.Data.Tracing.TraceRow", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
-
-                    b.Property<bool>("Cancelled")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("CatalogModelId")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Concurrency")
-                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Connection")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("Failed")
+                    b.Property<bool>("ContentCaptured")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Failures")
-                        .IsRequired()
+                    b.Property<string>("ContentFilter")
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("FinishedUtc")
+                    b.Property<double?>("CostHighUsd")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("CostLowUsd")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("CostModel")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ErrorMessage")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ErrorType")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Feature")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FinishReason")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("InputTokens")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("MaxTokens")
-                        .HasColumnType("INTEGER");
+                    b.Property<string>("Messages")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Model")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("Requests")
+                    b.Property<string>("Operation")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("OutputTokens")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Parameters")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Response")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServerAddress")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("StartedUtc")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("Succeeded")
-                        .HasColumnType("INTEGER");
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("TimeToFirstTokenMs")
+                        .HasColumnType("REAL");
 
                     b.Property<bool>("TokensEstimated")
                         .HasColumnType("INTEGER");
 
-                    b.Property<double?>("TokensPerSecond")
-                        .HasColumnType("REAL");
-
-                    b.Property<double?>("TotalP50Ms")
-                        .HasColumnType("REAL");
-
-                    b.Property<double?>("TotalP90Ms")
-                        .HasColumnType("REAL");
-
-                    b.Property<double?>("TotalP99Ms")
-                        .HasColumnType("REAL");
-
-                    b.Property<double?>("TtftP50Ms")
-                        .HasColumnType("REAL");
-
-                    b.Property<double?>("TtftP90Ms")
-                        .HasColumnType("REAL");
-
-                    b.Property<double?>("TtftP99Ms")
+                    b.Property<double>("TotalMs")
                         .HasColumnType("REAL");
 
                     b.Property<string>("UserId")
@@ -435,9 +462,15 @@ namespace Portal.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CatalogModelId", "FinishedUtc");
+                    b.HasIndex("RunId");
 
-                    b.ToTable("performance_probes", (string)null);
+                    b.HasIndex("StartedUtc");
+
+                    b.HasIndex("Model", "StartedUtc");
+
+                    b.HasIndex("UserId", "StartedUtc");
+
+                    b.ToTable("traces", (string)null);
                 });
 #pragma warning restore 612, 618
         }

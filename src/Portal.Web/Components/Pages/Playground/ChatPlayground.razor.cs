@@ -117,8 +117,15 @@ public sealed partial class ChatPlayground
         var model = _state.Model!;
         var context = Conversation.Context(_state.System, _state.Messages);
         var parameters = _state.Parameters.ToParameters();
-        var present = await Run.RunAsync(token =>
-            Runner.RunAsync(Inference.StreamChatAsync(target, model, context, parameters, token), answer, model, Conversation.PromptText(context), UpdateAsync, token));
+        var scope = CallScope(ModelCallFeatures.Chat);
+        bool present;
+        using (ModelCallScope.Begin(scope))
+        {
+            present = await Run.RunAsync(token =>
+                Runner.RunAsync(Inference.StreamChatAsync(target, model, context, parameters, token), answer, model, Conversation.PromptText(context), UpdateAsync, token));
+        }
+
+        answer.TraceId = scope.TraceId;
         if (!present)
         {
             return;

@@ -166,7 +166,15 @@ public sealed partial class ComparePlayground
         var context = Conversation.Context(_state.System, pane.Messages);
         var parameters = (_state.SyncParameters ? _state.Parameters : pane.Parameters).ToParameters();
         await Task.Yield();
-        await Runner.RunAsync(Inference.StreamChatAsync(target, model, context, parameters, token), answer, model, Conversation.PromptText(context), UpdateAsync, token);
+
+        // One scope per pane: the panes run at the same time, each its own call and trace.
+        var scope = CallScope(ModelCallFeatures.Compare);
+        using (ModelCallScope.Begin(scope))
+        {
+            await Runner.RunAsync(Inference.StreamChatAsync(target, model, context, parameters, token), answer, model, Conversation.PromptText(context), UpdateAsync, token);
+        }
+
+        answer.TraceId = scope.TraceId;
     }
 
     private void Clear()

@@ -205,6 +205,12 @@ public abstract class PlaygroundPage : PortalComponentBase
 
     protected void Stop() => Run.Stop();
 
+    /// <summary>
+    /// A scope for the model calls of one answer: the trace recorder records them for the current user and this feature
+    /// and writes the trace's id into it, for the answer's "View trace" link.
+    /// </summary>
+    protected ModelCallScope CallScope(string feature) => new() { Feature = feature, UserId = Access.User.Id };
+
     /// <summary>Replaces the address (same history entry) unless the page is gone: a late answer must never take the user back.</summary>
     protected void ReplaceUrl(string url)
     {
