@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data.Access;
 using Portal.Data.Catalog;
 using Portal.Data.Connections;
+using Portal.Data.Evaluations;
 using Portal.Data.Playground;
 using Portal.Data.Preferences;
 
@@ -33,6 +34,14 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<ApiTokenRow> ApiTokens => Set<ApiTokenRow>();
 
     public DbSet<AuditEntryRow> AuditEntries => Set<AuditEntryRow>();
+
+    public DbSet<StoredDataset> Datasets => Set<StoredDataset>();
+
+    public DbSet<StoredDatasetVersion> DatasetVersions => Set<StoredDatasetVersion>();
+
+    public DbSet<EvaluationRunRow> EvaluationRuns => Set<EvaluationRunRow>();
+
+    public DbSet<EvaluationCellRow> EvaluationCells => Set<EvaluationCellRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -136,6 +145,8 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
             entry.Property(e => e.Detail).HasMaxLength(1000);
             entry.HasIndex(e => e.WhenUtc);
         });
+
+        EvaluationModel.Configure(modelBuilder);
     }
 }
 

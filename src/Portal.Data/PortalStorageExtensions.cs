@@ -57,6 +57,7 @@ public static class PortalStorageExtensions
         services.AddSingleton<IUserDirectoryStore, UserDirectoryStore>();
         services.AddSingleton<IApiTokenStore, ApiTokenStore>();
         services.AddSingleton<IAuditStore, AuditStore>();
+        services.AddSingleton<Evaluations.IEvaluationStore, Evaluations.EvaluationStore>();
         return services;
     }
 
