@@ -76,6 +76,7 @@ public static class PortalWebApplication
         builder.Services.AddCatalog();
         builder.Services.AddExports(builder.Configuration);
         builder.Services.AddPlayground(builder.Configuration);
+        builder.Services.AddEvaluations(builder.Configuration);
         builder.Services.AddAzure(builder.Configuration);
 
         configureBuilder?.Invoke(builder);
