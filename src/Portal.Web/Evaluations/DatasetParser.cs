@@ -314,6 +314,20 @@ public static class DatasetParser
         return ok ? new DatasetInput(null, turns) : null;
     }
 
+    /// <summary>Reads one input as the HTTP API gives it: a question (a string) or a messages array; null with the problem otherwise.</summary>
+    public static DatasetInput? ReadInput(JsonNode? value, out string? problem)
+    {
+        var problems = new Problems();
+        var input = value switch
+        {
+            JsonArray array => ReadMessages(1, "input", array, problems),
+            JsonValue v when v.GetValueKind() == JsonValueKind.String => ReadQuestion(1, "input", v.GetValue<string>(), problems),
+            _ => Bad(problems, 1, "input", "Give the input as a string (the question) or an array of {\"role\", \"content\"} messages."),
+        };
+        problem = problems.List.Count > 0 ? string.Join(" ", problems.List.Select(p => p.Message)) : null;
+        return input;
+    }
+
     public static bool TryRole(string? text, out ChatRole role)
     {
         switch (text?.Trim().ToLowerInvariant())

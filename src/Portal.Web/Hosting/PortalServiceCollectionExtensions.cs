@@ -104,6 +104,7 @@ internal static class PortalServiceCollectionExtensions
         app.MapManageApi();
         app.MapBenchmarkApi();
         app.MapAuditApi();
+        app.MapEvaluationApi();
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
