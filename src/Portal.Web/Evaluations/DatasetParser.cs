@@ -181,9 +181,9 @@ public static class DatasetParser
             {
                 input = ReadMessages(number, inputKey, array, problems);
             }
-            else if (value is JsonValue v && v.TryGetValue<string>(out var question))
+            else if (inputKey != MessagesKey && value is JsonValue v && v.GetValueKind() == JsonValueKind.String)
             {
-                input = ReadQuestion(number, inputKey, question, problems);
+                input = ReadQuestion(number, inputKey, v.GetValue<string>(), problems);
             }
             else
             {
