@@ -65,11 +65,7 @@ public sealed class DatasetService(IEvaluationStore store, AccessControl access,
         ArgumentNullException.ThrowIfNull(content);
         var existing = addVersionTo is { } id ? await store.GetDatasetAsync(id, cancellationToken) : null;
         var target = existing is null ? $"dataset:{Cut(name, 200)}" : $"dataset:{existing.Name}";
-        await access.DemandAsync(PortalAction.ManageDatasets, target, cancellationToken);
-        if (existing is not null && existing.OwnerId != access.User.Id)
-        {
-            await access.DemandAsync(PortalAction.ManageOthersEvaluations, target, cancellationToken);
-        }
+        await DemandOwnOrOthersAsync(existing?.OwnerId, target, cancellationToken);
 
         var problems = new List<DatasetProblem>();
         if (addVersionTo is not null && existing is null)
@@ -180,15 +176,10 @@ public sealed class DatasetService(IEvaluationStore store, AccessControl access,
     {
         var existing = await store.GetDatasetAsync(id, cancellationToken);
         var target = $"dataset:{existing?.Name ?? id.ToString()}";
-        await access.DemandAsync(PortalAction.ManageDatasets, target, cancellationToken);
+        await DemandOwnOrOthersAsync(existing?.OwnerId, target, cancellationToken);
         if (existing is null)
         {
             return;
-        }
-
-        if (existing.OwnerId != access.User.Id)
-        {
-            await access.DemandAsync(PortalAction.ManageOthersEvaluations, target, cancellationToken);
         }
 
         if (existing.IsExample)
@@ -201,6 +192,13 @@ public sealed class DatasetService(IEvaluationStore store, AccessControl access,
             await access.SucceededAsync(PortalAction.ManageDatasets, target, "deleted");
         }
     }
+
+    /// <summary>
+    /// A new or one's own dataset needs <see cref="PortalAction.ManageDatasets"/>; someone else's (or the example)
+    /// <see cref="PortalAction.ManageOthersEvaluations"/> (a higher role, which includes managing datasets).
+    /// </summary>
+    private Task DemandOwnOrOthersAsync(string? owner, string target, CancellationToken cancellationToken) =>
+        access.DemandAsync(owner is not null && owner != access.User.Id ? PortalAction.ManageOthersEvaluations : PortalAction.ManageDatasets, target, cancellationToken);
 
     private static List<DatasetProblem> NameProblems(string? name, string? description)
     {

@@ -388,15 +388,12 @@ public sealed class EvaluationService(
         await access.SucceededAsync(PortalAction.RunEvaluation, target, "deleted");
     }
 
-    /// <summary>One's own run needs <see cref="PortalAction.RunEvaluation"/>; someone else's also <see cref="PortalAction.ManageOthersEvaluations"/>.</summary>
-    private async Task DemandOwnOrOthersAsync(string? owner, string target, CancellationToken cancellationToken)
-    {
-        await access.DemandAsync(PortalAction.RunEvaluation, target, cancellationToken);
-        if (owner is not null && owner != access.User.Id)
-        {
-            await access.DemandAsync(PortalAction.ManageOthersEvaluations, target, cancellationToken);
-        }
-    }
+    /// <summary>
+    /// One's own run needs <see cref="PortalAction.RunEvaluation"/>; someone else's <see cref="PortalAction.ManageOthersEvaluations"/>
+    /// (a higher role, which includes running evaluations).
+    /// </summary>
+    private Task DemandOwnOrOthersAsync(string? owner, string target, CancellationToken cancellationToken) =>
+        access.DemandAsync(owner is not null && owner != access.User.Id ? PortalAction.ManageOthersEvaluations : PortalAction.RunEvaluation, target, cancellationToken);
 
     public async Task SetShownOnBenchmarksAsync(Guid id, bool shown, CancellationToken cancellationToken)
     {
