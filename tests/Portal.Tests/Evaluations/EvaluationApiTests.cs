@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.TestPeers;
 using Portal.Tests.Access;
 using Portal.Web.Access;
@@ -189,5 +190,63 @@ public sealed class EvaluationApiSignInTests(MatrixHost host) : IClassFixture<Ma
         Assert.Equal(HttpStatusCode.Unauthorized, start.StatusCode);
         Assert.Equal(HttpStatusCode.OK, cookieRead.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, cookieStart.StatusCode);
+    }
+
+    [Fact]
+    public async Task ARun_ActsAsItsOwner_WithTheOwnersPersonalConnection_InTheBackground()
+    {
+        var developer = await host.UserAsync(PortalRole.AzureAIDeveloper, "runner");
+        var personal = await PermissionMatrixCases.SeedConnectionAsync(host, developer);
+        using var client = await host.ClientForAsync(developer);
+
+        using var posted = await client.PostAsJsonAsync(new Uri("/api/evaluations", UriKind.Relative), new
+        {
+            rows = new[] { new { input = "What is 20 + 22?", expected = "42" } },
+            targets = new[] { new { connection = personal.Name, model = "peer-quiz" } },
+            scorers = Substring,
+        });
+        var id = JsonDocument.Parse(await posted.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        var run = await WaitAsync(id);
+
+        Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+        Assert.Equal(Portal.Web.Evaluations.EvaluationStatus.Completed, run.Status);
+        Assert.Equal(1, run.Targets[0].Scores[0].Mean);
+        Assert.Equal(developer, run.OwnerId);
+    }
+
+    [Fact]
+    public async Task AQueuedRunOfAnOwnerWhoLostTheRole_FailsWithTheReason_AndSendsNothing()
+    {
+        var demoted = await host.UserAsync(PortalRole.Reader, "demoted");
+        var id = await PermissionMatrixCases.SeedRunAsync(host, demoted, "Queued");
+        var requests = host.Peer.Requests.Count;
+
+        host.Get<Portal.Web.Evaluations.EvaluationRunner>().Enqueue(id);
+        var run = await WaitAsync(id);
+
+        Assert.Equal(Portal.Web.Evaluations.EvaluationStatus.Failed, run.Status);
+        Assert.Contains("may no longer run evaluations", run.Error, StringComparison.Ordinal);
+        Assert.Contains("Azure AI Developer", run.Error, StringComparison.Ordinal);
+        Assert.Equal(requests, host.Peer.Requests.Count);
+        Assert.Equal(1, await host.AuditCountAsync(demoted, PortalAction.RunEvaluation, AuditOutcome.Denied));
+    }
+
+    private static readonly string[] Substring = ["substring-match"];
+
+    private async Task<Portal.Web.Evaluations.EvaluationRunInfo> WaitAsync(Guid id)
+    {
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            await using var scope = host.App.Services.CreateAsyncScope();
+            var run = await scope.ServiceProvider.GetRequiredService<Portal.Web.Evaluations.IEvaluationService>().GetAsync(id, CancellationToken.None);
+            if (run!.Status is not (Portal.Web.Evaluations.EvaluationStatus.Queued or Portal.Web.Evaluations.EvaluationStatus.Running))
+            {
+                return run;
+            }
+
+            Assert.True(DateTime.UtcNow < until, $"still {run.Status}");
+            await Task.Delay(50);
+        }
     }
 }
