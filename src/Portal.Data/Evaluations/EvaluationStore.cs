@@ -38,6 +38,9 @@ public interface IEvaluationStore
     /// <summary>Adds a finished cell, or replaces the one of the same row and target.</summary>
     Task SaveCellAsync(EvaluationCellRow cell, CancellationToken cancellationToken);
 
+    /// <summary>Adds (or replaces) finished cells of one run in one transaction.</summary>
+    Task SaveCellsAsync(Guid runId, IReadOnlyList<EvaluationCellRow> cells, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<EvaluationCellRow>> ListCellsAsync(Guid runId, CancellationToken cancellationToken);
 
     /// <summary>Every cell of many runs (the benchmark dashboard's measured results).</summary>
@@ -218,6 +221,30 @@ internal sealed class EvaluationStore(IDbContextFactory<PortalDbContext> context
         else
         {
             db.EvaluationCells.Add(cell);
+        }
+
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task SaveCellsAsync(Guid runId, IReadOnlyList<EvaluationCellRow> cells, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var rows = cells.Select(c => c.Row).Distinct().ToList();
+        var existing = (await db.EvaluationCells.Where(c => c.RunId == runId && rows.Contains(c.Row)).ToListAsync(cancellationToken).ConfigureAwait(false))
+            .ToDictionary(c => (c.Row, c.Target));
+        foreach (var cell in cells)
+        {
+            cell.RunId = runId;
+            if (existing.TryGetValue((cell.Row, cell.Target), out var old))
+            {
+                db.Entry(old).CurrentValues.SetValues(cell);
+            }
+            else
+            {
+                db.EvaluationCells.Add(cell);
+                existing[(cell.Row, cell.Target)] = cell;
+            }
         }
 
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);

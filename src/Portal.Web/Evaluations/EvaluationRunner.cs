@@ -218,7 +218,8 @@ public sealed partial class EvaluationRunner(
 
         using var ticker = new CancellationTokenSource();
         var progress = ReportProgressAsync(id, active, ticker.Token);
-        var context = new RunContext(id, row.OwnerId, spec, scorers, judge.Target, judge.Problem, token, stopping);
+        var writer = new CellWriter(store, id);
+        var context = new RunContext(id, row.OwnerId, spec, scorers, judge.Target, judge.Problem, writer, token, stopping);
         try
         {
             await Task.WhenAll(spec.Targets.Select((t, i) => RunTargetAsync(context, i, t, targets[i], [.. rows.Where(r => !done.Contains((r.Number, i)))], active)));
@@ -228,6 +229,8 @@ public sealed partial class EvaluationRunner(
         }
         finally
         {
+            // Every answer that finished is stored before the run ends, is cancelled, or the portal stops.
+            await writer.CompleteAsync();
             await ticker.CancelAsync();
             await progress;
         }
@@ -338,9 +341,8 @@ public sealed partial class EvaluationRunner(
                 }
             }
 
-            // A finished answer is kept even when the run is being cancelled or the portal is stopping (for at most 10 s).
-            using var saving = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await store.SaveCellAsync(cell, saving.Token);
+            // Kept even when the run is being cancelled or the portal is stopping.
+            run.Writer.Add(cell);
             Interlocked.Increment(ref active.Finished);
             Interlocked.Exchange(ref active.Dirty, 1);
         });
@@ -580,7 +582,54 @@ public sealed partial class EvaluationRunner(
         return copy.ToArray();
     }
 
-    private sealed record RunContext(Guid Id, string OwnerId, StoredSpec Spec, IReadOnlyList<ScorerDefinition> Scorers, InferenceTarget? Judge, string? JudgeProblem, CancellationToken Token, CancellationToken Stopping);
+    private sealed record RunContext(Guid Id, string OwnerId, StoredSpec Spec, IReadOnlyList<ScorerDefinition> Scorers, InferenceTarget? Judge, string? JudgeProblem, CellWriter Writer, CancellationToken Token, CancellationToken Stopping);
+
+    /// <summary>
+    /// Stores a run's finished cells as they come, one writer for the run: a cell is written at once, and the cells that
+    /// finish while a write is under way go together in the next one (one transaction instead of many competing for
+    /// SQLite's single writer).
+    /// </summary>
+    private sealed class CellWriter
+    {
+        private readonly Channel<EvaluationCellRow> _cells = Channel.CreateUnbounded<EvaluationCellRow>(new UnboundedChannelOptions { SingleReader = true });
+        private readonly IEvaluationStore _store;
+        private readonly Guid _run;
+        private readonly Task _writing;
+
+        public CellWriter(IEvaluationStore store, Guid run)
+        {
+            _store = store;
+            _run = run;
+            _writing = WriteAsync();
+        }
+
+        public void Add(EvaluationCellRow cell) => _cells.Writer.TryWrite(cell);
+
+        /// <summary>Writes what is left and returns when it is stored.</summary>
+        public async Task CompleteAsync()
+        {
+            _cells.Writer.TryComplete();
+            await _writing;
+        }
+
+        private async Task WriteAsync()
+        {
+            await Task.Yield();
+            var batch = new List<EvaluationCellRow>();
+            while (await _cells.Reader.WaitToReadAsync())
+            {
+                batch.Clear();
+                while (batch.Count < 500 && _cells.Reader.TryRead(out var cell))
+                {
+                    batch.Add(cell);
+                }
+
+                // Not tied to the run's cancellation: a finished answer is kept; a store that hangs gives up after 30 s.
+                using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                await _store.SaveCellsAsync(_run, batch, bounded.Token);
+            }
+        }
+    }
 
     private sealed class ActiveRun(CancellationTokenSource cancel, long started)
     {

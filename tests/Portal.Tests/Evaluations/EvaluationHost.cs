@@ -45,7 +45,7 @@ internal sealed class EvaluationHost : IAsyncDisposable
         "--Portal:Connections:0:Kind=OpenAICompatible",
         $"--Portal:Connections:0:Endpoint={peer.V1}",
         "--Portal:Connections:0:Auth=None",
-        "--Portal:Inference:Timeout=00:00:01",
+        "--Portal:Inference:Timeout=00:00:10",
         "--Portal:Evaluations:RetryBackoff=00:00:00.050",
         "--Portal:Evaluations:MaxRetryWait=00:00:05",
     ];
