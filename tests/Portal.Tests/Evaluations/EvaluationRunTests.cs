@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Portal.TestPeers;
 using Portal.Tests.Support;
 using Portal.Web.Evaluations;
@@ -219,7 +220,7 @@ public sealed class EvaluationRunTests : IAsyncLifetime
         HashSet<string> finished;
         await using (var store = await Persistence.StoreFactory.CreateMigratedAsync(new Dictionary<string, string?> { ["Portal:Storage:SqlitePath"] = temp.File("portal.db") }))
         {
-            var cells = await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Portal.Data.Evaluations.IEvaluationStore>(store).ListCellsAsync(id, CancellationToken.None);
+            var cells = await store.GetRequiredService<Portal.Data.Evaluations.IEvaluationStore>().ListCellsAsync(id, CancellationToken.None);
             finished = [.. cells.Select(c => rows[c.Row - 1].Input.Question!)];
         }
 
@@ -236,6 +237,32 @@ public sealed class EvaluationRunTests : IAsyncLifetime
         var askedAgain = _peer.Requests.Skip(asked).Select(r => r.Body!["messages"]!.AsArray().Last()!["content"]!.GetValue<string>()).ToHashSet();
         Assert.Empty(askedAgain.Intersect(finished));
         Assert.Equal(rows.Select(r => r.Input.Question!).Except(finished).Order(StringComparer.Ordinal), askedAgain.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Progress_IsAnnounced_AtMostFourTimesASecond_WithAnEta()
+    {
+        _peer.TokenDelay = TimeSpan.FromMilliseconds(20);
+        await using var host = await EvaluationHost.StartAsync(_peer);
+        var rows = Enumerable.Range(1, 40).Select(i => Row(i, $"What is {i} + 1?", $"{i + 1}")).ToArray();
+        var announced = new System.Collections.Concurrent.ConcurrentQueue<DateTime>();
+        TimeSpan? eta = null;
+        await using var scope = host.App.Services.CreateAsyncScope();
+        var service = scope.ServiceProvider.GetRequiredService<IEvaluationService>();
+        service.Changed += _ => announced.Enqueue(DateTime.UtcNow);
+
+        var id = await host.StartRunAsync(Spec(["peer-quiz"], ["substring-match"], rows: rows, concurrency: 1));
+        await WaitForAsync(host, id, run =>
+        {
+            eta ??= run.Eta;
+            return run.Status == EvaluationStatus.Completed;
+        });
+        var started = announced.First();
+        var seconds = (announced.Last() - started).TotalSeconds;
+
+        Assert.InRange(announced.Count, 3, (int)(seconds * 4) + 4);
+        Assert.NotNull(eta);
+        Assert.True(eta > TimeSpan.Zero);
     }
 
     private static async Task WaitForAsync(EvaluationHost host, Guid id, Func<EvaluationRunInfo, bool> condition)
