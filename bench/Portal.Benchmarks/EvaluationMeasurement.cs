@@ -49,9 +49,9 @@ public static class EvaluationMeasurement
             var rows = Enumerable.Range(1, Rows).Select(i => new DatasetRow(i, new DatasetInput($"What is {i} + {i % 7}?", null), (i + (i % 7)).ToString(CultureInfo.InvariantCulture), new Dictionary<string, string>())).ToList();
             var direct = new OpenAIClient(new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = peer.V1 });
 
-            // Warm-up: both paths once on a few rows.
-            await DirectAsync(direct, rows.Take(200).ToList());
-            await PortalAsync(app, rows.Take(200).ToList());
+            // Warm-up: one whole round of both paths (connections opened, code compiled to its final tier).
+            await DirectAsync(direct, rows);
+            await PortalAsync(app, rows);
 
             var directTimes = new List<double>();
             var portalTimes = new List<double>();

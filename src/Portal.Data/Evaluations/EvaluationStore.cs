@@ -28,6 +28,12 @@ public interface IEvaluationStore
 
     Task<EvaluationRunRow?> GetRunAsync(Guid id, CancellationToken cancellationToken);
 
+    /// <summary>A run without its rows' copy (<see cref="EvaluationRunRow.RowsJson"/> empty): for status and summaries.</summary>
+    Task<EvaluationRunRow?> GetRunHeaderAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>A run's cells without their answers and errors: for summaries.</summary>
+    Task<IReadOnlyList<EvaluationCellRow>> ListCellMeasuresAsync(Guid runId, CancellationToken cancellationToken);
+
     /// <summary>Changes a run's status (and when set, its start, finish and error). False when the run is gone.</summary>
     Task<bool> UpdateRunAsync(Guid id, string status, DateTimeOffset? started, DateTimeOffset? finished, string? failure, CancellationToken cancellationToken);
 
@@ -149,7 +155,38 @@ internal sealed class EvaluationStore(IDbContextFactory<PortalDbContext> context
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
         // The rows' copy is left out of the list: it is read with one run.
-        var runs = await db.EvaluationRuns.AsNoTracking().Select(r => new EvaluationRunRow
+        var runs = await Headers(db.EvaluationRuns.AsNoTracking()).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. runs.OrderByDescending(r => r.CreatedUtc)];
+    }
+
+    public async Task<EvaluationRunRow?> GetRunHeaderAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await Headers(db.EvaluationRuns.AsNoTracking().Where(r => r.Id == id)).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<EvaluationCellRow>> ListCellMeasuresAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await db.EvaluationCells.AsNoTracking().Where(c => c.RunId == runId).Select(c => new EvaluationCellRow
+        {
+            RunId = c.RunId,
+            Row = c.Row,
+            Target = c.Target,
+            Status = c.Status,
+            TtftMs = c.TtftMs,
+            TotalMs = c.TotalMs,
+            InputTokens = c.InputTokens,
+            OutputTokens = c.OutputTokens,
+            TokensEstimated = c.TokensEstimated,
+            CostUsd = c.CostUsd,
+            Scores = c.Scores,
+            Attempts = c.Attempts,
+            FinishedUtc = c.FinishedUtc,
+        }).ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static IQueryable<EvaluationRunRow> Headers(IQueryable<EvaluationRunRow> runs) => runs.Select(r => new EvaluationRunRow
         {
             Id = r.Id,
             Name = r.Name,
@@ -168,9 +205,7 @@ internal sealed class EvaluationStore(IDbContextFactory<PortalDbContext> context
             FinishedUtc = r.FinishedUtc,
             Error = r.Error,
             ShownOnBenchmarks = r.ShownOnBenchmarks,
-        }).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return [.. runs.OrderByDescending(r => r.CreatedUtc)];
-    }
+        });
 
     public async Task<EvaluationRunRow?> GetRunAsync(Guid id, CancellationToken cancellationToken)
     {

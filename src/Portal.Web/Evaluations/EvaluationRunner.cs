@@ -252,7 +252,7 @@ public sealed partial class EvaluationRunner(
         var reasons = failed.GroupBy(c => c.Target).OrderBy(g => g.Key)
             .Select(g => $"target {g.Key + 1} ({spec.Targets[g.Key].Connection}, {spec.Targets[g.Key].Model}): {g.Count()} failed, first: {g.OrderBy(c => c.Row).First().Error}")
             .ToList();
-        var current = await store.GetRunAsync(id, stopping);
+        var current = await store.GetRunHeaderAsync(id, stopping);
         if (current?.Status == nameof(EvaluationStatus.Cancelled))
         {
             return;

@@ -285,14 +285,14 @@ public sealed class EvaluationService(
         var infos = new List<EvaluationRunInfo>(runs.Count);
         foreach (var run in runs)
         {
-            infos.Add(Info(run, await store.ListCellsAsync(run.Id, cancellationToken)));
+            infos.Add(Info(run, await store.ListCellMeasuresAsync(run.Id, cancellationToken)));
         }
 
         return infos;
     }
 
     public async Task<EvaluationRunInfo?> GetAsync(Guid id, CancellationToken cancellationToken) =>
-        await store.GetRunAsync(id, cancellationToken) is { } run ? Info(run, await store.ListCellsAsync(id, cancellationToken)) : null;
+        await store.GetRunHeaderAsync(id, cancellationToken) is { } run ? Info(run, await store.ListCellMeasuresAsync(id, cancellationToken)) : null;
 
     public async Task<IReadOnlyList<EvaluationRowResult>> RowsAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -412,7 +412,7 @@ public sealed class EvaluationService(
         var results = new List<MeasuredResult>();
         foreach (var run in runs)
         {
-            var info = Info(run, await store.ListCellsAsync(run.Id, cancellationToken));
+            var info = Info(run, await store.ListCellMeasuresAsync(run.Id, cancellationToken));
             foreach (var target in info.Targets)
             {
                 var model = catalog.Current.Find(target.Model)

@@ -282,23 +282,23 @@ public static class PermissionMatrixCases
             new("DatasetService.SaveAsync", (host, user) => Task.FromResult(new Attempt(
                 async sp => Assert.Empty((await sp.GetRequiredService<IDatasetService>().SaveAsync("matrix-" + Guid.NewGuid().ToString("N")[..8], null,
                     new MemoryStream("{\"input\": \"What is 1 + 1?\", \"expected\": \"2\"}\n"u8.ToArray()), "matrix.jsonl", null, None)).Problems),
-                () => Datasets(host)))),
+                () => Datasets(host, user)))),
             new("DatasetService.SaveAsync(version)", async (host, user) =>
             {
                 var own = await SeedDatasetAsync(host, user);
                 return new Attempt(
                     async sp => Assert.Equal(2, (await sp.GetRequiredService<IDatasetService>().SaveAsync("", null,
                         new MemoryStream("{\"input\": \"q\"}\n"u8.ToArray()), "v2.jsonl", own, None)).Version),
-                    () => Datasets(host));
+                    () => Dataset(host, own));
             }),
             new("DatasetService.CreateFromRowsAsync", (host, user) => Task.FromResult(new Attempt(
                 async sp => Assert.Empty((await sp.GetRequiredService<IDatasetService>().CreateFromRowsAsync("rows-" + Guid.NewGuid().ToString("N")[..8], null,
                     [new DatasetRow(1, new DatasetInput("q", null), "a", new Dictionary<string, string>())], None)).Problems),
-                () => Datasets(host)))),
+                () => Datasets(host, user)))),
             new("DatasetService.DeleteAsync", async (host, user) =>
             {
                 var own = await SeedDatasetAsync(host, user);
-                return new Attempt(sp => sp.GetRequiredService<IDatasetService>().DeleteAsync(own, None), () => Datasets(host));
+                return new Attempt(sp => sp.GetRequiredService<IDatasetService>().DeleteAsync(own, None), () => Dataset(host, own));
             }),
         ],
         [PortalAction.RunEvaluation] =
@@ -314,17 +314,17 @@ public static class PermissionMatrixCases
                             [new EvaluationTargetSpec(shared.Name, "peer-quiz")], ["substring-match"]), None);
                         Assert.Empty(result.Problems);
                     },
-                    () => Runs(host));
+                    () => RunsOf(host, user));
             }),
             new("EvaluationService.CancelAsync", async (host, user) =>
             {
                 var own = await SeedRunAsync(host, user, "Queued");
-                return new Attempt(sp => sp.GetRequiredService<IEvaluationService>().CancelAsync(own, None), () => Runs(host));
+                return new Attempt(sp => sp.GetRequiredService<IEvaluationService>().CancelAsync(own, None), () => Run(host, own));
             }),
             new("EvaluationService.DeleteAsync", async (host, user) =>
             {
                 var own = await SeedRunAsync(host, user, "Completed");
-                return new Attempt(sp => sp.GetRequiredService<IEvaluationService>().DeleteAsync(own, None), () => Runs(host));
+                return new Attempt(sp => sp.GetRequiredService<IEvaluationService>().DeleteAsync(own, None), () => Run(host, own));
             }),
         ],
         [PortalAction.ManageOthersEvaluations] =
@@ -332,17 +332,17 @@ public static class PermissionMatrixCases
             new("EvaluationService.CancelAsync", async (host, user) =>
             {
                 var others = await SeedRunAsync(host, "oidc:someone-else", "Queued");
-                return new Attempt(sp => sp.GetRequiredService<IEvaluationService>().CancelAsync(others, None), () => Runs(host));
+                return new Attempt(sp => sp.GetRequiredService<IEvaluationService>().CancelAsync(others, None), () => Run(host, others));
             }),
             new("EvaluationService.DeleteAsync", async (host, user) =>
             {
                 var others = await SeedRunAsync(host, "oidc:someone-else", "Completed");
-                return new Attempt(sp => sp.GetRequiredService<IEvaluationService>().DeleteAsync(others, None), () => Runs(host));
+                return new Attempt(sp => sp.GetRequiredService<IEvaluationService>().DeleteAsync(others, None), () => Run(host, others));
             }),
             new("DatasetService.DeleteAsync", async (host, user) =>
             {
                 var others = await SeedDatasetAsync(host, "oidc:someone-else");
-                return new Attempt(sp => sp.GetRequiredService<IDatasetService>().DeleteAsync(others, None), () => Datasets(host));
+                return new Attempt(sp => sp.GetRequiredService<IDatasetService>().DeleteAsync(others, None), () => Dataset(host, others));
             }),
         ],
         [PortalAction.ShowOnBenchmarks] =
@@ -350,7 +350,7 @@ public static class PermissionMatrixCases
             new("EvaluationService.SetShownOnBenchmarksAsync", async (host, user) =>
             {
                 var run = await SeedRunAsync(host, "oidc:someone-else", "Completed");
-                return new Attempt(sp => sp.GetRequiredService<IEvaluationService>().SetShownOnBenchmarksAsync(run, true, None), () => Runs(host));
+                return new Attempt(sp => sp.GetRequiredService<IEvaluationService>().SetShownOnBenchmarksAsync(run, true, None), () => Run(host, run));
             }),
         ],
     };
@@ -393,13 +393,13 @@ public static class PermissionMatrixCases
                     targets = new[] { new { connection = shared.Name, model = "peer-quiz" } },
                     scorers = new[] { "substring-match" },
                 }),
-                () => Runs(host),
+                () => RunsOf(host, user),
                 HttpStatusCode.Accepted);
         }),
         [PortalAction.ManageOthersEvaluations] = new("POST /api/evaluations/{id}/cancel", async (host, user) =>
         {
             var others = await SeedRunAsync(host, "oidc:someone-else", "Queued");
-            return new HttpAttempt(client => client.PostAsync(new Uri($"/api/evaluations/{others}/cancel", UriKind.Relative), JsonContent.Create(new { })), () => Runs(host), HttpStatusCode.OK);
+            return new HttpAttempt(client => client.PostAsync(new Uri($"/api/evaluations/{others}/cancel", UriKind.Relative), JsonContent.Create(new { })), () => Run(host, others), HttpStatusCode.OK);
         }),
     };
 
@@ -436,14 +436,20 @@ public static class PermissionMatrixCases
         return id;
     }
 
-    private static async Task<string> Datasets(MatrixHost host)
-    {
-        var store = host.Get<IEvaluationStore>();
-        return string.Join(",", (await store.ListDatasetsAsync(None)).Select(d => $"{d.Id}/{d.LatestVersion}").Order(StringComparer.Ordinal));
-    }
+    /// <summary>The user's datasets (ids and latest versions).</summary>
+    private static async Task<string> Datasets(MatrixHost host, string owner) =>
+        string.Join(",", (await host.Get<IEvaluationStore>().ListDatasetsAsync(None)).Where(d => d.OwnerId == owner).Select(d => $"{d.Id}/{d.LatestVersion}").Order(StringComparer.Ordinal));
 
-    private static async Task<string> Runs(MatrixHost host) =>
-        string.Join(",", (await host.Get<IEvaluationStore>().ListRunsAsync(None)).Select(r => $"{r.Id}/{r.Status}/{r.ShownOnBenchmarks}").Order(StringComparer.Ordinal));
+    private static async Task<string> Dataset(MatrixHost host, Guid id) =>
+        await host.Get<IEvaluationStore>().GetDatasetAsync(id, None) is { } d ? $"{d.Id}/{d.LatestVersion}" : "(deleted)";
+
+    /// <summary>The ids of the user's runs (their status moves on in the background, so it is left out).</summary>
+    private static async Task<string> RunsOf(MatrixHost host, string owner) =>
+        string.Join(",", (await host.Get<IEvaluationStore>().ListRunsAsync(None)).Where(r => r.OwnerId == owner).Select(r => r.Id.ToString()).Order(StringComparer.Ordinal));
+
+    /// <summary>One seeded run (never queued in the runner, so only the tried operation changes it).</summary>
+    private static async Task<string> Run(MatrixHost host, Guid id) =>
+        await host.Get<IEvaluationStore>().GetRunHeaderAsync(id, None) is { } r ? $"{r.Status}/{r.ShownOnBenchmarks}" : "(deleted)";
 
     /// <summary>A valid catalog file with one model of its own (a copy of an embedded one under a new id).</summary>
     public static string CatalogFile(string id)
