@@ -95,6 +95,15 @@ public sealed partial class EvaluationRunner(
         try
         {
             await SeedExampleAsync(stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Another instance on the same store may have just added it; either way the runs below still resume.
+            LogSeedFailed(logger, ex);
+        }
+
+        try
+        {
             foreach (var run in (await store.ListRunsAsync(stoppingToken)).Where(r => r.Status is nameof(EvaluationStatus.Queued) or nameof(EvaluationStatus.Running)).OrderBy(r => r.CreatedUtc))
             {
                 LogResuming(logger, run.Id, run.Status);
@@ -657,6 +666,9 @@ public sealed partial class EvaluationRunner(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Queued evaluation runs could not be read at start")]
     private static partial void LogStartFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The example dataset could not be added to the store")]
+    private static partial void LogSeedFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A listener of evaluation progress failed")]
     private static partial void LogListenerFailed(ILogger logger, Exception exception);
