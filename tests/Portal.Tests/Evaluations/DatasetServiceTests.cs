@@ -132,4 +132,27 @@ public sealed class DatasetServiceTests : IAsyncLifetime
         Assert.Equal(["concurrency", "judge", "rows[0].input", "scorers[1]", "targets[1].connection", "targets[1].model", "targets[2].parameters.temperature"], result.Problems.Keys.Order(StringComparer.Ordinal));
         Assert.DoesNotContain(await evaluations.ListAsync(CancellationToken.None), r => r.Name == "bad");
     }
+
+    [Fact]
+    public async Task AModelInTheCatalog_GetsAnEstimatedCost_AndItsCatalogIdOnTheBenchmarkDashboard()
+    {
+        await using var host = await EvaluationHost.StartAsync(_peer);
+        var catalog = host.App.Services.GetRequiredService<Portal.Catalog.ICatalogService>();
+        var prices = host.App.Services.GetRequiredService<Portal.Catalog.Benchmarks.BenchmarkData>();
+        var priced = catalog.Current.Models.First(m => prices.PricesFor(m.Id).Count > 0).Id;
+        _peer.ExtraModels.Add(priced); // the peer answers for it like peer-chat
+
+        var id = await host.StartRunAsync(new EvaluationSpec("priced", null, null, EvaluationRunTests.Quiz[..2], [new(EvaluationHost.Connection, priced)], ["substring-match-ci"]));
+        var run = await host.WaitAsync(id);
+        await using var scope = host.App.Services.CreateAsyncScope();
+        var evaluations = scope.ServiceProvider.GetRequiredService<IEvaluationService>();
+        await evaluations.SetShownOnBenchmarksAsync(id, true, CancellationToken.None);
+        var measured = Assert.Single(await evaluations.MeasuredResultsAsync(CancellationToken.None));
+
+        Assert.Equal(EvaluationStatus.Completed, run.Status);
+        Assert.True(run.Targets[0].CostUsd > 0);
+        Assert.All((await evaluations.RowsAsync(id, CancellationToken.None)).Select(r => r.Cells[0]), c => Assert.True(c.CostUsd > 0));
+        Assert.Equal(priced, measured.CatalogModelId);
+        Assert.Equal(0, measured.Value); // "Echo: …" holds neither expected answer
+    }
 }
