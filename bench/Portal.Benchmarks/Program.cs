@@ -4,6 +4,19 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
+if (args.Contains("--evaluation"))
+{
+    try
+    {
+        return await Portal.Benchmarks.EvaluationMeasurement.RunAsync();
+    }
+    catch (Exception ex)
+    {
+        Console.Error.WriteLine($"!!! BENCHMARK FAILED: {ex.GetType().Name}: {ex.Message}");
+        return 1;
+    }
+}
+
 if (args.Contains("--streaming"))
 {
     return await Portal.Benchmarks.StreamingMeasurement.RunAsync();

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data.Access;
 using Portal.Data.Catalog;
 using Portal.Data.Connections;
+using Portal.Data.Evaluations;
 using Portal.Data.Playground;
 using Portal.Data.Preferences;
 using Portal.Data.Probes;
@@ -38,6 +39,13 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
 
     public DbSet<PerformanceProbeRow> PerformanceProbes => Set<PerformanceProbeRow>();
     public DbSet<TraceRow> Traces => Set<TraceRow>();
+    public DbSet<StoredDataset> Datasets => Set<StoredDataset>();
+
+    public DbSet<StoredDatasetVersion> DatasetVersions => Set<StoredDatasetVersion>();
+
+    public DbSet<EvaluationRunRow> EvaluationRuns => Set<EvaluationRunRow>();
+
+    public DbSet<EvaluationCellRow> EvaluationCells => Set<EvaluationCellRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -168,6 +176,7 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
             trace.HasIndex(t => new { t.Model, t.StartedUtc });
             trace.HasIndex(t => t.RunId);
         });
+        EvaluationModel.Configure(modelBuilder);
     }
 }
 

@@ -60,6 +60,7 @@ public static class PortalStorageExtensions
         services.AddSingleton<IAuditStore, AuditStore>();
         services.AddSingleton<Probes.IPerformanceProbeStore, Probes.PerformanceProbeStore>();
         services.AddSingleton<ITraceStore, TraceStore>();
+        services.AddSingleton<Evaluations.IEvaluationStore, Evaluations.EvaluationStore>();
         return services;
     }
 

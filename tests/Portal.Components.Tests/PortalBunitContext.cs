@@ -53,6 +53,7 @@ public abstract class PortalBunitContext : BunitContext, IAsyncLifetime
         Services.AddPortalStorageAndHealth(configuration);
         Services.AddCatalog();
         Services.AddPlayground(configuration);
+        Services.AddEvaluations(configuration);
         Services.AddAzure(configuration);
         for (var i = Services.Count - 1; i >= firstPortalService; i--)
         {

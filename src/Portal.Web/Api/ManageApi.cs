@@ -105,7 +105,7 @@ public static class ManageApi
     }
 
     /// <summary>With sign-in on: a bearer token only (not the cookie). Always: JSON bodies only (415 otherwise).</summary>
-    private static RouteHandlerBuilder Changes(RouteHandlerBuilder endpoint, bool signInRequired) =>
+    internal static RouteHandlerBuilder Changes(RouteHandlerBuilder endpoint, bool signInRequired) =>
         signInRequired ? endpoint.RequireAuthorization(BearerOnlyPolicy) : endpoint;
 
     /// <summary>Registers <see cref="BearerOnlyPolicy"/>: a signed-in caller whose request was read from its Authorization header.</summary>
@@ -118,7 +118,7 @@ public static class ManageApi
         return services;
     }
 
-    private static async ValueTask<object?> DeniedAs403(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    internal static async ValueTask<object?> DeniedAs403(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         try
         {
@@ -135,7 +135,7 @@ public static class ManageApi
     /// metadata takes part in routing, and a form post would fall through to the pages' endpoint instead of getting this
     /// API's 415.)
     /// </summary>
-    private static async Task JsonBody<T>(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    internal static async Task JsonBody<T>(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var schema = await context.GetOrCreateSchemaAsync(typeof(T), null, cancellationToken);
         operation.RequestBody = new OpenApiRequestBody
@@ -149,7 +149,7 @@ public static class ManageApi
     /// The body as JSON, or why not: only <c>application/json</c> is read (415 otherwise), so an HTML form on another site
     /// can never post here.
     /// </summary>
-    private static async Task<(T? Body, ProblemHttpResult? Problem)> ReadJsonAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+    internal static async Task<(T? Body, ProblemHttpResult? Problem)> ReadJsonAsync<T>(HttpRequest request, CancellationToken cancellationToken)
         where T : class
     {
         if (!request.HasJsonContentType())

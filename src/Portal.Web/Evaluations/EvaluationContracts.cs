@@ -68,6 +68,11 @@ public interface IDatasetService
     /// <summary>The file of a version exactly as stored; null when there is no such version.</summary>
     Task<DatasetDownload?> DownloadAsync(Guid id, int version, CancellationToken cancellationToken);
 
+    /// <remarks>
+    /// Runs keep a copy of the rows they ran on, so deleting a dataset leaves its runs readable. The example dataset
+    /// (<see cref="DatasetSummary.IsExample"/>) cannot be deleted: it throws <see cref="InvalidOperationException"/>
+    /// with a message to show.
+    /// </remarks>
     Task DeleteAsync(Guid id, CancellationToken cancellationToken);
 }
 

@@ -108,6 +108,7 @@ internal static class PortalServiceCollectionExtensions
         app.MapAuditApi();
         app.MapEvaluationDownloads();
         app.MapTracesApi();
+        app.MapEvaluationApi();
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();

@@ -8,6 +8,7 @@ using Portal.Catalog;
 using Portal.Catalog.Sources;
 using Portal.Data.Access;
 using Portal.Data.Connections;
+using Portal.Data.Evaluations;
 using Portal.Data.Playground;
 using Portal.Data.Preferences;
 using Portal.Playground.Inference;
@@ -16,6 +17,7 @@ using Portal.Web.Azure;
 using Portal.Web.Benchmarks;
 using Portal.Web.Catalog;
 using Portal.Web.Connections;
+using Portal.Web.Evaluations;
 using Portal.Web.Playground;
 
 namespace Portal.Tests.Access;
@@ -295,6 +297,82 @@ public static class PermissionMatrixCases
                 () => Task.FromResult(""),
                 Changes: false))),
         ],
+        [PortalAction.ManageDatasets] =
+        [
+            new("DatasetService.SaveAsync", (host, user) => Task.FromResult(new Attempt(
+                async sp => Assert.Empty((await sp.GetRequiredService<IDatasetService>().SaveAsync("matrix-" + Guid.NewGuid().ToString("N")[..8], null,
+                    new MemoryStream("{\"input\": \"What is 1 + 1?\", \"expected\": \"2\"}\n"u8.ToArray()), "matrix.jsonl", null, None)).Problems),
+                () => Datasets(host, user)))),
+            new("DatasetService.SaveAsync(version)", async (host, user) =>
+            {
+                var own = await SeedDatasetAsync(host, user);
+                return new Attempt(
+                    async sp => Assert.Equal(2, (await sp.GetRequiredService<IDatasetService>().SaveAsync("", null,
+                        new MemoryStream("{\"input\": \"q\"}\n"u8.ToArray()), "v2.jsonl", own, None)).Version),
+                    () => Dataset(host, own));
+            }),
+            new("DatasetService.CreateFromRowsAsync", (host, user) => Task.FromResult(new Attempt(
+                async sp => Assert.Empty((await sp.GetRequiredService<IDatasetService>().CreateFromRowsAsync("rows-" + Guid.NewGuid().ToString("N")[..8], null,
+                    [new DatasetRow(1, new DatasetInput("q", null), "a", new Dictionary<string, string>())], None)).Problems),
+                () => Datasets(host, user)))),
+            new("DatasetService.DeleteAsync", async (host, user) =>
+            {
+                var own = await SeedDatasetAsync(host, user);
+                return new Attempt(sp => sp.GetRequiredService<IDatasetService>().DeleteAsync(own, None), () => Dataset(host, own));
+            }),
+        ],
+        [PortalAction.RunEvaluation] =
+        [
+            new("EvaluationService.StartAsync", async (host, user) =>
+            {
+                var shared = await SeedConnectionAsync(host, ConnectionService.SharedOwner);
+                return new Attempt(
+                    async sp =>
+                    {
+                        var result = await sp.GetRequiredService<IEvaluationService>().StartAsync(new EvaluationSpec("matrix", null, null,
+                            [new DatasetRow(1, new DatasetInput("What is 1 + 1?", null), "2", new Dictionary<string, string>())],
+                            [new EvaluationTargetSpec(shared.Name, "peer-quiz")], ["substring-match"]), None);
+                        Assert.Empty(result.Problems);
+                    },
+                    () => RunsOf(host, user));
+            }),
+            new("EvaluationService.CancelAsync", async (host, user) =>
+            {
+                var own = await SeedRunAsync(host, user, "Queued");
+                return new Attempt(sp => sp.GetRequiredService<IEvaluationService>().CancelAsync(own, None), () => Run(host, own));
+            }),
+            new("EvaluationService.DeleteAsync", async (host, user) =>
+            {
+                var own = await SeedRunAsync(host, user, "Completed");
+                return new Attempt(sp => sp.GetRequiredService<IEvaluationService>().DeleteAsync(own, None), () => Run(host, own));
+            }),
+        ],
+        [PortalAction.ManageOthersEvaluations] =
+        [
+            new("EvaluationService.CancelAsync", async (host, user) =>
+            {
+                var others = await SeedRunAsync(host, "oidc:someone-else", "Queued");
+                return new Attempt(sp => sp.GetRequiredService<IEvaluationService>().CancelAsync(others, None), () => Run(host, others));
+            }),
+            new("EvaluationService.DeleteAsync", async (host, user) =>
+            {
+                var others = await SeedRunAsync(host, "oidc:someone-else", "Completed");
+                return new Attempt(sp => sp.GetRequiredService<IEvaluationService>().DeleteAsync(others, None), () => Run(host, others));
+            }),
+            new("DatasetService.DeleteAsync", async (host, user) =>
+            {
+                var others = await SeedDatasetAsync(host, "oidc:someone-else");
+                return new Attempt(sp => sp.GetRequiredService<IDatasetService>().DeleteAsync(others, None), () => Dataset(host, others));
+            }),
+        ],
+        [PortalAction.ShowOnBenchmarks] =
+        [
+            new("EvaluationService.SetShownOnBenchmarksAsync", async (host, user) =>
+            {
+                var run = await SeedRunAsync(host, "oidc:someone-else", "Completed");
+                return new Attempt(sp => sp.GetRequiredService<IEvaluationService>().SetShownOnBenchmarksAsync(run, true, None), () => Run(host, run));
+            }),
+        ],
     };
 
     public static IReadOnlyDictionary<PortalAction, HttpOperation> Http { get; } = new Dictionary<PortalAction, HttpOperation>
@@ -324,7 +402,74 @@ public static class PermissionMatrixCases
             var row = await SeedConnectionAsync(host, ConnectionService.SharedOwner);
             return new HttpAttempt(client => client.DeleteAsync(new Uri($"/api/connections/{row.Id}", UriKind.Relative)), () => Connections(host, user), HttpStatusCode.NoContent);
         }),
+        [PortalAction.RunEvaluation] = new("POST /api/evaluations", async (host, user) =>
+        {
+            var shared = await SeedConnectionAsync(host, ConnectionService.SharedOwner);
+            return new HttpAttempt(
+                client => client.PostAsJsonAsync(new Uri("/api/evaluations", UriKind.Relative), new
+                {
+                    name = "api-matrix",
+                    rows = new[] { new { input = "What is 1 + 1?", expected = "2" } },
+                    targets = new[] { new { connection = shared.Name, model = "peer-quiz" } },
+                    scorers = new[] { "substring-match" },
+                }),
+                () => RunsOf(host, user),
+                HttpStatusCode.Accepted);
+        }),
+        [PortalAction.ManageOthersEvaluations] = new("POST /api/evaluations/{id}/cancel", async (host, user) =>
+        {
+            var others = await SeedRunAsync(host, "oidc:someone-else", "Queued");
+            return new HttpAttempt(client => client.PostAsync(new Uri($"/api/evaluations/{others}/cancel", UriKind.Relative), JsonContent.Create(new { })), () => Run(host, others), HttpStatusCode.OK);
+        }),
     };
+
+    /// <summary>A dataset of one version as if uploaded earlier by <paramref name="owner"/>.</summary>
+    public static async Task<Guid> SeedDatasetAsync(MatrixHost host, string owner)
+    {
+        var id = Guid.NewGuid();
+        var content = "{\"input\": \"What is 1 + 1?\", \"expected\": \"2\"}\n"u8.ToArray();
+        await host.Get<IEvaluationStore>().AddDatasetAsync(
+            new StoredDataset { Id = id, Name = "seeded-" + id.ToString("N")[..8], OwnerId = owner, OwnerName = owner, CreatedUtc = DateTimeOffset.UtcNow, UpdatedUtc = DateTimeOffset.UtcNow },
+            new StoredDatasetVersion { FileName = "seeded.jsonl", Format = "jsonl", Content = content, Sha256 = "", Rows = 1, CreatedBy = owner, CreatedUtc = DateTimeOffset.UtcNow },
+            None);
+        return id;
+    }
+
+    /// <summary>A run in the store (not queued in the runner) of <paramref name="owner"/> with the given status.</summary>
+    public static async Task<Guid> SeedRunAsync(MatrixHost host, string owner, string status)
+    {
+        var id = Guid.NewGuid();
+        await host.Get<IEvaluationStore>().AddRunAsync(new EvaluationRunRow
+        {
+            Id = id,
+            Name = "seeded-run",
+            OwnerId = owner,
+            OwnerName = owner,
+            Status = status,
+            Spec = EvaluationJson.Write(new StoredSpec([new EvaluationTargetSpec("nowhere", "peer-quiz")], ["substring-match"], null, null, 1)),
+            RowsJson = EvaluationJson.Write(new[] { new DatasetRow(1, new DatasetInput("q", null), "a", new Dictionary<string, string>()) }),
+            DatasetName = "Inline rows",
+            Rows = 1,
+            Targets = 1,
+            CreatedUtc = DateTimeOffset.UtcNow,
+        }, None);
+        return id;
+    }
+
+    /// <summary>The user's datasets (ids and latest versions).</summary>
+    private static async Task<string> Datasets(MatrixHost host, string owner) =>
+        string.Join(",", (await host.Get<IEvaluationStore>().ListDatasetsAsync(None)).Where(d => d.OwnerId == owner).Select(d => $"{d.Id}/{d.LatestVersion}").Order(StringComparer.Ordinal));
+
+    private static async Task<string> Dataset(MatrixHost host, Guid id) =>
+        await host.Get<IEvaluationStore>().GetDatasetAsync(id, None) is { } d ? $"{d.Id}/{d.LatestVersion}" : "(deleted)";
+
+    /// <summary>The ids of the user's runs (their status moves on in the background, so it is left out).</summary>
+    private static async Task<string> RunsOf(MatrixHost host, string owner) =>
+        string.Join(",", (await host.Get<IEvaluationStore>().ListRunsAsync(None)).Where(r => r.OwnerId == owner).Select(r => r.Id.ToString()).Order(StringComparer.Ordinal));
+
+    /// <summary>One seeded run (never queued in the runner, so only the tried operation changes it).</summary>
+    private static async Task<string> Run(MatrixHost host, Guid id) =>
+        await host.Get<IEvaluationStore>().GetRunHeaderAsync(id, None) is { } r ? $"{r.Status}/{r.ShownOnBenchmarks}" : "(deleted)";
 
     /// <summary>A valid catalog file with one model of its own (a copy of an embedded one under a new id).</summary>
     public static string CatalogFile(string id)
