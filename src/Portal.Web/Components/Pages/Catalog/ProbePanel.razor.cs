@@ -8,7 +8,7 @@ namespace Portal.Web.Components.Pages.Catalog;
 /// <summary>Runs a performance probe (with progress and Cancel) and lists this model's latest stored results.</summary>
 public sealed partial class ProbePanel : PortalComponentBase
 {
-    private IReadOnlyList<ProbeResult> _results = [];
+    private IReadOnlyList<ProbeResult>? _results;
     private IReadOnlyDictionary<string, string> _problems = new Dictionary<string, string>();
     private ProbeProgress? _progress;
     private CancellationTokenSource? _run;
@@ -48,7 +48,16 @@ public sealed partial class ProbePanel : PortalComponentBase
         await OnAccessChangedAsync();
         _connection = Preferred?.Name ?? (Connections.Count == 1 ? Connections[0].Name : null);
         _model = Preferred?.Models.FirstOrDefault(m => string.Equals(m, ModelId, StringComparison.OrdinalIgnoreCase)) ?? ModelId;
-        await LoadAsync();
+    }
+
+    // Earlier results are read once the page is on screen, never while it is prerendered: the model page never waits for the store.
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (firstRender)
+        {
+            await LoadAsync();
+            StateHasChanged();
+        }
     }
 
     protected override async Task OnAccessChangedAsync() =>
