@@ -66,7 +66,7 @@ public static class PortalUrls
     public static string Trace(Guid id) => $"{TracesPath}/{id}";
 
     /// <summary>An evaluation run (the evaluations pages).</summary>
-    public static string EvaluationRun(Guid id) => $"evaluations/{id}";
+    public static string EvaluationRun(Guid id) => Portal.Web.Evaluations.EvaluationUrls.Run(id);
 
     /// <summary>The compare view for 2–4 models.</summary>
     public static string BenchmarkCompare(IEnumerable<string> models) =>

@@ -24,5 +24,5 @@ public static class EvaluationUrls
 
     public static string RunExport(Guid id, string format) => $"evaluations/{id}/export.{format}";
 
-    public static string Trace(Guid id) => $"traces/{id}";
+    public static string Trace(Guid id) => PortalUrls.Trace(id);
 }
