@@ -140,6 +140,36 @@ public sealed partial class EvaluationTests(PlaygroundServerFixture server) : Po
         }
     }
 
+    [Fact]
+    public async Task ACompareSession_SavedAsADataset_HasThePromptsAndTheChosenAnswers()
+    {
+        var quiz = Uri.EscapeDataString($"{PlaygroundServerFixture.ConnectionName}|peer-quiz");
+        var off = Uri.EscapeDataString($"{PlaygroundServerFixture.ConnectionName}|peer-quiz-off");
+        var question = $"What is {Random.Shared.Next(100, 999)} + 1?";
+        await OpenInteractiveAsync($"playground/compare?pane={quiz}&pane={off}");
+        await Page.GetByLabel("Message", new() { Exact = true }).FillAsync(question);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
+        var right = $"The answer is {Answer(question, off: false)}.";
+        await Assertions.Expect(Page.GetByTestId("pane-0").GetByTestId("answer")).ToContainTextAsync(right, new() { Timeout = 20_000 });
+        await Assertions.Expect(Page.GetByTestId("pane-1").GetByTestId("answer")).ToContainTextAsync($"The answer is {Answer(question, off: true)}.", new() { Timeout = 20_000 });
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Save as dataset" }).ClickAsync();
+        var dialog = Page.GetByRole(AriaRole.Dialog);
+        await Assertions.Expect(dialog.GetByTestId("dataset-prompts")).ToContainTextAsync(question);
+        var name = "From compare " + Guid.NewGuid().ToString("N")[..6];
+        await dialog.GetByLabel("Dataset name").FillAsync(name);
+        await dialog.GetByLabel("Expected answer for prompt 1").SelectOptionAsync(new SelectOptionValue { Value = "0" });
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Save dataset" }).ClickAsync();
+        await Assertions.Expect(dialog).ToHaveCountAsync(0);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Open dataset" }).ClickAsync();
+
+        await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(name);
+        var row = Page.GetByTestId("dataset-rows").Locator("tbody tr").First;
+        await Assertions.Expect(row).ToContainTextAsync(question);
+        await Assertions.Expect(row).ToContainTextAsync(right);
+        Assert.Empty(BrowserErrors);
+    }
+
     [Theory]
     [InlineData("light")]
     [InlineData("dark")]
