@@ -170,6 +170,33 @@ public sealed partial class EvaluationTests(PlaygroundServerFixture server) : Po
         Assert.Empty(BrowserErrors);
     }
 
+    [Fact]
+    public async Task AProbeFromTheModelPage_TimesItsRequests_AndKeepsTheResult()
+    {
+        await OpenInteractiveAsync("models/Phi-3-mini-4k-instruct");
+        var probe = Page.GetByTestId("probe");
+        await probe.GetByText("Run a probe").ClickAsync();
+        await probe.GetByLabel("Connection").SelectOptionAsync(PlaygroundServerFixture.ConnectionName);
+        var model = probe.GetByLabel("Model", new() { Exact = true });
+        await model.FillAsync("peer-chat");
+        await model.DispatchEventAsync("change");
+        await probe.GetByLabel("Requests (N)").FillAsync("4");
+        await probe.GetByLabel("Concurrency (C)").FillAsync("2");
+        await probe.GetByLabel("Concurrency (C)").BlurAsync();
+        await probe.GetByRole(AriaRole.Button, new() { Name = "Run probe" }).ClickAsync();
+
+        var results = probe.GetByTestId("probe-results");
+        await Assertions.Expect(results).ToContainTextAsync("peer-chat", new() { Timeout = 30_000 });
+        await Assertions.Expect(results).ToContainTextAsync("0 of 4");
+        await Assertions.Expect(results.GetByTestId("probe-source").First).ToContainTextAsync(PlaygroundServerFixture.ConnectionName);
+
+        // Kept: the page shows it again after a reload.
+        await OpenInteractiveAsync("models/Phi-3-mini-4k-instruct");
+        await Assertions.Expect(Page.GetByTestId("probe-results")).ToContainTextAsync("peer-chat", new() { Timeout = 20_000 });
+        Assert.DoesNotContain(PlaygroundServerFixture.PeerKey, await Page.ContentAsync(), StringComparison.Ordinal);
+        Assert.Empty(BrowserErrors);
+    }
+
     [Theory]
     [InlineData("light")]
     [InlineData("dark")]
