@@ -12,7 +12,8 @@ public sealed class TracingOptions
 
     /// <summary>
     /// Whether prompts and answers are kept with the traces and put on the OpenTelemetry spans. Off: only timings,
-    /// tokens, parameters, finish reasons and errors are recorded.
+    /// tokens, parameters, finish reasons and errors are recorded. When the setting is absent it is on in the
+    /// single-user mode (<c>Portal:Auth:Mode=None</c>) and off with sign-in on.
     /// </summary>
     public bool CaptureContent { get; set; } = true;
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Catalog;
 using Portal.Catalog.Benchmarks;
 using Portal.Catalog.Sources;
@@ -301,6 +303,32 @@ public sealed class TraceRecorderTests : IAsyncLifetime
         Assert.Equal(1, exitCode);
         var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("The portal cannot start: Portal:Tracing:RetentionDays '0' must be between 1 and 36500 days", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, null, true)]
+    [InlineData("None", null, true)]
+    [InlineData("Oidc", null, false)]
+    [InlineData("EntraId", null, false)]
+    [InlineData("Oidc", "true", true)]
+    [InlineData("None", "false", false)]
+    public void CaptureContent_IsOnByDefaultOnlyInSingleUserMode_AndTheSettingWins(string? mode, string? capture, bool expected)
+    {
+        var settings = new Dictionary<string, string?>();
+        if (mode is not null)
+        {
+            settings["Portal:Auth:Mode"] = mode;
+        }
+
+        if (capture is not null)
+        {
+            settings["Portal:Tracing:CaptureContent"] = capture;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        using var services = Portal.Web.Hosting.TracingServiceCollectionExtensions.AddTracing(new ServiceCollection(), configuration).BuildServiceProvider();
+
+        Assert.Equal(expected, services.GetRequiredService<IOptions<TracingOptions>>().Value.CaptureContent);
     }
 
     [Fact]
