@@ -79,7 +79,10 @@ public sealed class CatalogPageTests : PortalBunitContext
         box.Input("llama 3.1");
         cut.Find("form[role=search]").Submit();
 
-        Assert.EndsWith("models?q=llama%203.1&publisher=Meta", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
+        // The submit handler navigates after it awaits; on a busy machine that is a moment after Submit returns.
+        cut.WaitForAssertion(
+            () => Assert.EndsWith("models?q=llama%203.1&publisher=Meta", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal),
+            TimeSpan.FromSeconds(5));
     }
 
     [Fact]
