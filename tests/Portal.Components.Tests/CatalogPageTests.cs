@@ -77,11 +77,15 @@ public sealed class CatalogPageTests : PortalBunitContext
 
         var box = cut.Find("input[aria-label='Search models']");
         box.Input("llama 3.1");
-        cut.Find("form[role=search]").Submit();
 
-        // The submit handler navigates after it awaits; on a busy machine that is a moment after Submit returns.
+        // The typed text reaches the page through the text field's own async handler, on a busy machine a moment after
+        // Input returns: submit (as pressing Enter again would) until the search carries it.
         cut.WaitForAssertion(
-            () => Assert.EndsWith("models?q=llama%203.1&publisher=Meta", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal),
+            () =>
+            {
+                cut.Find("form[role=search]").Submit();
+                Assert.EndsWith("models?q=llama%203.1&publisher=Meta", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
+            },
             TimeSpan.FromSeconds(5));
     }
 
