@@ -249,28 +249,16 @@ public sealed partial class PerformanceProbe(
     internal static ProbeResult Summarise(Guid id, string catalogModelId, string connection, string model, ProbeRequest request, IReadOnlyList<Sample> samples,
         IReadOnlyList<string> failures, bool cancelled, DateTimeOffset started, DateTimeOffset finished)
     {
-        var ttfts = samples.Select(s => s.TtftMs).Order().ToList();
-        var totals = samples.Select(s => s.TotalMs).Order().ToList();
+        var ttfts = samples.Select(s => s.TtftMs).ToList();
+        var totals = samples.Select(s => s.TotalMs).ToList();
         // Per request: output tokens over the time they took to stream (after the first token); the median of those.
-        var speeds = samples.Where(s => s.TotalMs > s.TtftMs && s.OutputTokens > 0).Select(s => s.OutputTokens / ((s.TotalMs - s.TtftMs) / 1000)).Order().ToList();
+        var speeds = samples.Where(s => s.TotalMs > s.TtftMs && s.OutputTokens > 0).Select(s => s.OutputTokens / ((s.TotalMs - s.TtftMs) / 1000)).ToList();
         return new ProbeResult(id, catalogModelId, connection, model, request.Requests, request.Concurrency, request.MaxTokens, samples.Count, failures.Count,
-            Percentile(ttfts, 50), Percentile(ttfts, 90), Percentile(ttfts, 99),
-            Percentile(totals, 50), Percentile(totals, 90), Percentile(totals, 99),
-            Percentile(speeds, 50), samples.Any(s => s.Estimated),
+            EvaluationStatistics.Percentile(ttfts, 50), EvaluationStatistics.Percentile(ttfts, 90), EvaluationStatistics.Percentile(ttfts, 99),
+            EvaluationStatistics.Percentile(totals, 50), EvaluationStatistics.Percentile(totals, 90), EvaluationStatistics.Percentile(totals, 99),
+            EvaluationStatistics.Percentile(speeds, 50), samples.Any(s => s.Estimated),
             [.. failures.GroupBy(f => f).Select(g => new ProbeFailure(g.Key, g.Count())).OrderByDescending(f => f.Count)],
             cancelled, started, finished);
-    }
-
-    /// <summary>Nearest-rank percentile of sorted values; null when there are none.</summary>
-    internal static double? Percentile(IReadOnlyList<double> sorted, int p)
-    {
-        if (sorted.Count == 0)
-        {
-            return null;
-        }
-
-        var rank = (int)Math.Ceiling(p / 100.0 * sorted.Count);
-        return sorted[Math.Clamp(rank - 1, 0, sorted.Count - 1)];
     }
 
     private PerformanceProbeRow ToRow(ProbeResult r) => new()

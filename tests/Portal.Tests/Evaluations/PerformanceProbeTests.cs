@@ -164,10 +164,10 @@ public sealed class PerformanceProbeTests : IAsyncLifetime
     {
         double[] values = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
 
-        Assert.Equal(50, PerformanceProbe.Percentile(values, 50));
-        Assert.Equal(90, PerformanceProbe.Percentile(values, 90));
-        Assert.Equal(100, PerformanceProbe.Percentile(values, 99));
-        Assert.Null(PerformanceProbe.Percentile([], 50));
+        Assert.Equal(50, EvaluationStatistics.Percentile(values, 50));
+        Assert.Equal(90, EvaluationStatistics.Percentile(values, 90));
+        Assert.Equal(100, EvaluationStatistics.Percentile(values, 99));
+        Assert.Null(EvaluationStatistics.Percentile([], 50));
     }
 
     /// <summary>Reports on the caller's thread, in order (Progress&lt;T&gt; would post them later).</summary>
