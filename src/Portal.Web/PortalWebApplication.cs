@@ -70,6 +70,7 @@ public static class PortalWebApplication
 
         builder.AddPortalLogging();
         builder.Services.AddPortalShell();
+        builder.Services.AddPortalAzureSignalR(builder.Configuration);
         builder.Services.AddPortalAuth(builder.Configuration);
         builder.Services.AddManageApi();
         builder.Services.AddPortalStorageAndHealth(builder.Configuration);

@@ -19,13 +19,24 @@ public sealed class KeyProtectionOptions
     /// <summary>The password of <see cref="CertificatePath"/>, if it has one.</summary>
     public string? CertificatePassword { get; set; }
 
+    /// <summary>
+    /// A PFX/PKCS#12 certificate as base64 text: what a Key Vault reference to a Key Vault certificate's secret gives on
+    /// App Service (<c>@Microsoft.KeyVault(SecretUri=https://&lt;vault&gt;.vault.azure.net/secrets/&lt;certificate&gt;)</c>).
+    /// </summary>
+    public string? Certificate { get; set; }
+
     /// <summary>The thumbprint of a certificate in the machine's or the user's "My" store.</summary>
     public string? CertificateThumbprint { get; set; }
 
     /// <summary>Lets a shared (PostgreSQL) store outside Development keep its key ring unencrypted.</summary>
     public bool AllowUnprotectedKeys { get; set; }
 
-    internal bool HasCertificate => !string.IsNullOrWhiteSpace(CertificatePath) || !string.IsNullOrWhiteSpace(CertificateThumbprint);
+    internal bool HasCertificate =>
+        !string.IsNullOrWhiteSpace(CertificatePath) || !string.IsNullOrWhiteSpace(Certificate) || !string.IsNullOrWhiteSpace(CertificateThumbprint);
+
+    /// <summary>How many of the three ways to name a certificate are set (at most one may be).</summary>
+    internal int CertificateSources =>
+        new[] { CertificatePath, Certificate, CertificateThumbprint }.Count(value => !string.IsNullOrWhiteSpace(value));
 
     /// <summary>The configured certificate, or null when none is configured.</summary>
     /// <exception cref="InvalidOperationException">The certificate cannot be read or has no private key; the message names the setting.</exception>
@@ -45,6 +56,30 @@ public sealed class KeyProtectionOptions
             }
 
             return RequirePrivateKey(certificate, $"{SectionName}:CertificatePath '{CertificatePath}'");
+        }
+
+        if (!string.IsNullOrWhiteSpace(Certificate))
+        {
+            X509Certificate2 certificate;
+            try
+            {
+                certificate = X509CertificateLoader.LoadPkcs12(Convert.FromBase64String(Certificate.Trim()), CertificatePassword);
+            }
+            catch (FormatException)
+            {
+                // Never echo the value: it is a private key (or, on App Service, an unresolved Key Vault reference).
+                var hint = Certificate.TrimStart().StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase)
+                    ? " It is a Key Vault reference App Service could not resolve: check that the certificate exists and the app's identity may read its secret."
+                    : string.Empty;
+                throw new InvalidOperationException($"{SectionName}:Certificate is not base64 PFX text.{hint}");
+            }
+            catch (CryptographicException ex)
+            {
+                throw new InvalidOperationException(
+                    $"{SectionName}:Certificate could not be read as a PFX (check {SectionName}:CertificatePassword): {ex.Message}", ex);
+            }
+
+            return RequirePrivateKey(certificate, $"{SectionName}:Certificate");
         }
 
         if (!string.IsNullOrWhiteSpace(CertificateThumbprint))
@@ -88,10 +123,10 @@ internal sealed class KeyProtectionOptionsValidator(IOptions<StorageOptions> sto
 {
     public ValidateOptionsResult Validate(string? name, KeyProtectionOptions options)
     {
-        if (!string.IsNullOrWhiteSpace(options.CertificatePath) && !string.IsNullOrWhiteSpace(options.CertificateThumbprint))
+        if (options.CertificateSources > 1)
         {
             return ValidateOptionsResult.Fail(
-                $"Set either {KeyProtectionOptions.SectionName}:CertificatePath or {KeyProtectionOptions.SectionName}:CertificateThumbprint, not both.");
+                $"Set one of {KeyProtectionOptions.SectionName}:CertificatePath, :Certificate or :CertificateThumbprint, not several.");
         }
 
         try
@@ -108,7 +143,7 @@ internal sealed class KeyProtectionOptionsValidator(IOptions<StorageOptions> sto
         {
             return ValidateOptionsResult.Fail(
                 $"The PostgreSQL store would keep the key ring that encrypts API keys unencrypted: set {KeyProtectionOptions.SectionName}:CertificatePath " +
-                $"(or :CertificateThumbprint), or {KeyProtectionOptions.SectionName}:AllowUnprotectedKeys=true to accept that.");
+                $"(or :Certificate, :CertificateThumbprint), or {KeyProtectionOptions.SectionName}:AllowUnprotectedKeys=true to accept that.");
         }
 
         return ValidateOptionsResult.Success;

@@ -60,7 +60,7 @@ internal static partial class KeyProtectionServiceCollectionExtensions
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         [LoggerMessage(Level = LogLevel.Warning, Message =
-            "The key ring that encrypts connection API keys is kept unencrypted in the store. Set {Section}:CertificatePath (a PFX file) or :CertificateThumbprint to protect it.")]
+            "The key ring that encrypts connection API keys is kept unencrypted in the store. Set {Section}:CertificatePath (a PFX file), :Certificate (base64 PFX, e.g. a Key Vault reference) or :CertificateThumbprint to protect it.")]
         private static partial void LogUnprotected(ILogger logger, string section);
     }
 }

@@ -96,6 +96,60 @@ public sealed class KeyProtectionTests
     }
 
     [Fact]
+    public async Task WithABase64Certificate_AsAKeyVaultReferenceGivesIt_TheKeyRingIsEncrypted_AndReadAfterARestart()
+    {
+        // A Key Vault certificate's secret is the PFX, base64, without a password: what App Service puts in the setting.
+        using var temp = new TempDirectory();
+        string[] args = [$"--Portal:DataProtection:Certificate={Convert.ToBase64String(SelfSignedPfx(null))}"];
+
+        string ciphertext;
+        await using (var first = PortalHost.Build(temp, args))
+        {
+            await first.StartAsync();
+            ciphertext = first.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(ConnectionService.KeyPurpose).Protect(Secret);
+            await using var db = await first.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+            var key = XElement.Parse(Assert.Single(await db.DataProtectionKeys.ToListAsync()).Xml!);
+            Assert.NotEmpty(key.Descendants(XName.Get("EncryptedData", "http://www.w3.org/2001/04/xmlenc#")));
+            await first.StopAsync();
+        }
+
+        await using var second = PortalHost.Build(temp, args);
+        await second.StartAsync();
+        Assert.Equal(Secret, second.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector(ConnectionService.KeyPurpose).Unprotect(ciphertext));
+        await second.StopAsync();
+    }
+
+    [Theory]
+    [InlineData("@Microsoft.KeyVault(SecretUri=https://kv-portal.vault.azure.net/secrets/portal-data-protection)", "Key Vault reference")]
+    [InlineData("not base64 at all!", "is not base64 PFX text")]
+    [InlineData("bm90IGEgcGZ4", "could not be read as a PFX")]
+    public async Task AnUnusableBase64Certificate_StopsTheStart_WithoutEchoingIt(string value, string expected)
+    {
+        using var temp = new TempDirectory();
+        await using var app = PortalHost.Build(temp, $"--Portal:DataProtection:Certificate={value}");
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains("Portal:DataProtection:Certificate", error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(value, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TwoWaysToNameTheCertificate_StopTheStart()
+    {
+        using var temp = new TempDirectory();
+        var pfx = temp.File("portal-keys.pfx");
+        await File.WriteAllBytesAsync(pfx, SelfSignedPfx(null));
+        await using var app = PortalHost.Build(temp, $"--Portal:DataProtection:CertificatePath={pfx}",
+            $"--Portal:DataProtection:Certificate={Convert.ToBase64String(SelfSignedPfx(null))}");
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains("not several", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FirstStart_OnAFreshStore_ReadsNothingBeforeTheMigrations_AndWarnsOnceAboutUnprotectedKeys()
     {
         using var temp = new TempDirectory();
