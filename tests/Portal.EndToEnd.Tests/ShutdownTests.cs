@@ -81,6 +81,7 @@ public sealed class ShutdownTests(RestartablePlaygroundServerFixture server, ITe
         var done = await WaitForRunAsync(fixture, id, run => run.Status is not (EvaluationStatus.Queued or EvaluationStatus.Running), TimeSpan.FromSeconds(60));
         Assert.Equal(EvaluationStatus.Completed, done.Status);
         Assert.Equal(new EvaluationCounts(12, 12, 0, 0), done.Counts);
+        await fixture.Services.GetRequiredService<TraceWriter>().FlushAsync(CancellationToken.None); // the last answers' traces may still be queued
         var (_, ok) = await traces.QueryAsync(new TraceQuery { RunId = id, Status = TraceStatus.Ok }, CancellationToken.None);
         Assert.Equal(12, ok);
         output.WriteLine($"Stored before the stop: {before.Counts.Succeeded}; cancelled by it: {cancelled}.");
