@@ -50,11 +50,13 @@ public sealed class PortalMetrics
     /// <summary>
     /// One finished model call: its duration, and the tokens the provider reported (none recorded when it reported none:
     /// the portal's estimates stay in the traces). Attributes: <c>gen_ai.operation.name</c>, <c>gen_ai.provider.name</c>,
-    /// <c>gen_ai.request.model</c>, <c>server.address</c>, <c>portal.feature</c>, and <c>error.type</c> for a failed or
+    /// <c>gen_ai.request.model</c>, <c>server.address</c> and <c>server.port</c> (the endpoint's host and port, never its path
+    /// or query), <c>portal.feature</c>, and <c>error.type</c> for a failed or
     /// cancelled call.
     /// </summary>
-    public void ModelCallEnded(string operation, string provider, string model, string serverAddress, string feature, TimeSpan duration, string? errorType, int? inputTokens, int? outputTokens)
+    public void ModelCallEnded(string operation, string provider, string model, Uri endpoint, string feature, TimeSpan duration, string? errorType, int? inputTokens, int? outputTokens)
     {
+        ArgumentNullException.ThrowIfNull(endpoint);
         if (!_operationDuration.Enabled && !_tokenUsage.Enabled)
         {
             return;
@@ -78,7 +80,8 @@ public sealed class PortalMetrics
                 { "gen_ai.operation.name", operation },
                 { "gen_ai.provider.name", provider },
                 { "gen_ai.request.model", model },
-                { "server.address", serverAddress },
+                { "server.address", endpoint.Host },
+                { "server.port", endpoint.Port },
                 { "portal.feature", feature },
             };
             if (errorType is not null)

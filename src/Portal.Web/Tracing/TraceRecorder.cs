@@ -225,7 +225,7 @@ public sealed partial class TraceRecorder : IModelCallObserver
             }
 
             recorder._metrics?.ModelCallEnded(
-                call.Operation, call.Provider, call.Model, call.ServerAddress, feature, TimeSpan.FromMilliseconds(total),
+                call.Operation, call.Provider, call.Model, target.Endpoint, feature, TimeSpan.FromMilliseconds(total),
                 errorType ?? (status == ModelCallStatus.Cancelled ? "cancelled" : null), _finished?.InputTokens, _finished?.OutputTokens);
             recorder.Complete(call);
             Interlocked.Decrement(ref recorder._open);

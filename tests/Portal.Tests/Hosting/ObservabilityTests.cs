@@ -33,7 +33,7 @@ public sealed class MeterListeningGroup
 /// neither configured nothing of the SDK is registered.
 /// </summary>
 [Collection(MeterListeningGroup.Name)]
-public sealed class ObservabilityTests
+public sealed class ObservabilityTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string Key = "sk-observe-secret-KEY-7311";
     private const string QuerySecret = "qs-secret-VALUE-4711";
@@ -99,7 +99,8 @@ public sealed class ObservabilityTests
         Assert.Equal(1, duration.GetHistogramCount());
         Assert.Equal("chat", Tag(duration, "gen_ai.operation.name"));
         Assert.Equal("openai_compatible", Tag(duration, "gen_ai.provider.name"));
-        Assert.Equal($"127.0.0.1:{peer.BaseUrl.Port}", Tag(duration, "server.address"));
+        Assert.Equal("127.0.0.1", Tag(duration, "server.address"));
+        Assert.Equal(peer.BaseUrl.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), Tag(duration, "server.port"));
         Assert.Equal(ModelCallFeatures.Chat, Tag(duration, "portal.feature"));
         Assert.Null(Tag(duration, "error.type"));
 
@@ -217,6 +218,9 @@ public sealed class ObservabilityTests
         var posts = ingestion.To("/v2.1/track");
         Assert.NotEmpty(posts);
         var text = string.Concat(posts.Select(p => p.Text));
+        var kinds = System.Text.RegularExpressions.Regex.Matches(text, "\"baseType\":\"(\\w+)\"")
+            .GroupBy(m => m.Groups[1].Value, StringComparer.Ordinal).Select(g => $"{g.Key} ×{g.Count()}");
+        output.WriteLine($"{posts.Count} POST(s) to /v2.1/track ({string.Join(", ", posts.Select(p => p.ContentType).Distinct())}): {string.Join("; ", kinds)}");
         Assert.Contains(FakeIkey, text, StringComparison.Ordinal);
         Assert.Contains("model-catalog-portal", text, StringComparison.Ordinal); // the cloud role
         Assert.Contains("chat peer-chat", text, StringComparison.Ordinal);       // the model call, as a dependency
