@@ -105,4 +105,34 @@ public sealed class GracefulShutdownTests(Xunit.Abstractions.ITestOutputHelper o
             Assert.Same(StreamRunner.ShutDown, answer.Error);
         }
     }
+
+    [Fact]
+    public async Task WriterStop_WaitsForACallStillEnding_AndWritesItsTrace()
+    {
+        await using var rig = await Tracing.TracingRig.StartAsync();
+        var request = new ModelCallRequest(rig.Target(), "peer-chat", ModelCallOperations.Chat, Tracing.TracingRig.Hello, new GenerationParameters());
+        Guid? traceId;
+        var scope = new ModelCallScope { Feature = ModelCallFeatures.Chat, UserId = "local" };
+        IModelCallObservation call;
+        using (ModelCallScope.Begin(scope))
+        {
+            call = rig.Recorder.Start(request);
+            traceId = scope.TraceId;
+        }
+
+        await rig.Writer.StartAsync(CancellationToken.None);
+        var stopping = rig.Writer.StopAsync(CancellationToken.None);
+        await Task.Delay(300);
+        Assert.False(stopping.IsCompleted, "The writer stopped while a call was still ending.");
+        Assert.Equal(1, rig.Recorder.OpenCalls);
+
+        call.OnText("partial");
+        call.OnEnded(ModelCallStatus.Cancelled, null);
+        await stopping.WaitAsync(TimeSpan.FromSeconds(5));
+
+        var row = await rig.Store.GetAsync(traceId!.Value, null, CancellationToken.None);
+        Assert.NotNull(row);
+        Assert.Equal(TraceStatus.Cancelled, row.Status);
+        Assert.Equal(0, rig.Recorder.OpenCalls);
+    }
 }
