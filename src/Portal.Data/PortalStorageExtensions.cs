@@ -27,18 +27,24 @@ public static class PortalStorageExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
 
+        // Every command is timed into the portal's meter (exported only when an exporter is configured).
+        services.AddMetrics();
+        services.TryAddSingleton<StoreMetricsInterceptor>();
+
         // The provider is chosen once, from configuration as it is when the app is built.
         var options = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
         if (options.Provider == StorageProvider.PostgreSql)
         {
             services.AddPooledDbContextFactory<PostgreSqlPortalDbContext>((sp, builder) =>
-                builder.UseNpgsql(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString));
+                builder.UseNpgsql(sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString)
+                    .AddInterceptors(sp.GetRequiredService<StoreMetricsInterceptor>()));
             services.AddSingleton<IDbContextFactory<PortalDbContext>, DbContextFactoryAdapter<PostgreSqlPortalDbContext>>();
         }
         else
         {
             services.AddPooledDbContextFactory<SqlitePortalDbContext>((sp, builder) =>
-                builder.UseSqlite(SqliteConnectionString(sp.GetRequiredService<IOptions<StorageOptions>>().Value)));
+                builder.UseSqlite(SqliteConnectionString(sp.GetRequiredService<IOptions<StorageOptions>>().Value))
+                    .AddInterceptors(sp.GetRequiredService<StoreMetricsInterceptor>()));
             services.AddSingleton<IDbContextFactory<PortalDbContext>, DbContextFactoryAdapter<SqlitePortalDbContext>>();
         }
 

@@ -78,6 +78,8 @@ public static class PortalWebApplication
         builder.Services.AddExports(builder.Configuration);
         builder.Services.AddPlayground(builder.Configuration);
         builder.Services.AddTracing(builder.Configuration);
+        builder.Services.AddObservability(builder.Configuration);
+        builder.Services.AddGracefulShutdown(builder.Configuration);
         builder.Services.AddEvaluations(builder.Configuration);
         builder.Services.AddAzure(builder.Configuration);
 

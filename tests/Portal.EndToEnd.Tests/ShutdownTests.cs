@@ -1,12 +1,18 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Portal.Data.Tracing;
+using Portal.Web.Evaluations;
+using Portal.Web.Tracing;
 using Xunit.Abstractions;
 
 namespace Portal.EndToEnd.Tests;
 
 /// <summary>
 /// The portal stopped (as SIGTERM stops it) while an answer streams: the stop is prompt, the call to the endpoint
-/// ends, and after the restart the question and the answer so far are in history, marked interrupted.
+/// ends, and after the restart the question and the answer so far are in history, marked interrupted. Stopped during an
+/// evaluation run: the traces of its calls (those the stop ended among them) are written, and the run resumes after
+/// the restart and completes.
 /// </summary>
 [Collection(RestartablePlaygroundServerGroup.Name)]
 public sealed class ShutdownTests(RestartablePlaygroundServerFixture server, ITestOutputHelper output) : PortalPageTest(server)
@@ -42,5 +48,60 @@ public sealed class ShutdownTests(RestartablePlaygroundServerFixture server, ITe
         await Assertions.Expect(Page.GetByTestId("answer").Last).ToContainTextAsync("quick brown");
         await Assertions.Expect(Page.GetByTestId("answer-error")).ToContainTextAsync("Interrupted: the portal shut down.");
         await Assertions.Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Retry" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Stop_DuringAnEvaluationRun_WritesTheTracesOfItsCalls_AndAfterTheRestartTheRunCompletes()
+    {
+        var fixture = (RestartablePlaygroundServerFixture)Server;
+        var rows = Enumerable.Range(1, 12)
+            .Select(i => new DatasetRow(i, new DatasetInput($"Shutdown question {i}", null), "quick brown", new Dictionary<string, string>()))
+            .ToArray();
+        var spec = new EvaluationSpec("shutdown", null, null, rows,
+            [new EvaluationTargetSpec(PlaygroundServerFixture.ConnectionName, "peer-slow")], ["substring-match"], Concurrency: 2);
+        Guid id;
+        await using (var scope = fixture.Services.CreateAsyncScope())
+        {
+            var started = await scope.ServiceProvider.GetRequiredService<IEvaluationService>().StartAsync(spec, CancellationToken.None);
+            Assert.True(started.Id is not null, string.Join("; ", started.Problems.Select(p => $"{p.Key}: {string.Join(" ", p.Value)}")));
+            id = started.Id!.Value;
+        }
+
+        var before = await WaitForRunAsync(fixture, id, run => run.Counts.Succeeded >= 2, TimeSpan.FromSeconds(30));
+        Assert.Equal(EvaluationStatus.Running, before.Status);
+
+        await fixture.StopPortalAsync();
+        await fixture.StartPortalAsync();
+
+        // Written before the stop ended: a trace for every answer stored, and the calls the stop cut off, as cancelled.
+        var traces = fixture.Services.GetRequiredService<ITraceStore>();
+        var (_, cancelled) = await traces.QueryAsync(new TraceQuery { RunId = id, Status = TraceStatus.Cancelled }, CancellationToken.None);
+        Assert.True(cancelled >= 1, "The calls the stop ended left no trace.");
+
+        var done = await WaitForRunAsync(fixture, id, run => run.Status is not (EvaluationStatus.Queued or EvaluationStatus.Running), TimeSpan.FromSeconds(60));
+        Assert.Equal(EvaluationStatus.Completed, done.Status);
+        Assert.Equal(new EvaluationCounts(12, 12, 0, 0), done.Counts);
+        await fixture.Services.GetRequiredService<TraceWriter>().FlushAsync(CancellationToken.None); // the last answers' traces may still be queued
+        var (_, ok) = await traces.QueryAsync(new TraceQuery { RunId = id, Status = TraceStatus.Ok }, CancellationToken.None);
+        Assert.Equal(12, ok);
+        output.WriteLine($"Stored before the stop: {before.Counts.Succeeded}; cancelled by it: {cancelled}.");
+    }
+
+    private static async Task<EvaluationRunInfo> WaitForRunAsync(PortalServerFixture fixture, Guid id, Func<EvaluationRunInfo, bool> until, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            await using var scope = fixture.Services.CreateAsyncScope();
+            var run = await scope.ServiceProvider.GetRequiredService<IEvaluationService>().GetAsync(id, CancellationToken.None);
+            Assert.NotNull(run);
+            if (until(run))
+            {
+                return run;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"The run is {run.Status} ({run.Counts}) after {timeout.TotalSeconds} s.");
+            await Task.Delay(100);
+        }
     }
 }

@@ -8,7 +8,7 @@ namespace Portal.Web.Playground;
 /// </summary>
 public sealed partial class PlaygroundShutdown(IHostApplicationLifetime lifetime, ILogger<PlaygroundShutdown> logger) : IHostedService
 {
-    /// <summary>Far below the host's shutdown timeout (30 s): a save is one small write.</summary>
+    /// <summary>Far below the host's shutdown timeout (<c>Portal:Shutdown:Timeout</c>, 30 s unless set, never under 10 s): a save is one small write.</summary>
     public static readonly TimeSpan SaveTimeout = TimeSpan.FromSeconds(5);
 
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -4,6 +4,7 @@ using Portal.Catalog;
 using Portal.Catalog.Benchmarks;
 using Microsoft.Extensions.Options;
 using Portal.Playground.Inference;
+using Portal.Web.Observability;
 
 namespace Portal.Web.Playground;
 
@@ -25,7 +26,7 @@ namespace Portal.Web.Playground;
 /// When the portal shuts down, the stream ends at once and the answer so far is kept, marked interrupted, for the page
 /// to save (<see cref="PlaygroundShutdown"/>).
 /// </para>
-public sealed class StreamRunner(ICatalogService catalog, BenchmarkData benchmarks, TimeProvider time, IOptions<InferenceOptions> options, PlaygroundShutdown shutdown)
+public sealed class StreamRunner(ICatalogService catalog, BenchmarkData benchmarks, TimeProvider time, IOptions<InferenceOptions> options, PlaygroundShutdown shutdown, PortalMetrics? portalMetrics = null)
 {
     public static readonly TimeSpan RenderInterval = TimeSpan.FromMilliseconds(30);
 
@@ -48,6 +49,7 @@ public sealed class StreamRunner(ICatalogService catalog, BenchmarkData benchmar
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(answer);
         ArgumentNullException.ThrowIfNull(update);
+        using var active = portalMetrics?.StreamStarted(); // portal.playground.streams.active
         var started = time.GetTimestamp();
         long? firstToken = null;
         var lastRender = started;

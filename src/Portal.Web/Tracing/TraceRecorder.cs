@@ -3,6 +3,7 @@ using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Portal.Playground.Inference;
+using Portal.Web.Observability;
 
 namespace Portal.Web.Tracing;
 
@@ -66,18 +67,21 @@ public sealed partial class TraceRecorder : IModelCallObserver
     private readonly IOptionsMonitor<TracingOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<TraceRecorder> _logger;
+    private readonly PortalMetrics? _metrics;
     private long _dropped;
+    private int _open;
 
-    public TraceRecorder(IOptionsMonitor<TracingOptions> options, TimeProvider time, ILogger<TraceRecorder> logger)
-        : this(options, time, logger, DefaultCapacity)
+    public TraceRecorder(IOptionsMonitor<TracingOptions> options, TimeProvider time, ILogger<TraceRecorder> logger, PortalMetrics? metrics = null)
+        : this(options, time, logger, DefaultCapacity, metrics)
     {
     }
 
-    internal TraceRecorder(IOptionsMonitor<TracingOptions> options, TimeProvider time, ILogger<TraceRecorder> logger, int capacity)
+    internal TraceRecorder(IOptionsMonitor<TracingOptions> options, TimeProvider time, ILogger<TraceRecorder> logger, int capacity, PortalMetrics? metrics = null)
     {
         _options = options;
         _time = time;
         _logger = logger;
+        _metrics = metrics;
         _queue = Channel.CreateBounded<ModelCallRecord>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,
@@ -90,6 +94,29 @@ public sealed partial class TraceRecorder : IModelCallObserver
     public long Dropped => Interlocked.Read(ref _dropped);
 
     internal ChannelReader<ModelCallRecord> Reader => _queue.Reader;
+
+    /// <summary>How many observed calls have started and not ended yet.</summary>
+    public int OpenCalls => Volatile.Read(ref _open);
+
+    /// <summary>
+    /// Waits (at most <paramref name="timeout"/>) for the calls still open to end, so their traces are queued: at
+    /// shutdown the streams are cancelled first and end within moments, and the writer then writes them too.
+    /// </summary>
+    public async Task<bool> WaitForOpenCallsAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var start = _time.GetTimestamp();
+        while (OpenCalls > 0)
+        {
+            if (_time.GetElapsedTime(start) >= timeout)
+            {
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
 
     public IModelCallObservation Start(ModelCallRequest request)
     {
@@ -105,6 +132,7 @@ public sealed partial class TraceRecorder : IModelCallObserver
         var capture = _options.CurrentValue.CaptureContent;
         var feature = scope?.Feature ?? "unknown";
         var activity = ModelCallTelemetry.StartSpan(request, id, feature, scope?.RunId, capture);
+        Interlocked.Increment(ref _open);
         return new Observation(this, request, id, started, _time.GetTimestamp(), scope?.UserId ?? "unknown", feature, scope?.RunId, capture, activity);
     }
 
@@ -196,7 +224,11 @@ public sealed partial class TraceRecorder : IModelCallObserver
                 ModelCallTelemetry.EndSpan(activity, call);
             }
 
+            recorder._metrics?.ModelCallEnded(
+                call.Operation, call.Provider, call.Model, target.Endpoint, feature, TimeSpan.FromMilliseconds(total),
+                errorType ?? (status == ModelCallStatus.Cancelled ? "cancelled" : null), _finished?.InputTokens, _finished?.OutputTokens);
             recorder.Complete(call);
+            Interlocked.Decrement(ref recorder._open);
         }
     }
 }

@@ -44,11 +44,20 @@ public sealed partial class TraceWriter(TraceRecorder recorder, ITraceStore stor
         }
     }
 
+    /// <summary>How long the stop waits for model calls still ending (cancelled by the shutdown) before the last write.</summary>
+    public static readonly TimeSpan EndingCallsWait = TimeSpan.FromSeconds(5);
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
         try
         {
+            // The shutdown has cancelled every stream: wait for those calls to end so their traces are written too.
+            if (!await recorder.WaitForOpenCallsAsync(EndingCallsWait, cancellationToken))
+            {
+                LogCallsStillOpen(logger, recorder.OpenCalls, EndingCallsWait.TotalSeconds);
+            }
+
             await FlushAsync(cancellationToken);
         }
         catch (OperationCanceledException)
@@ -177,6 +186,9 @@ public sealed partial class TraceWriter(TraceRecorder recorder, ITraceStore stor
         _writing.Dispose();
         base.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shutting down with {Count} model call(s) still open after {Seconds} s: their traces are not written")]
+    private static partial void LogCallsStillOpen(ILogger logger, int count, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} model call traces could not be written to the store and are lost")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, int count);
