@@ -69,7 +69,7 @@ public static class PortalWebApplication
         AllowedHostsDefaults.Apply(builder.Configuration, builder.Configuration[WebHostDefaults.ServerUrlsKey] ?? DefaultUrl);
 
         builder.AddPortalLogging();
-        builder.Services.AddPortalShell();
+        builder.Services.AddPortalShell(builder.Configuration);
         builder.Services.AddPortalAzureSignalR(builder.Configuration);
         builder.Services.AddPortalAuth(builder.Configuration);
         builder.Services.AddManageApi();

@@ -28,6 +28,24 @@ public sealed class CatalogPageTests : PortalBunitContext
         ?? (element.GetAttribute("aria-labelledby") is { } id ? element.Closest("label")?.QuerySelector($"[id='{id}']")?.TextContent : null);
 
     [Fact]
+    public async Task Cards_AreMarkupOfOneComponent_WithOneTraySubscription_ThatFollowsTheTray()
+    {
+        var cut = RenderAt("models");
+        var tray = Services.GetRequiredService<Portal.Web.Benchmarks.CompareTray>();
+
+        // No component (and no tray subscription) per card: the grid renders the buttons and badges itself.
+        Assert.Empty(cut.FindComponents<Portal.Web.Components.Controls.AddToCompareButton>());
+        Assert.Empty(cut.FindComponents<Portal.Web.Components.Controls.LifecycleBadge>());
+        var first = cut.FindAll(".catalog-card h2 a")[0].TextContent.Trim();
+        var id = cut.FindAll(".catalog-card h2")[0].Id![5..];
+
+        await cut.InvokeAsync(() => tray.AddAsync(id));
+
+        cut.WaitForAssertion(() => Assert.Contains(cut.FindAll("button[aria-pressed=true]"), b => b.TextContent.Contains($"(select to remove {first})", StringComparison.Ordinal)));
+        Assert.Equal(47, cut.FindAll("button[aria-pressed=false]").Count(b => b.TextContent.StartsWith("Add to compare", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Render_NoQuery_ShowsEveryModelAndFacets()
     {
         var cut = RenderAt("models");

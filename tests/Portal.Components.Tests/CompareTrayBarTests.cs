@@ -62,4 +62,28 @@ public sealed class CompareTrayBarTests : PortalBunitContext
         await cut.InvokeAsync(() => navigation.NavigateTo("models/" + Phi));
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("aside[aria-label='Compare tray']")));
     }
+
+    [Fact]
+    public async Task Prerender_ReadsNothingFromTheStore_TheCircuitLoadsTheSavedTray()
+    {
+        await Preferences.SetAsync("tester", CompareTray.PreferenceKey, Llama, CancellationToken.None);
+        Services.GetRequiredService<NavigationManager>().NavigateTo("models");
+        Renderer.SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+
+        var prerendered = Render<CompareTrayBar>();
+
+        Assert.Equal(0, Preferences.Reads);
+        Assert.Empty(prerendered.FindAll("aside[aria-label='Compare tray']"));
+    }
+
+    [Fact]
+    public async Task Interactive_LoadsTheSavedTray()
+    {
+        await Preferences.SetAsync("tester", CompareTray.PreferenceKey, Llama, CancellationToken.None);
+        Services.GetRequiredService<NavigationManager>().NavigateTo("models");
+
+        var cut = Render<CompareTrayBar>();
+
+        cut.WaitForAssertion(() => Assert.Contains("Compare (1 of 4)", cut.Find("aside[aria-label='Compare tray']").TextContent, StringComparison.Ordinal));
+    }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using Portal.Web.Components.Controls;
 using Portal.Web.Components.Layout;
 
 namespace Portal.Components.Tests;
@@ -54,5 +55,50 @@ public sealed class MainLayoutTests : PortalBunitContext
 
         Assert.NotNull(cut.Find("button[aria-label='Collapse navigation']"));
         Assert.Contains("page body", cut.Find("main").TextContent, StringComparison.Ordinal);
+        Assert.Contains("could not be read from the portal", cut.Find("main [role=status]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SidebarToggle_Click_RemembersItInThisBrowsersCookieToo()
+    {
+        var cut = RenderLayout();
+
+        cut.Find("button[aria-label='Collapse navigation']").Click();
+        cut.WaitForAssertion(() =>
+        {
+            var remember = Assert.Single(JSInterop.Invocations, i => i.Identifier == "remember");
+            Assert.Equal(["portal-sidebar", "collapsed"], remember.Arguments.Select(a => a?.ToString()));
+        });
+
+        cut.Find("button[aria-label='Expand navigation']").Click();
+        cut.WaitForAssertion(() =>
+            Assert.Equal(["portal-sidebar", null], JSInterop.Invocations.Where(i => i.Identifier == "remember").Last().Arguments.Select(a => a?.ToString())));
+    }
+
+    [Theory]
+    [InlineData(true, "Expand navigation")]
+    [InlineData(false, "Collapse navigation")]
+    public void Prerender_ReadsNoPreferenceFromTheStore_FollowsTheSidebarCookie(bool collapsedCookie, string button)
+    {
+        Renderer.SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+
+        var cut = Render<MainLayout>(p => p
+            .AddCascadingValue(new InitialTheme(ThemeMode.System, SystemDark: false, SidebarCollapsed: collapsedCookie))
+            .Add(l => l.Body, (RenderFragment)(b => b.AddContent(0, "page body"))));
+
+        Assert.NotNull(cut.Find($"button[aria-label='{button}']"));
+        Assert.Equal(0, Preferences.Reads);
+    }
+
+    [Fact]
+    public void Interactive_StoredPreferenceWinsOverTheCookie()
+    {
+        Preferences.SetAsync("tester", MainLayout.SidebarPreferenceKey, "True", CancellationToken.None);
+
+        var cut = Render<MainLayout>(p => p
+            .AddCascadingValue(new InitialTheme(ThemeMode.System, SystemDark: false, SidebarCollapsed: true))
+            .Add(l => l.Body, (RenderFragment)(b => b.AddContent(0, "page body"))));
+
+        Assert.NotNull(cut.Find("button[aria-label='Collapse navigation']"));
     }
 }

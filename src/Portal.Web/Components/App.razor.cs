@@ -11,6 +11,7 @@ public sealed partial class App
 
     private ThemeMode _themeMode;
     private bool _systemDark;
+    private bool _sidebarCollapsed;
 
     [CascadingParameter]
     public HttpContext HttpContext { get; set; } = default!;
@@ -24,6 +25,7 @@ public sealed partial class App
         // The theme is known on the server so the first paint already has it: the user's choice from its cookie, or
         // else the system's setting as the browser's client hint tells it (asked for here, sent from the next request on).
         _themeMode = PortalThemes.Parse(HttpContext.Request.Cookies[Hosting.PortalServiceCollectionExtensions.ThemeCookieName]);
+        _sidebarCollapsed = string.Equals(HttpContext.Request.Cookies[Hosting.PortalServiceCollectionExtensions.SidebarCookieName], PortalThemes.SidebarCollapsedCookieValue, StringComparison.Ordinal);
         _systemDark = string.Equals(HttpContext.Request.Headers[PrefersColorScheme].ToString().Trim('"'), "dark", StringComparison.OrdinalIgnoreCase);
         if (!HttpContext.Response.HasStarted)
         {

@@ -15,6 +15,7 @@ namespace Portal.Web.Hosting;
 internal static class PortalServiceCollectionExtensions
 {
     public const string ThemeCookieName = "portal-theme";
+    public const string SidebarCookieName = "portal-sidebar";
     public const string LiveTag = "live";
     public const string ReadyTag = "ready";
 
@@ -30,16 +31,22 @@ internal static class PortalServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>Blazor Server with prerendering and the component library.</summary>
-    public static IServiceCollection AddPortalShell(this IServiceCollection services)
+    /// <summary>Blazor Server with prerendering and the component library; <c>Portal:Circuits</c> bounds disconnected circuits.</summary>
+    public static IServiceCollection AddPortalShell(this IServiceCollection services, IConfiguration? configuration = null)
     {
+        var circuits = services.AddOptions<CircuitLimitsOptions>();
+        if (configuration is not null)
+        {
+            circuits.Bind(configuration.GetSection(CircuitLimitsOptions.SectionName));
+        }
+
+        circuits.ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CircuitLimitsOptions>, CircuitLimitsOptionsValidator>();
+        // How many disconnected circuits are kept, and for how long, is a setting (Portal:Circuits), applied lazily.
+        services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.Components.Server.CircuitOptions>, CircuitLimitsSetup>();
         services.AddRazorComponents().AddInteractiveServerComponents(options =>
         {
             // Set here, not left to the framework's defaults, so a change is a reviewed decision.
-            // A dropped connection (sleep, network change) can resume its circuit for two minutes; then it is freed.
-            options.DisconnectedCircuitRetentionPeriod = TimeSpan.FromMinutes(2);
-            // At most 50 disconnected circuits are kept in memory; the oldest go first beyond that.
-            options.DisconnectedCircuitMaxRetained = 50;
             // A JS call (clipboard, scrolling, a module import) that the browser does not answer fails after 30 s.
             options.JSInteropDefaultCallTimeout = TimeSpan.FromSeconds(30);
             // A slow or stalled client holds at most 10 render batches before the server stops rendering for it.
@@ -47,6 +54,7 @@ internal static class PortalServiceCollectionExtensions
         })
             // Long prompts: a playground box sends its text once, in one message (see PlaygroundRun.MaxTextChars).
             .AddHubOptions(options => options.MaximumReceiveMessageSize = Portal.Web.Playground.PlaygroundRun.MaxReceiveMessageBytes);
+        services.AddPortalResponseCompression();
         services.AddMudServices();
         services.AddScoped<Components.Controls.BrowserTimeZones>();
         services.AddSingleton(TimeProvider.System);
@@ -66,6 +74,9 @@ internal static class PortalServiceCollectionExtensions
     {
         // First, so every answer carries them: pages, API, health, static files, error pages.
         app.UsePortalSecurityHeaders();
+
+        // Pages, JSON and CSV compressed (Brotli, else gzip) for clients that accept it; assets come precompressed.
+        app.UseResponseCompression();
 
         // Once shutting down, new requests (a page's circuit reconnecting, above all) are refused with 503 and the
         // connection closed, so none keeps the host waiting for its shutdown timeout.

@@ -29,6 +29,17 @@ public sealed class StartupValidationTests
     }
 
     [Fact]
+    public async Task CircuitSettings_Bad_EveryProblemIsNamed()
+    {
+        var (exitCode, lines) = await RunAsync(
+            "--Portal:Circuits:DisconnectedMaxRetained=-1", "--Portal:Circuits:DisconnectedRetentionPeriod=02:00:00");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(lines, l => l.Contains("Portal:Circuits:DisconnectedMaxRetained '-1' must be between 0 and 10000", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Portal:Circuits:DisconnectedRetentionPeriod '02:00:00' must be between 00:00:00 and 01:00:00", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task UnconvertibleValue_NamesTheSetting()
     {
         var (exitCode, lines) = await RunAsync("--Portal:Storage:Provider=Mongo");

@@ -63,4 +63,15 @@ public sealed class SecurityHeadersTests
         Assert.Equal(TimeSpan.FromSeconds(30), options.JSInteropDefaultCallTimeout);
         Assert.Equal(10, options.MaxBufferedUnacknowledgedRenderBatches);
     }
+
+    [Fact]
+    public async Task CircuitOptions_DisconnectedLimits_FollowTheSettings()
+    {
+        await using var host = await PortalHost.StartAsync("--Portal:Circuits:DisconnectedMaxRetained=7", "--Portal:Circuits:DisconnectedRetentionPeriod=00:00:45");
+
+        var options = host.App.Services.GetRequiredService<IOptions<CircuitOptions>>().Value;
+
+        Assert.Equal(7, options.DisconnectedCircuitMaxRetained);
+        Assert.Equal(TimeSpan.FromSeconds(45), options.DisconnectedCircuitRetentionPeriod);
+    }
 }

@@ -20,6 +20,9 @@ public static class PortalThemes
     public const string DarkValue = "dark";
 
     /// <summary>The choice the cookie holds; anything else (no cookie, a stale or tampered value) means the system's setting.</summary>
+    /// <summary>The sidebar cookie's value when this browser last collapsed the sidebar (no cookie: expanded).</summary>
+    public const string SidebarCollapsedCookieValue = "collapsed";
+
     public static ThemeMode Parse(string? cookie) => cookie?.Trim().ToUpperInvariant() switch
     {
         "LIGHT" or "MATERIAL" => ThemeMode.Light,

@@ -29,13 +29,8 @@ public sealed partial class MainLayout : IAsyncDisposable
 
     private bool IsDark => _themeMode == ThemeMode.Dark || (_themeMode == ThemeMode.System && _systemDark);
 
-    // Loaded once during prerender and carried into the interactive circuit, so the store is read once per visit.
-    [PersistentState]
-    public bool? SidebarExpanded { get; set; }
-
     /// <summary>Set when the store did not give the saved preferences in time: the page then says it uses defaults.</summary>
-    [PersistentState]
-    public bool PreferencesUnavailable { get; set; }
+    public bool PreferencesUnavailable { get; private set; }
 
     private bool _sidebarExpanded = true;
 
@@ -56,23 +51,28 @@ public sealed partial class MainLayout : IAsyncDisposable
     {
         _themeMode = InitialTheme?.Mode ?? ThemeMode.System;
         _systemDark = InitialTheme?.SystemDark ?? false;
-        if (SidebarExpanded is null)
+        // The prerender never waits on the store: the sidebar follows the cookie this browser keeps (written with the
+        // stored preference, below). The circuit then reads the user's stored preference, which follows them everywhere.
+        _sidebarExpanded = !(InitialTheme?.SidebarCollapsed ?? false);
+        if (!RendererInfo.IsInteractive)
         {
-            try
-            {
-                var stored = await Preferences.GetAsync(CurrentUser.Id, SidebarPreferenceKey, _lifetime.Token);
-                SidebarExpanded = stored is null || !bool.TryParse(stored, out var expanded) || expanded;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // A missing preference must never break or hold up the page: fall back to the default layout.
-                Logger.LogWarning(ex, "Could not read layout preference {Key}", SidebarPreferenceKey);
-                SidebarExpanded = true;
-                PreferencesUnavailable = true;
-            }
+            return;
         }
 
-        _sidebarExpanded = SidebarExpanded.Value;
+        try
+        {
+            var stored = await Preferences.GetAsync(CurrentUser.Id, SidebarPreferenceKey, _lifetime.Token);
+            if (stored is not null && bool.TryParse(stored, out var expanded))
+            {
+                _sidebarExpanded = expanded;
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A missing preference must never break or hold up the page: fall back to the default layout.
+            Logger.LogWarning(ex, "Could not read layout preference {Key}", SidebarPreferenceKey);
+            PreferencesUnavailable = true;
+        }
     }
 
     protected override void OnParametersSet()
@@ -132,14 +132,20 @@ public sealed partial class MainLayout : IAsyncDisposable
     {
         var expanded = !_sidebarExpanded;
         _sidebarExpanded = expanded;
-        SidebarExpanded = expanded;
         try
         {
             await UserPreferences.SetAsync(SidebarPreferenceKey, expanded.ToString(), _lifetime.Token);
+            // This browser's next first paint follows it without asking the store (App.razor reads the cookie).
+            _themeModule ??= await JS.InvokeAsync<IJSObjectReference>("import", _lifetime.Token, "./js/theme.js");
+            await _themeModule.InvokeVoidAsync("remember", _lifetime.Token, PortalServiceCollectionExtensions.SidebarCookieName, expanded ? null : PortalThemes.SidebarCollapsedCookieValue);
         }
         catch (PortalAccessDeniedException)
         {
             // The sidebar changes for this visit anyway; it is not remembered (the denial is in the audit log).
+        }
+        catch (Exception ex) when (ex is JSException or JSDisconnectedException)
+        {
+            Logger.LogDebug(ex, "Could not remember the sidebar choice in the browser");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
