@@ -3,7 +3,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Portal.Data.Instances;
 
 /// <summary>A lease this instance holds: renew or release it with the version it was given.</summary>
-public sealed record WorkLease(string Name, string Owner, DateTimeOffset ExpiresUtc, long Version);
+public sealed record WorkLease(string Name, string Owner, DateTimeOffset ExpiresUtc, long Version)
+{
+    /// <summary>The instance whose lapsed lease this one replaced (it stopped renewing: it died or lost the store), if any.</summary>
+    public string? TakenOverFrom { get; init; }
+}
 
 /// <summary>
 /// Leases on long-running work in the store (<c>work_leases</c>), so exactly one portal instance does a piece of work
@@ -45,36 +49,32 @@ internal sealed class WorkLeases(IDbContextFactory<PortalDbContext> contexts, In
         var expires = now + duration;
         var me = instance.Id;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-
-        // Compare-and-set: only a lapsed lease, or our own, is taken. On PostgreSQL a concurrent UPDATE of the same row
-        // waits and then re-checks this condition against the winner's row, so only one of two takers succeeds.
-        var taken = await db.WorkLeases
-            .Where(l => l.Name == name && (l.Owner == me || l.ExpiresUtc < now))
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(l => l.Owner, me)
-                .SetProperty(l => l.ExpiresUtc, expires)
-                .SetProperty(l => l.Version, l => l.Version + 1), cancellationToken).ConfigureAwait(false);
-        if (taken == 1)
+        var current = await db.WorkLeases.AsNoTracking().FirstOrDefaultAsync(l => l.Name == name, cancellationToken).ConfigureAwait(false);
+        if (current is null)
         {
-            return await ReadOwnAsync(db, name, me, cancellationToken).ConfigureAwait(false);
+            // Of two instances inserting at once, one row goes in and the other statement does nothing (no error to log).
+            var inserted = await db.Database.ExecuteSqlInterpolatedAsync(
+                $"INSERT INTO work_leases (\"Name\", \"Owner\", \"ExpiresUtc\", \"Version\") VALUES ({name}, {me}, {expires.UtcTicks}, {1L}) ON CONFLICT DO NOTHING",
+                cancellationToken).ConfigureAwait(false);
+            return inserted == 1 ? new WorkLease(name, me, expires, 1) : null;
         }
 
-        if (await db.WorkLeases.AnyAsync(l => l.Name == name, cancellationToken).ConfigureAwait(false))
+        if (current.Owner != me && current.ExpiresUtc >= now)
         {
             return null; // held by another instance
         }
 
-        db.WorkLeases.Add(new WorkLeaseRow { Name = name, Owner = me, ExpiresUtc = expires, Version = 1 });
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            return new WorkLease(name, me, expires, 1);
-        }
-        catch (DbUpdateException)
-        {
-            // Another instance inserted it first (the primary key refused ours): theirs.
-            return null;
-        }
+        // Compare-and-set on the version read: of two instances taking the same lapsed lease, one UPDATE matches and the
+        // other finds the version changed (on PostgreSQL it waits for the first and re-checks the row it left).
+        var taken = await db.WorkLeases
+            .Where(l => l.Name == name && l.Version == current.Version)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(l => l.Owner, me)
+                .SetProperty(l => l.ExpiresUtc, expires)
+                .SetProperty(l => l.Version, current.Version + 1), cancellationToken).ConfigureAwait(false);
+        return taken == 1
+            ? new WorkLease(name, me, expires, current.Version + 1) { TakenOverFrom = current.Owner == me ? null : current.Owner }
+            : null;
     }
 
     public async Task<WorkLease?> RenewAsync(WorkLease lease, TimeSpan duration, CancellationToken cancellationToken)
@@ -115,11 +115,5 @@ internal sealed class WorkLeases(IDbContextFactory<PortalDbContext> contexts, In
             .Select(l => l.Name)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         return held.ToHashSet(StringComparer.Ordinal);
-    }
-
-    private static async Task<WorkLease?> ReadOwnAsync(PortalDbContext db, string name, string me, CancellationToken cancellationToken)
-    {
-        var row = await db.WorkLeases.AsNoTracking().FirstOrDefaultAsync(l => l.Name == name, cancellationToken).ConfigureAwait(false);
-        return row is null || row.Owner != me ? null : new WorkLease(row.Name, row.Owner, row.ExpiresUtc, row.Version);
     }
 }

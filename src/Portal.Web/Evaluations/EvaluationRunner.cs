@@ -241,11 +241,27 @@ public sealed partial class EvaluationRunner(
     private async Task RunAsync(Guid id, CancellationToken stopping)
     {
         var settings = instanceOptions.Value;
-        var lease = await leases.TryAcquireAsync(LeaseName(id), settings.LeaseDuration, stopping);
+        WorkLease? lease;
+        try
+        {
+            lease = await leases.TryAcquireAsync(LeaseName(id), settings.LeaseDuration, stopping);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The store did not answer: the run stays as it is, and the look-out queues it again.
+            LogLeaseUnavailable(logger, ex, id);
+            return;
+        }
+
         if (lease is null)
         {
             LogHeldElsewhere(logger, id);
             return;
+        }
+
+        if (lease.TakenOverFrom is { } previous)
+        {
+            LogTakenOver(logger, id, previous);
         }
 
         // Stopping work here: the portal stops, or the lease was lost (another instance has the run now).
@@ -296,8 +312,10 @@ public sealed partial class EvaluationRunner(
             {
                 try
                 {
+                    // A renewal may take until this instance would have to stop anyway.
                     using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    bounded.CancelAfter(settings.LeaseRenewInterval);
+                    var left = lease.ExpiresUtc - time.GetUtcNow() - settings.LeaseRenewInterval;
+                    bounded.CancelAfter(left > TimeSpan.FromMilliseconds(100) ? left : TimeSpan.FromMilliseconds(100));
                     var renewed = await leases.RenewAsync(lease, settings.LeaseDuration, bounded.Token);
                     if (renewed is null)
                     {
@@ -316,8 +334,9 @@ public sealed partial class EvaluationRunner(
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
-                    // The store did not answer: keep trying while the lease lasts, then stop (another instance may take over).
-                    if (time.GetUtcNow() >= lease.ExpiresUtc)
+                    // The store did not answer: keep trying while the lease lasts, and stop before the next renewal would come
+                    // too late, so this instance has stopped before another one may take the run over.
+                    if (time.GetUtcNow() + settings.LeaseRenewInterval >= lease.ExpiresUtc)
                     {
                         LogLeaseLapsed(logger, ex, id);
                         await lost.CancelAsync();
@@ -815,8 +834,14 @@ public sealed partial class EvaluationRunner(
     [LoggerMessage(Level = LogLevel.Error, Message = "The unfinished evaluation runs could not be read; trying again")]
     private static partial void LogStartFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Evaluation run {RunId} taken over from instance {Instance}, which stopped renewing its lease")]
+    private static partial void LogTakenOver(ILogger logger, Guid runId, string instance);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Evaluation run {RunId} is held by another instance")]
     private static partial void LogHeldElsewhere(ILogger logger, Guid runId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The lease of evaluation run {RunId} could not be taken (the store did not answer); trying again later")]
+    private static partial void LogLeaseUnavailable(ILogger logger, Exception exception, Guid runId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Evaluation run {RunId} was taken over by another instance; it stops here")]
     private static partial void LogLeaseLost(ILogger logger, Guid runId);
