@@ -21,7 +21,7 @@ internal sealed class StoreVersions(IDbContextFactory<PortalDbContext> contexts)
     public async Task<long> GetAsync(string key, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        return await db.StoreVersions.AsNoTracking().Where(v => v.Key == key).Select(v => (long?)v.Version)
+        return await db.StoreVersions.AsNoTracking().Where(v => v.Key == key).OrderBy(v => v.Key).Select(v => (long?)v.Version)
             .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false) ?? 0;
     }
 

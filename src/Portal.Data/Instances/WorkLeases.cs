@@ -49,7 +49,7 @@ internal sealed class WorkLeases(IDbContextFactory<PortalDbContext> contexts, In
         var expires = now + duration;
         var me = instance.Id;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        var current = await db.WorkLeases.AsNoTracking().FirstOrDefaultAsync(l => l.Name == name, cancellationToken).ConfigureAwait(false);
+        var current = await db.WorkLeases.AsNoTracking().Where(l => l.Name == name).OrderBy(l => l.Name).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         if (current is null)
         {
             // Of two instances inserting at once, one row goes in and the other statement does nothing (no error to log).

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Data.Instances;
+using Portal.TestPeers;
 using Portal.Tests.Support;
 
 namespace Portal.Tests.Persistence;
