@@ -117,6 +117,32 @@ public sealed class SeveralInstancesTests(ITestOutputHelper output) : IAsyncLife
         }
     }
 
+    [Fact]
+    public async Task RunCancelledOnOneInstance_StopsOnTheInstanceRunningIt()
+    {
+        using var temp = new TempDirectory();
+        string[] settings = [ShortLeases, QuickRenewals];
+        await using var first = await EvaluationHost.StartAsync(_peer, temp, settings);
+        await using var second = await EvaluationHost.StartAsync(_peer, temp, settings);
+        var id = await first.StartRunAsync(Spec("peer-slow", rows: 8, concurrency: 1));
+        await WithinAsync(TimeSpan.FromSeconds(20), () => first.WithServiceAsync(s => s.GetAsync(id, CancellationToken.None)).Result?.Counts.Succeeded >= 1, "the first instance did not start the run");
+
+        // Cancelled through the second instance, which is not running it: the first sees it at its next renewal.
+        await second.WithServiceAsync(async s =>
+        {
+            await s.CancelAsync(id, CancellationToken.None);
+            return true;
+        });
+        var run = await first.WaitAsync(id, 10);
+        await Task.Delay(1000); // a renewal (every 0.3 s) has seen it
+        var asked = first.RequestsFor("peer-slow");
+        await Task.Delay(1500);
+
+        Assert.Equal(EvaluationStatus.Cancelled, run.Status);
+        Assert.True(run.Counts.Succeeded < 8, $"The run finished ({run.Counts.Succeeded} answers) instead of stopping.");
+        Assert.Equal(asked, first.RequestsFor("peer-slow"));
+    }
+
     private static string[] PostgreSql(PostgreSqlServer server, string database) =>
     [
         "--Portal:Storage:Provider=PostgreSQL",
