@@ -46,6 +46,15 @@ public sealed class SeveralInstancesTests(ITestOutputHelper output) : IAsyncLife
         // One after the other: the first applies the migrations, the second finds them applied.
         _instances["a"] = await PortalProcess.StartAsync(settings);
         _instances["b"] = await PortalProcess.StartAsync(settings);
+        // A first request to each, so the browser does not wait for a cold instance's first render.
+        using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) })
+        {
+            foreach (var instance in _instances.Values)
+            {
+                (await http.GetAsync(instance.BaseUrl + "models")).EnsureSuccessStatusCode();
+            }
+        }
+
         _proxy = await AffinityProxy.StartAsync(_instances.ToDictionary(i => i.Key, i => i.Value.BaseUrl));
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -161,7 +170,7 @@ public sealed class SeveralInstancesTests(ITestOutputHelper output) : IAsyncLife
     private async Task<(Browser Browser, string Instance)> OpenBrowserAsync()
     {
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _proxy.BaseUrl });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         var response = await page.GotoAsync("");
         Assert.NotNull(response);
