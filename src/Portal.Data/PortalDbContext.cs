@@ -4,6 +4,7 @@ using Portal.Data.Access;
 using Portal.Data.Catalog;
 using Portal.Data.Connections;
 using Portal.Data.Evaluations;
+using Portal.Data.Instances;
 using Portal.Data.Playground;
 using Portal.Data.Preferences;
 using Portal.Data.Probes;
@@ -46,6 +47,10 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<EvaluationRunRow> EvaluationRuns => Set<EvaluationRunRow>();
 
     public DbSet<EvaluationCellRow> EvaluationCells => Set<EvaluationCellRow>();
+
+    public DbSet<StoreVersionRow> StoreVersions => Set<StoreVersionRow>();
+
+    public DbSet<WorkLeaseRow> WorkLeases => Set<WorkLeaseRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -177,6 +182,7 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
             trace.HasIndex(t => t.RunId);
         });
         EvaluationModel.Configure(modelBuilder);
+        InstanceModel.Configure(modelBuilder);
     }
 }
 

@@ -67,6 +67,9 @@ public static class PortalStorageExtensions
         services.AddSingleton<Probes.IPerformanceProbeStore, Probes.PerformanceProbeStore>();
         services.AddSingleton<ITraceStore, TraceStore>();
         services.AddSingleton<Evaluations.IEvaluationStore, Evaluations.EvaluationStore>();
+        services.TryAddSingleton<Instances.InstanceIdentity>();
+        services.AddSingleton<Instances.IStoreVersions, Instances.StoreVersions>();
+        services.AddSingleton<Instances.IWorkLeases, Instances.WorkLeases>();
         return services;
     }
 

@@ -74,6 +74,7 @@ public static class PortalWebApplication
         builder.Services.AddPortalAuth(builder.Configuration);
         builder.Services.AddManageApi();
         builder.Services.AddPortalStorageAndHealth(builder.Configuration);
+        builder.Services.AddInstanceCoordination(builder.Configuration);
         builder.Services.AddCatalog();
         builder.Services.AddExports(builder.Configuration);
         builder.Services.AddPlayground(builder.Configuration);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Catalog.Sources;
+using Portal.Data.Instances;
 
 namespace Portal.Data.Catalog;
 
@@ -53,7 +54,12 @@ internal sealed class CatalogImportStore(IDbContextFactory<PortalDbContext> cont
             db.CatalogImports.Add(row);
             try
             {
+                // The import and the catalog's change counter in one transaction: another instance that sees the new
+                // counter also reads the new import.
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                await StoreVersions.BumpAsync(db, StoreVersionKeys.Catalog, cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return new CatalogImportRecord(row.Id, row.Name, row.Version, row.ImportedUtc, row.FileName, row.ModelCount, true);
             }
             catch (DbUpdateException) when (attempt < VersionAttempts)
@@ -76,6 +82,14 @@ internal sealed class CatalogImportStore(IDbContextFactory<PortalDbContext> cont
     public async Task<bool> RemoveAsync(int id, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        return await db.CatalogImports.Where(i => i.Id == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false) > 0;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (await db.CatalogImports.Where(i => i.Id == id).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false) == 0)
+        {
+            return false;
+        }
+
+        await StoreVersions.BumpAsync(db, StoreVersionKeys.Catalog, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
     }
 }

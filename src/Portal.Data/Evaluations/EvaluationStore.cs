@@ -26,6 +26,9 @@ public interface IEvaluationStore
 
     Task<IReadOnlyList<EvaluationRunRow>> ListRunsAsync(CancellationToken cancellationToken);
 
+    /// <summary>The ids and statuses of the runs that are queued or running, oldest first (an indexed read, for the runner's look-out).</summary>
+    Task<IReadOnlyList<(Guid Id, string Status)>> ListUnfinishedRunsAsync(CancellationToken cancellationToken);
+
     Task<EvaluationRunRow?> GetRunAsync(Guid id, CancellationToken cancellationToken);
 
     /// <summary>A run without its rows' copy (<see cref="EvaluationRunRow.RowsJson"/> empty): for status and summaries.</summary>
@@ -157,6 +160,16 @@ internal sealed class EvaluationStore(IDbContextFactory<PortalDbContext> context
         // The rows' copy is left out of the list: it is read with one run.
         var runs = await Headers(db.EvaluationRuns.AsNoTracking()).ToListAsync(cancellationToken).ConfigureAwait(false);
         return [.. runs.OrderByDescending(r => r.CreatedUtc)];
+    }
+
+    public async Task<IReadOnlyList<(Guid Id, string Status)>> ListUnfinishedRunsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var runs = await db.EvaluationRuns.AsNoTracking()
+            .Where(r => r.Status == "Queued" || r.Status == "Running")
+            .Select(r => new { r.Id, r.Status, r.CreatedUtc })
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return [.. runs.OrderBy(r => r.CreatedUtc).Select(r => (r.Id, r.Status))];
     }
 
     public async Task<EvaluationRunRow?> GetRunHeaderAsync(Guid id, CancellationToken cancellationToken)

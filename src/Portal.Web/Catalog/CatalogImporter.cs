@@ -77,11 +77,3 @@ public sealed partial class CatalogImporter(ICatalogImportStore store, ICatalogS
     [LoggerMessage(Level = LogLevel.Information, Message = "Imported catalog {Name} v{Version} with {Count} model(s)")]
     private static partial void LogImported(ILogger logger, string name, int version, int count);
 }
-
-/// <summary>Loads every catalog source once the store is migrated (hosted services start in registration order).</summary>
-internal sealed class CatalogLoader(ICatalogService catalog) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken) => catalog.ReloadAsync(cancellationToken);
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}

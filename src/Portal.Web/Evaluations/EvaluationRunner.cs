@@ -6,9 +6,11 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;
 using Portal.Data.Evaluations;
+using Portal.Data.Instances;
 using Portal.Playground.Inference;
 using Portal.Web.Access;
 using Portal.Web.Connections;
+using Portal.Web.Hosting;
 using Portal.Web.Playground;
 
 namespace Portal.Web.Evaluations;
@@ -19,6 +21,12 @@ namespace Portal.Web.Evaluations;
 /// owner resolves the connections by name as the owner sees them, and the owner's role is checked again when the run
 /// starts or resumes. Each target's rows run with at most the spec's concurrency; each finished answer is stored at once.
 /// </summary>
+/// <remarks>
+/// Several instances on one store: a run is worked on only while this instance holds its lease
+/// (<see cref="IWorkLeases"/>, <c>evaluation-run:{id}</c>), renewed every <see cref="InstanceOptions.LeaseRenewInterval"/>.
+/// Every instance looks for queued or running runs whose lease lapsed (their instance died) as often, and takes them
+/// over where they stopped. A run cancelled on another instance is seen at the next renewal and stops here too.
+/// </remarks>
 public sealed partial class EvaluationRunner(
     IServiceScopeFactory scopes,
     IEvaluationStore store,
@@ -26,6 +34,8 @@ public sealed partial class EvaluationRunner(
     StreamRunner costs,
     IOptions<EvaluationOptions> options,
     IOptions<InferenceOptions> inferenceOptions,
+    IWorkLeases leases,
+    IOptions<InstanceOptions> instanceOptions,
     TimeProvider time,
     ILogger<EvaluationRunner> logger) : BackgroundService
 {
@@ -41,6 +51,9 @@ public sealed partial class EvaluationRunner(
     private readonly ConcurrentDictionary<Guid, ActiveRun> _active = new();
     private readonly ConcurrentDictionary<Guid, byte> _queued = new();
     private SemaphoreSlim? _slots;
+
+    /// <summary>The name of a run's lease in <c>work_leases</c>.</summary>
+    public static string LeaseName(Guid id) => $"evaluation-run:{id:N}";
 
     /// <summary>Raised (on a background thread, at most every <see cref="ProgressInterval"/> per run) when a run's counts or status change.</summary>
     public event Action<Guid>? Changed;
@@ -102,26 +115,13 @@ public sealed partial class EvaluationRunner(
             LogSeedFailed(logger, ex);
         }
 
-        try
-        {
-            foreach (var run in (await store.ListRunsAsync(stoppingToken)).Where(r => r.Status is nameof(EvaluationStatus.Queued) or nameof(EvaluationStatus.Running)).OrderBy(r => r.CreatedUtc))
-            {
-                LogResuming(logger, run.Id, run.Status);
-                Enqueue(run.Id);
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogStartFailed(logger, ex);
-        }
-
+        var lookout = LookOutAsync(stoppingToken);
         var running = new List<Task>();
         try
         {
             await foreach (var id in _queue.Reader.ReadAllAsync(stoppingToken))
             {
                 await _slots.WaitAsync(stoppingToken);
-                _queued.TryRemove(id, out _);
                 running.RemoveAll(t => t.IsCompleted);
                 running.Add(RunInSlotAsync(id, _slots, stoppingToken));
             }
@@ -130,8 +130,58 @@ public sealed partial class EvaluationRunner(
         {
         }
 
-        // Stopping: the runs see the token, store what finished and stay Running, to resume at the next start.
+        // Stopping: the runs see the token, store what finished and stay Running, to resume at the next start (or at
+        // once on another instance: their leases are released).
         await Task.WhenAll(running);
+        await lookout;
+    }
+
+    /// <summary>
+    /// At start and then every <see cref="InstanceOptions.LeaseRenewInterval"/>: queues the unfinished runs that no
+    /// instance holds (left by a stop, or by an instance that died), and tells this instance's pages about the runs
+    /// another instance is working on (their progress events are raised there).
+    /// </summary>
+    private async Task LookOutAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(instanceOptions.Value.LeaseRenewInterval, time);
+        var failing = false;
+        try
+        {
+            do
+            {
+                try
+                {
+                    var unfinished = (await store.ListUnfinishedRunsAsync(stoppingToken)).Where(r => !_active.ContainsKey(r.Id)).ToList();
+                    var elsewhere = await leases.HeldElsewhereAsync([.. unfinished.Select(r => LeaseName(r.Id))], stoppingToken);
+                    foreach (var (id, status) in unfinished)
+                    {
+                        if (elsewhere.Contains(LeaseName(id)))
+                        {
+                            Raise(id);
+                        }
+                        else if (!_queued.ContainsKey(id))
+                        {
+                            LogResuming(logger, id, status);
+                            Enqueue(id);
+                        }
+                    }
+
+                    failing = false;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    if (!failing)
+                    {
+                        failing = true;
+                        LogStartFailed(logger, ex);
+                    }
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
     }
 
     private async Task RunInSlotAsync(Guid id, SemaphoreSlim slots, CancellationToken stopping)
@@ -143,6 +193,8 @@ public sealed partial class EvaluationRunner(
         }
         finally
         {
+            // Queued until it ends here, so the look-out does not queue it a second time meanwhile.
+            _queued.TryRemove(id, out _);
             slots.Release();
         }
     }
@@ -185,7 +237,122 @@ public sealed partial class EvaluationRunner(
         Raise(id);
     }
 
+    /// <summary>Runs <paramref name="id"/> while this instance holds its lease; returns at once when another instance does.</summary>
     private async Task RunAsync(Guid id, CancellationToken stopping)
+    {
+        var settings = instanceOptions.Value;
+        WorkLease? lease;
+        try
+        {
+            lease = await leases.TryAcquireAsync(LeaseName(id), settings.LeaseDuration, stopping);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The store did not answer: the run stays as it is, and the look-out queues it again.
+            LogLeaseUnavailable(logger, ex, id);
+            return;
+        }
+
+        if (lease is null)
+        {
+            LogHeldElsewhere(logger, id);
+            return;
+        }
+
+        if (lease.TakenOverFrom is { } previous)
+        {
+            LogTakenOver(logger, id, previous);
+        }
+
+        // Stopping work here: the portal stops, or the lease was lost (another instance has the run now).
+        using var lost = new CancellationTokenSource();
+        using var halt = CancellationTokenSource.CreateLinkedTokenSource(stopping, lost.Token);
+        using var keeping = new CancellationTokenSource();
+        var keeper = KeepLeaseAsync(id, lease, lost, keeping.Token);
+        try
+        {
+            await RunHeldAsync(id, halt.Token);
+        }
+        catch (OperationCanceledException) when (lost.IsCancellationRequested && !stopping.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await keeping.CancelAsync();
+            var held = await keeper;
+            if (held is not null)
+            {
+                // Released even when the portal stops, so another instance may resume the run at once.
+                try
+                {
+                    using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    await leases.ReleaseAsync(held, bounded.Token);
+                }
+                catch (Exception ex)
+                {
+                    LogReleaseFailed(logger, ex, id);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Renews the run's lease until <paramref name="cancellationToken"/>; returns the lease still held, or null after
+    /// cancelling <paramref name="lost"/> when it was taken over, or lapsed while the store did not answer. Also stops
+    /// the run here when it was cancelled (or deleted) on another instance.
+    /// </summary>
+    private async Task<WorkLease?> KeepLeaseAsync(Guid id, WorkLease lease, CancellationTokenSource lost, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        var settings = instanceOptions.Value;
+        using var timer = new PeriodicTimer(settings.LeaseRenewInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                try
+                {
+                    // A renewal may take until this instance would have to stop anyway.
+                    using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    var left = lease.ExpiresUtc - time.GetUtcNow() - settings.LeaseRenewInterval;
+                    bounded.CancelAfter(left > TimeSpan.FromMilliseconds(100) ? left : TimeSpan.FromMilliseconds(100));
+                    var renewed = await leases.RenewAsync(lease, settings.LeaseDuration, bounded.Token);
+                    if (renewed is null)
+                    {
+                        LogLeaseLost(logger, id);
+                        await lost.CancelAsync();
+                        return null;
+                    }
+
+                    lease = renewed;
+                    var header = await store.GetRunHeaderAsync(id, bounded.Token);
+                    if ((header is null || header.Status == nameof(EvaluationStatus.Cancelled)) && _active.TryGetValue(id, out var run) && !run.CancelledByUser)
+                    {
+                        run.CancelledByUser = true;
+                        await run.Cancel.CancelAsync();
+                    }
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The store did not answer: keep trying while the lease lasts, and stop before the next renewal would come
+                    // too late, so this instance has stopped before another one may take the run over.
+                    if (time.GetUtcNow() + settings.LeaseRenewInterval >= lease.ExpiresUtc)
+                    {
+                        LogLeaseLapsed(logger, ex, id);
+                        await lost.CancelAsync();
+                        return null;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        return lease;
+    }
+
+    private async Task RunHeldAsync(Guid id, CancellationToken stopping)
     {
         var row = await store.GetRunAsync(id, stopping);
         if (row is null || row.Status is not (nameof(EvaluationStatus.Queued) or nameof(EvaluationStatus.Running)))
@@ -658,14 +825,32 @@ public sealed partial class EvaluationRunner(
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming evaluation run {RunId} (was {Status})")]
     private static partial void LogResuming(ILogger logger, Guid runId, string status);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Evaluation run {RunId} stopped with the portal; it resumes at the next start")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Evaluation run {RunId} stopped on this instance (the portal stops, or another instance took it over); it resumes where it stopped")]
     private static partial void LogStoppedForRestart(ILogger logger, Guid runId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Evaluation run {RunId} failed")]
     private static partial void LogRunFailed(ILogger logger, Exception exception, Guid runId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Queued evaluation runs could not be read at start")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "The unfinished evaluation runs could not be read; trying again")]
     private static partial void LogStartFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Evaluation run {RunId} taken over from instance {Instance}, which stopped renewing its lease")]
+    private static partial void LogTakenOver(ILogger logger, Guid runId, string instance);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Evaluation run {RunId} is held by another instance")]
+    private static partial void LogHeldElsewhere(ILogger logger, Guid runId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The lease of evaluation run {RunId} could not be taken (the store did not answer); trying again later")]
+    private static partial void LogLeaseUnavailable(ILogger logger, Exception exception, Guid runId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Evaluation run {RunId} was taken over by another instance; it stops here")]
+    private static partial void LogLeaseLost(ILogger logger, Guid runId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The lease of evaluation run {RunId} lapsed while the store did not answer; it stops here")]
+    private static partial void LogLeaseLapsed(ILogger logger, Exception exception, Guid runId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The lease of evaluation run {RunId} could not be released; it lapses by itself")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, Guid runId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The example dataset could not be added to the store")]
     private static partial void LogSeedFailed(ILogger logger, Exception exception);

@@ -31,10 +31,14 @@ internal sealed class EvaluationHost : IAsyncDisposable
 
     public TempDirectory Temp { get; }
 
-    public static async Task<EvaluationHost> StartAsync(OpenAiPeer peer, TempDirectory? temp = null, params string[] extraArgs)
+    public static Task<EvaluationHost> StartAsync(OpenAiPeer peer, TempDirectory? temp = null, params string[] extraArgs) =>
+        StartAsync(peer, temp, logs: null, configure: null, extraArgs);
+
+    /// <summary>As above, with the portal's log kept in <paramref name="logs"/> and <paramref name="configure"/> run on the builder.</summary>
+    public static async Task<EvaluationHost> StartAsync(OpenAiPeer peer, TempDirectory? temp, CapturingLoggerProvider? logs, Action<WebApplicationBuilder>? configure, params string[] extraArgs)
     {
         var folder = temp ?? new TempDirectory();
-        var app = PortalHost.Build(folder, [.. Args(peer), .. extraArgs]);
+        var app = PortalHost.Build(folder, logs, configure, [.. Args(peer), .. extraArgs]);
         await app.StartAsync();
         return new EvaluationHost(app, peer, folder, temp is null);
     }

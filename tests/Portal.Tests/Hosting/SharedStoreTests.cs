@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Playground.Inference;
+using Portal.TestPeers;
 using Portal.Tests.Support;
 using Portal.Web.Connections;
 

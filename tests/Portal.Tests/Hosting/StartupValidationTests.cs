@@ -40,6 +40,27 @@ public sealed class StartupValidationTests
     }
 
     [Fact]
+    public async Task InstanceSettings_Bad_EveryProblemIsNamed()
+    {
+        var (exitCode, lines) = await RunAsync(
+            "--Portal:Instances:ChangePollInterval=00:00:00", "--Portal:Instances:LeaseDuration=00:00:10", "--Portal:Instances:LeaseRenewInterval=00:00:06");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(lines, l => l.Contains("Portal:Instances:ChangePollInterval must be between 00:00:00.1 and 00:01:00 (it is 00:00:00)", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Portal:Instances:LeaseRenewInterval must be at least 00:00:00.1 and at most half of LeaseDuration (00:00:05)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task InstanceSettings_LeaseTooShort_IsNamed()
+    {
+        var (exitCode, lines) = await RunAsync("--Portal:Instances:LeaseDuration=00:00:01", "--Portal:Instances:LeaseRenewInterval=00:00:00.2");
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(lines);
+        Assert.Contains("Portal:Instances:LeaseDuration must be between 00:00:02 and 01:00:00 (it is 00:00:01)", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnconvertibleValue_NamesTheSetting()
     {
         var (exitCode, lines) = await RunAsync("--Portal:Storage:Provider=Mongo");

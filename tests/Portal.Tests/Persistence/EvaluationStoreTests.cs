@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data.Evaluations;
+using Portal.TestPeers;
 using Portal.Tests.Support;
 
 namespace Portal.Tests.Persistence;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Catalog.Sources;
 using Portal.Data.Preferences;
+using Portal.TestPeers;
 using Portal.Tests.Support;
 
 namespace Portal.Tests.Persistence;

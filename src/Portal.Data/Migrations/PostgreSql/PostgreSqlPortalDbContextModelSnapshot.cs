@@ -522,6 +522,49 @@ namespace Portal.Data.Migrations.PostgreSql
                     b.ToTable("dataset_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.Instances.StoreVersionRow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("store_versions", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Key = "catalog",
+                            Version = 0L
+                        });
+                });
+
+            modelBuilder.Entity("Portal.Data.Instances.WorkLeaseRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("ExpiresUtc")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("work_leases", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Playground.PlaygroundSessionRow", b =>
                 {
                     b.Property<Guid>("Id")

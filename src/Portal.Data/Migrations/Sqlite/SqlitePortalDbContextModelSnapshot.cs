@@ -511,6 +511,49 @@ namespace Portal.Data.Migrations.Sqlite
                     b.ToTable("dataset_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.Instances.StoreVersionRow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("store_versions", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Key = "catalog",
+                            Version = 0L
+                        });
+                });
+
+            modelBuilder.Entity("Portal.Data.Instances.WorkLeaseRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresUtc")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("work_leases", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Playground.PlaygroundSessionRow", b =>
                 {
                     b.Property<Guid>("Id")

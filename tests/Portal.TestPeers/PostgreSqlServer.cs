@@ -1,13 +1,13 @@
 using System.Diagnostics;
 
-namespace Portal.Tests.Support;
+namespace Portal.TestPeers;
 
 /// <summary>
 /// A real PostgreSQL server from the machine's packages (Debian: postgresql), in a throw-away data folder. It listens
 /// only on a Unix socket in that folder (no TCP port, so nothing to pick and race for). Runs as the 'postgres' user
-/// when the tests run as root, since PostgreSQL refuses to run as root.
+/// when the tests run as root, since PostgreSQL refuses to run as root. Shared by the unit and end-to-end tests.
 /// </summary>
-public sealed class PostgreSqlServer : IAsyncLifetime
+public sealed class PostgreSqlServer
 {
     /// <summary>Set (as in .ci/run) to make a missing PostgreSQL a failure instead of a skip.</summary>
     public const string RequireVariable = "PORTAL_REQUIRE_POSTGRES";
@@ -123,18 +123,6 @@ public sealed class PostgreSqlServer : IAsyncLifetime
         {
             throw new InvalidOperationException(
                 $"{Path.GetFileName(fileName)} exited with {process.ExitCode}: {await stderr}{await stdout}");
-        }
-    }
-}
-
-/// <summary>A fact that needs a real PostgreSQL: skipped loudly where none is installed, unless PORTAL_REQUIRE_POSTGRES is set.</summary>
-public sealed class PostgreSqlFactAttribute : FactAttribute
-{
-    public PostgreSqlFactAttribute()
-    {
-        if (!PostgreSqlServer.IsAvailable && Environment.GetEnvironmentVariable(PostgreSqlServer.RequireVariable) is null)
-        {
-            Skip = PostgreSqlServer.SkipReason;
         }
     }
 }
