@@ -19,28 +19,43 @@ public static class UiStreamingMeasurement
     public static readonly TimeSpan TokenDelay = TimeSpan.FromMilliseconds(2);
     private const string ConnectionName = "bench-peer";
 
-    /// <summary>Notes, for each token k (x{k}x), when it first appears in the last element matching the selector.</summary>
+    /// <summary>
+    /// Notes, for each token k (x{k}x), when it first appears in the last element matching the selector. Reads only
+    /// the text each mutation added (new nodes, changed text), so its own cost does not grow with the answer.
+    /// </summary>
     private const string Observer = """
         ([n, selector]) => {
           const seen = new Float64Array(n);
-          let next = 1, pos = 0;
+          let next = 1;
           window.__seenCount = 0;
           window.__seen = seen;
-          const scan = () => {
-            const now = performance.timeOrigin + performance.now();
-            const nodes = document.querySelectorAll(selector);
-            if (nodes.length === 0) return;
-            const text = nodes[nodes.length - 1].textContent;
+          const scan = (text, now) => {
+            let pos = 0;
             while (next <= n) {
               const at = text.indexOf('x' + next + 'x', pos);
-              if (at < 0) break;
+              if (at < 0) return;
               seen[next - 1] = now;
               pos = at;
               next++;
             }
-            window.__seenCount = next - 1;
           };
-          new MutationObserver(scan).observe(document.body, { subtree: true, childList: true, characterData: true });
+          new MutationObserver(records => {
+            const now = performance.timeOrigin + performance.now();
+            const answers = document.querySelectorAll(selector);
+            if (answers.length === 0) return;
+            const answer = answers[answers.length - 1];
+            for (const record of records) {
+              if (record.type === 'characterData') {
+                if (answer.contains(record.target)) scan(record.target.data, now);
+                continue;
+              }
+              for (const node of record.addedNodes) {
+                if (answer.contains(node)) scan(node.textContent, now);
+                else if (node.contains(answer)) scan(answer.textContent, now);
+              }
+            }
+            window.__seenCount = next - 1;
+          }).observe(document.body, { subtree: true, childList: true, characterData: true });
         }
         """;
 
