@@ -60,9 +60,10 @@ public static partial class CircuitsMeasurement
 
             if (sizes.Contains("max"))
             {
-                // Grows the last server (or a fresh one) until a limit; reaching one is the result, not a failure.
+                // Grows the last server (or a fresh one) until a limit, the budget counted from here; reaching one is the
+                // result, not a failure.
                 last ??= await Session.StartAsync();
-                rows.AddRange(await GrowAsync(last, budget - clock.Elapsed, maxRssBytes));
+                rows.AddRange(await GrowAsync(last, budget, maxRssBytes));
             }
         }
         finally

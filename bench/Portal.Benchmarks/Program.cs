@@ -12,7 +12,7 @@ Func<Task<int>>? measurement = args.FirstOrDefault() switch
     "--circuits" => () => Portal.Benchmarks.CircuitsMeasurement.RunAsync(
         args.Skip(1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList() is { Count: > 0 } sizes ? sizes : ["100", "1000", "max"],
         TimeSpan.FromSeconds(Option("--budget-seconds", 300)),
-        Option("--max-rss-mb", 4096) * 1024L * 1024),
+        Option("--max-rss-mb", 8192) * 1024L * 1024),
     "--prerender" => () => Portal.Benchmarks.PrerenderMeasurement.RunAsync(TimeSpan.FromSeconds(Option("--seconds", 15))),
     "--ui-streaming" => () => Portal.Benchmarks.UiStreamingMeasurement.RunAsync(Option("--tokens", 10_000)),
     _ => null,
