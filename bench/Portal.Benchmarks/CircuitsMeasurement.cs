@@ -110,7 +110,16 @@ public static partial class CircuitsMeasurement
                 break;
             }
 
-            rows.Add(await session.MeasureAsync(sw.Elapsed, 50, "max: "));
+            try
+            {
+                rows.Add(await session.MeasureAsync(sw.Elapsed, 50, "max: "));
+            }
+            catch (Exception ex) when (ex is BenchmarkFailedException or InvalidOperationException or TimeoutException or HttpRequestException)
+            {
+                // Past what the machine holds: a circuit dropped (keep-alives starved), a click timed out, the server died.
+                reason = $"measuring {session.Count:N0} circuits failed: {ex.Message}";
+                break;
+            }
         }
 
         Console.WriteLine($"max: stopped at {session.Count:N0} circuits because {reason}.");
