@@ -4,22 +4,31 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
-if (args.Contains("--evaluation"))
+// The measurement programs: each exits 1 with "!!! BENCHMARK FAILED" when it cannot measure what it says it does.
+Func<Task<int>>? measurement = args.FirstOrDefault() switch
+{
+    "--evaluation" => () => Portal.Benchmarks.EvaluationMeasurement.RunAsync(),
+    "--streaming" => () => Portal.Benchmarks.StreamingMeasurement.RunAsync(),
+    "--circuits" => () => Portal.Benchmarks.CircuitsMeasurement.RunAsync(
+        args.Skip(1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList() is { Count: > 0 } sizes ? sizes : ["100", "1000", "max"],
+        TimeSpan.FromSeconds(Option("--budget-seconds", 300)),
+        Option("--max-rss-mb", 8192) * 1024L * 1024),
+    "--prerender" => () => Portal.Benchmarks.PrerenderMeasurement.RunAsync(TimeSpan.FromSeconds(Option("--seconds", 15))),
+    "--ui-streaming" => () => Portal.Benchmarks.UiStreamingMeasurement.RunAsync(Option("--tokens", 10_000)),
+    _ => null,
+};
+
+if (measurement is not null)
 {
     try
     {
-        return await Portal.Benchmarks.EvaluationMeasurement.RunAsync();
+        return await measurement();
     }
     catch (Exception ex)
     {
         Console.Error.WriteLine($"!!! BENCHMARK FAILED: {ex.GetType().Name}: {ex.Message}");
         return 1;
     }
-}
-
-if (args.Contains("--streaming"))
-{
-    return await Portal.Benchmarks.StreamingMeasurement.RunAsync();
 }
 
 // In-process: no generated project to build, so the benchmarks run wherever the repository builds. Iterations are
@@ -49,3 +58,9 @@ foreach (var problem in failed)
 }
 
 return failed.Count == 0 ? 0 : 1;
+
+int Option(string name, int fallback)
+{
+    var at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : fallback;
+}

@@ -26,6 +26,8 @@ namespace Portal.TestPeers;
 /// <c>peer-quiz</c>.</item>
 /// <item><c>peer-endless</c> never stops: a paragraph (the sentence ten times) every <see cref="TokenDelay"/> until the client
 /// gives up; <c>peer-endless-slow</c> the same one word every 60 ms.</item>
+/// <item><c>peer-long-N</c> (N up to 100,000) streams N distinct numbered tokens (<see cref="LongToken"/>: "x1x", "x2x", …,
+/// space-separated), <see cref="TokenDelay"/> apart, and records in <see cref="LongStreamSentAt"/> when each left the peer.</item>
 /// </list>
 /// When created with a key, every request must carry it (<c>Authorization: Bearer</c> or <c>api-key</c>), else 401.
 /// </summary>
@@ -62,6 +64,16 @@ public sealed class OpenAiPeer : IAsyncDisposable
 
     /// <summary>How many times the fixed sentence is repeated in an answer (longer answers for measurements).</summary>
     public int Repeat { get; set; } = 1;
+
+    /// <summary>
+    /// For the latest <c>peer-long-N</c> answer: when each token was written and flushed to the client, in Unix
+    /// milliseconds (the wall clock a browser's <c>performance.timeOrigin + performance.now()</c> also reads); index k-1
+    /// for token k, 0 until sent.
+    /// </summary>
+    public double[] LongStreamSentAt { get; private set; } = [];
+
+    /// <summary>Token <paramref name="k"/> of a <c>peer-long-N</c> answer: unique, and no prefix of another (x1x, x12x).</summary>
+    public static string LongToken(int k) => $"x{k.ToString(System.Globalization.CultureInfo.InvariantCulture)}x";
 
     /// <summary>How many requests ended with the connection closed before the answer was complete (the client gave up, or a scripted reset).</summary>
     public int AbortedRequests => _aborted;
@@ -164,6 +176,12 @@ public sealed class OpenAiPeer : IAsyncDisposable
             return;
         }
 
+        if (LongLength(model) is { } length)
+        {
+            await LongAsync(context, model, length).ConfigureAwait(false);
+            return;
+        }
+
         var delay = model == "peer-slow" ? TimeSpan.FromMilliseconds(60) : TokenDelay;
         for (var i = 0; i < words.Count; i++)
         {
@@ -202,6 +220,28 @@ public sealed class OpenAiPeer : IAsyncDisposable
             default:
                 return null;
         }
+    }
+
+    /// <summary>N of a <c>peer-long-N</c> model name; null for any other name.</summary>
+    private static int? LongLength(string model) =>
+        model.StartsWith("peer-long-", StringComparison.Ordinal)
+        && int.TryParse(model["peer-long-".Length..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+        && n is > 0 and <= 100_000 ? n : null;
+
+    /// <summary>N numbered tokens, each stamped with the time it was flushed to the client.</summary>
+    private async Task LongAsync(HttpContext context, string model, int length)
+    {
+        var sentAt = new double[length];
+        LongStreamSentAt = sentAt;
+        for (var k = 1; k <= length; k++)
+        {
+            await Task.Delay(TokenDelay, context.RequestAborted).ConfigureAwait(false);
+            await SendAsync(context, Chunk(model, new JsonObject { ["content"] = (k == 1 ? "" : " ") + LongToken(k) }, null)).ConfigureAwait(false);
+            sentAt[k - 1] = (DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds;
+        }
+
+        await SendAsync(context, Chunk(model, new JsonObject(), "stop")).ConfigureAwait(false);
+        await context.Response.WriteAsync("data: [DONE]\n\n").ConfigureAwait(false);
     }
 
     /// <summary>Streams until the client gives up (the request is aborted): an answer with no end.</summary>
@@ -291,7 +331,7 @@ public sealed class OpenAiPeer : IAsyncDisposable
     /// <summary>Faults answered before any content. True when the request was answered.</summary>
     private async Task<bool> FaultAsync(HttpContext context, string model)
     {
-        if (ExtraModels.Contains(model))
+        if (ExtraModels.Contains(model) || LongLength(model) is not null)
         {
             return false;
         }

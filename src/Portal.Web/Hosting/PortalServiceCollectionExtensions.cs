@@ -120,6 +120,7 @@ internal static class PortalServiceCollectionExtensions
         app.MapEvaluationDownloads();
         app.MapTracesApi();
         app.MapEvaluationApi();
+        app.MapPortalDiagnostics();
 
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
