@@ -14,6 +14,7 @@ Func<Task<int>>? measurement = args.FirstOrDefault() switch
         TimeSpan.FromSeconds(Option("--budget-seconds", 300)),
         Option("--max-rss-mb", 8192) * 1024L * 1024),
     "--prerender" => () => Portal.Benchmarks.PrerenderMeasurement.RunAsync(TimeSpan.FromSeconds(Option("--seconds", 15))),
+    "--first-visit" => () => Portal.Benchmarks.FirstVisitMeasurement.RunAsync(),
     "--ui-streaming" => () => Portal.Benchmarks.UiStreamingMeasurement.RunAsync(Option("--tokens", 10_000)),
     _ => null,
 };

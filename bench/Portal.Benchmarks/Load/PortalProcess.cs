@@ -54,10 +54,14 @@ public sealed class PortalProcess : IAsyncDisposable
         throw new InvalidOperationException("The repository root (Portal.sln) is not above " + AppContext.BaseDirectory);
     }
 
-    public static async Task<PortalProcess> StartAsync(string environment = "Production", params string[] extraArgs)
+    public static Task<PortalProcess> StartAsync(string environment = "Production", params string[] extraArgs) =>
+        StartAsync(environment, appFolder: null, extraArgs);
+
+    /// <summary>As <see cref="StartAsync(string, string[])"/>, from <paramref name="appFolder"/> (a publish folder) when given.</summary>
+    public static async Task<PortalProcess> StartAsync(string environment, string? appFolder, params string[] extraArgs)
     {
         // The bench project references src/Portal.Web, so its Release build builds the portal's own output folder too.
-        var bin = Path.Combine(RepositoryRoot(), "src", "Portal.Web", "bin", "Release", "net10.0");
+        var bin = appFolder ?? Path.Combine(RepositoryRoot(), "src", "Portal.Web", "bin", "Release", "net10.0");
         var dll = Path.Combine(bin, "Portal.Web.dll");
         if (!File.Exists(dll))
         {
