@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Data.Tracing;
+using Portal.TestPeers;
 using Portal.Tests.Support;
 
 namespace Portal.Tests.Hosting;
