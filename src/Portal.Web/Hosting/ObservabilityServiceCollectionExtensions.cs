@@ -74,7 +74,14 @@ internal static class ObservabilityServiceCollectionExtensions
 
         if (azureMonitor)
         {
-            telemetry.UseAzureMonitor(options => options.ConnectionString = configuration[AzureMonitorKey]);
+            telemetry.UseAzureMonitor(options =>
+            {
+                options.ConnectionString = configuration[AzureMonitorKey];
+                // Every trace, as over OTLP: the distro's default rate limit (a few traces a second) would drop model
+                // calls behind the store commands and requests of a busy second.
+                options.TracesPerSecond = null;
+                options.SamplingRatio = 1.0F;
+            });
         }
 
         return services;

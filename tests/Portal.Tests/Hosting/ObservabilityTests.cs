@@ -211,7 +211,7 @@ public sealed class ObservabilityTests(Xunit.Abstractions.ITestOutputHelper outp
             Assert.NotNull(app.Services.GetService<TracerProvider>());
             Assert.NotNull(app.Services.GetService<MeterProvider>());
             await ChatAsync(app, peer, "peer-chat");
-            Assert.True(app.Services.GetRequiredService<TracerProvider>().ForceFlush(20_000));
+            await FlushUntilAsync(app, () => Text(ingestion, "/v2.1/track").Contains("chat peer-chat", StringComparison.Ordinal));
             await app.StopAsync();
         }
 
@@ -242,7 +242,8 @@ public sealed class ObservabilityTests(Xunit.Abstractions.ITestOutputHelper outp
         {
             await app.StartAsync();
             await ChatAsync(app, peer, "peer-chat");
-            Assert.True(app.Services.GetRequiredService<TracerProvider>().ForceFlush(20_000));
+            await FlushUntilAsync(app, () => Text(collector, "/v1/traces").Contains("chat peer-chat", StringComparison.Ordinal)
+                && Text(ingestion, "/v2.1/track").Contains("chat peer-chat", StringComparison.Ordinal));
             await app.StopAsync();
         }
 
@@ -278,6 +279,29 @@ public sealed class ObservabilityTests(Xunit.Abstractions.ITestOutputHelper outp
             {
             }
         }
+    }
+
+    private static string Text(TelemetryReceiver receiver, string path) => string.Concat(receiver.To(path).Select(p => p.Text));
+
+    /// <summary>
+    /// Flushes the tracer until <paramref name="arrived"/> holds (at most 20 s): an exporter may send a span in a later
+    /// batch than the flush that followed the call, depending on what ran in the process before.
+    /// </summary>
+    private static async Task FlushUntilAsync(WebApplication app, Func<bool> arrived)
+    {
+        var tracer = app.Services.GetRequiredService<TracerProvider>();
+        var until = DateTime.UtcNow.AddSeconds(20);
+        do
+        {
+            Assert.True(tracer.ForceFlush(20_000));
+            if (arrived())
+            {
+                return;
+            }
+
+            await Task.Delay(200);
+        }
+        while (DateTime.UtcNow < until);
     }
 
     private static MetricSnapshot LatestSnapshot(List<MetricSnapshot> exported, string name) => exported.Last(s => s.Name == name);
