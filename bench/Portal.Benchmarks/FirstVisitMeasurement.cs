@@ -42,7 +42,7 @@ public static class FirstVisitMeasurement
         try
         {
             await PublishAsync(publish);
-            await using var portal = await PortalProcess.StartAsync("Production", appFolder: publish);
+            await using var portal = await PortalProcess.StartFromAsync(publish, "Production");
             using var playwright = await Playwright.CreateAsync();
             await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {

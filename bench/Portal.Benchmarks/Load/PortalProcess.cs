@@ -55,10 +55,10 @@ public sealed class PortalProcess : IAsyncDisposable
     }
 
     public static Task<PortalProcess> StartAsync(string environment = "Production", params string[] extraArgs) =>
-        StartAsync(environment, appFolder: null, extraArgs);
+        StartFromAsync(appFolder: null, environment, extraArgs);
 
     /// <summary>As <see cref="StartAsync(string, string[])"/>, from <paramref name="appFolder"/> (a publish folder) when given.</summary>
-    public static async Task<PortalProcess> StartAsync(string environment, string? appFolder, params string[] extraArgs)
+    public static async Task<PortalProcess> StartFromAsync(string? appFolder, string environment, params string[] extraArgs)
     {
         // The bench project references src/Portal.Web, so its Release build builds the portal's own output folder too.
         var bin = appFolder ?? Path.Combine(RepositoryRoot(), "src", "Portal.Web", "bin", "Release", "net10.0");
