@@ -320,11 +320,9 @@ public static partial class CircuitsMeasurement
         }
     }
 
-    private static double Percentile(List<double> values, double p)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[(int)Math.Min(sorted.Count - 1, Math.Max(0, Math.Ceiling(p * sorted.Count) - 1))];
-    }
+    // Nearest rank, as the portal's evaluations compute it.
+    private static double Percentile(List<double> values, double p) =>
+        Portal.Web.Evaluations.EvaluationStatistics.Percentile(values, p * 100) ?? throw new BenchmarkFailedException("No values to take a percentile of.");
 
     [GeneratedRegex(@"data-testid=""catalog-total""[^>]*>\s*([\d,]+)\s+models?\b")]
     private static partial Regex TotalText();

@@ -176,9 +176,7 @@ public static class FirstVisitMeasurement
 
     private static double Median(IEnumerable<double> values) => Percentile(values, 0.5);
 
-    private static double Percentile(IEnumerable<double> values, double p)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[(int)Math.Min(sorted.Length - 1, Math.Max(0, Math.Ceiling(p * sorted.Length) - 1))];
-    }
+    // Nearest rank, as the portal's evaluations compute it.
+    private static double Percentile(IEnumerable<double> values, double p) =>
+        Portal.Web.Evaluations.EvaluationStatistics.Percentile([.. values], p * 100) ?? throw new BenchmarkFailedException("No values to take a percentile of.");
 }

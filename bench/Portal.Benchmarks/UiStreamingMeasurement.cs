@@ -173,9 +173,7 @@ public static class UiStreamingMeasurement
             $"| {name} | {Percentile(latency, 0.5):0.0} ms | {Percentile(latency, 0.95):0.0} ms | {latency.Max():0.0} ms | {Percentile(latency[..n], 0.5):0.0} / {Percentile(latency[..n], 0.95):0.0} ms | {Percentile(latency[^n..], 0.5):0.0} / {Percentile(latency[^n..], 0.95):0.0} ms |");
     }
 
-    private static double Percentile(double[] values, double p)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[(int)Math.Min(sorted.Length - 1, Math.Max(0, Math.Ceiling(p * sorted.Length) - 1))];
-    }
+    // Nearest rank, as the portal's evaluations compute it.
+    private static double Percentile(double[] values, double p) =>
+        Portal.Web.Evaluations.EvaluationStatistics.Percentile(values, p * 100) ?? throw new BenchmarkFailedException("No values to take a percentile of.");
 }
