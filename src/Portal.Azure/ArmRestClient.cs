@@ -143,6 +143,14 @@ public sealed class ArmRestClient
         return new ArmOperation(this, uri, response, isDelete: false);
     }
 
+    /// <summary>Starts a PATCH (an update of some properties); polled like a PUT.</summary>
+    public async Task<ArmOperation> BeginPatchAsync(string path, object body, CancellationToken cancellationToken)
+    {
+        var uri = Url(path);
+        var response = await SendAsync(RequestMethod.Patch, uri, body, cancellationToken).ConfigureAwait(false);
+        return new ArmOperation(this, uri, response, isDelete: false);
+    }
+
     public async Task<ArmOperation> BeginDeleteAsync(string path, CancellationToken cancellationToken)
     {
         var uri = Url(path);
@@ -161,8 +169,12 @@ public sealed class ArmRestClient
 
         var relative = path.TrimStart('/');
         var separator = relative.Contains('?', StringComparison.Ordinal) ? "&" : "?";
-        return new Uri(_options.Endpoint, relative.Contains("api-version=", StringComparison.Ordinal) ? relative : $"{relative}{separator}api-version={Api.Version}");
+        return new Uri(_options.Endpoint, relative.Contains("api-version=", StringComparison.Ordinal) ? relative : $"{relative}{separator}api-version={VersionFor(relative)}");
     }
+
+    /// <summary>The api-version for a path: each resource provider's contract has its own.</summary>
+    public static string VersionFor(string path) =>
+        path.Contains("/providers/Microsoft.CognitiveServices/", StringComparison.OrdinalIgnoreCase) ? CognitiveApi.Version : Api.Version;
 
     internal async Task<Response> SendAsync(RequestMethod method, Uri uri, object? body, CancellationToken cancellationToken, bool throwOnError = true)
     {

@@ -20,13 +20,16 @@ namespace Portal.TestPeers;
 /// Retry-After (<see cref="ThrottleNext"/>). Endpoint names starting with <c>fail</c> end in a failed operation.
 /// Workspaces are listed on two pages (<c>nextLink</c>).
 /// </summary>
-public sealed class ArmPeer : IAsyncDisposable
+public sealed partial class ArmPeer : IAsyncDisposable
 {
     public const string Token = "arm-peer-token";
     public const string Subscription = "00000000-1111-2222-3333-444444444444";
     public const string ResourceGroup = "team-rg";
     public const string Location = "swedencentral";
     public const string ApiVersion = "2025-12-01";
+
+    /// <summary>The api-version Microsoft.CognitiveServices paths must carry.</summary>
+    public const string CognitiveApiVersion = "2026-09-01";
 
     private readonly WebApplication _app;
     private readonly X509Certificate2 _certificate;
@@ -85,6 +88,7 @@ public sealed class ArmPeer : IAsyncDisposable
         var app = builder.Build();
         var peer = new ArmPeer(app, certificate);
         peer.Seed();
+        peer.SeedCognitiveServices();
         app.Run(peer.HandleAsync);
         await app.StartAsync().ConfigureAwait(false);
         peer.BaseUrl = PeerAddress.Of(app);
@@ -208,9 +212,15 @@ public sealed class ArmPeer : IAsyncDisposable
             return;
         }
 
-        if (request.Query["api-version"] != ApiVersion)
+        var apiVersion = path.Contains("/providers/Microsoft.CognitiveServices/", StringComparison.OrdinalIgnoreCase) ? CognitiveApiVersion : ApiVersion;
+        if (request.Query["api-version"] != apiVersion)
         {
-            await Error(context, 400, "InvalidApiVersionParameter", $"The api-version '{request.Query["api-version"]}' is invalid. The supported versions are '{ApiVersion}'.").ConfigureAwait(false);
+            await Error(context, 400, "InvalidApiVersionParameter", $"The api-version '{request.Query["api-version"]}' is invalid. The supported versions are '{apiVersion}'.").ConfigureAwait(false);
+            return;
+        }
+
+        if (await HandleCognitiveServicesAsync(context, request.Method, path, body).ConfigureAwait(false))
+        {
             return;
         }
 
@@ -224,6 +234,16 @@ public sealed class ArmPeer : IAsyncDisposable
                 break;
             case "DELETE":
                 await DeleteAsync(context, path).ConfigureAwait(false);
+                break;
+            case "POST" when path.EndsWith("/listKeys", StringComparison.Ordinal) && path.Contains("/providers/Microsoft.CognitiveServices/", StringComparison.OrdinalIgnoreCase):
+                var account = path[..^"/listKeys".Length];
+                if (!_resources.ContainsKey(account))
+                {
+                    await Error(context, 404, "ResourceNotFound", $"The Resource 'Microsoft.CognitiveServices/accounts/{account.Split('/')[^1]}' under resource group '{ResourceGroup}' was not found.").ConfigureAwait(false);
+                    return;
+                }
+
+                await context.Response.WriteAsJsonAsync(new { key1 = AccountKey, key2 = AccountKey + "-2" }).ConfigureAwait(false);
                 break;
             case "POST" when path.EndsWith("/listKeys", StringComparison.Ordinal):
                 var owner = path[..^"/listKeys".Length];
@@ -267,13 +287,14 @@ public sealed class ArmPeer : IAsyncDisposable
             return;
         }
 
-        // Workspaces come back on two pages, so callers must follow nextLink.
+        // Workspaces and accounts come back on two pages, so callers must follow nextLink.
+        var paged = collection is "workspaces" or "accounts";
         var page = int.TryParse(context.Request.Query["page"], out var p) ? p : 0;
-        var pageItems = collection == "workspaces" && page == 0 ? items.Take(2).ToList() : collection == "workspaces" ? items.Skip(2).ToList() : items;
+        var pageItems = paged && page == 0 ? items.Take(2).ToList() : paged ? items.Skip(2).ToList() : items;
         var list = new JsonObject { ["value"] = new JsonArray([.. pageItems.Select(i => i.DeepClone())]) };
-        if (collection == "workspaces" && page == 0 && items.Count > 2)
+        if (paged && page == 0 && items.Count > 2)
         {
-            list["nextLink"] = new Uri(BaseUrl, $"{path.TrimStart('/')}?api-version={ApiVersion}&page=1").AbsoluteUri;
+            list["nextLink"] = new Uri(BaseUrl, $"{path.TrimStart('/')}?api-version={context.Request.Query["api-version"]}&page=1").AbsoluteUri;
         }
 
         await Json(context, 200, list).ConfigureAwait(false);

@@ -30,4 +30,11 @@ public sealed class AzureContext(AzureService azure, IPreferenceStore preference
         var subscriptions = await SubscriptionsAsync(cancellationToken);
         return subscriptions.Count == 0 ? null : await azure.DiscoverAsync(subscriptions, refresh, cancellationToken);
     }
+
+    /// <summary>Azure OpenAI and AI services accounts in the user's subscriptions; null when none is chosen yet.</summary>
+    public async Task<AccountDiscovery?> DiscoverAccountsAsync(bool refresh, CancellationToken cancellationToken = default)
+    {
+        var subscriptions = await SubscriptionsAsync(cancellationToken);
+        return subscriptions.Count == 0 ? null : await azure.DiscoverAccountsAsync(subscriptions, refresh, cancellationToken);
+    }
 }
