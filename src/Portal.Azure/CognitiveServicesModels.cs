@@ -135,6 +135,26 @@ public sealed record AzureAIAccount(
     /// <summary>Accounts that serve Azure OpenAI models: kind <c>OpenAI</c> and the multi-service <c>AIServices</c>.</summary>
     public bool ServesOpenAI => string.Equals(Kind, "OpenAI", StringComparison.OrdinalIgnoreCase) || string.Equals(Kind, "AIServices", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The account's OpenAI v1 address (<c>…/openai/v1/</c>): from the "OpenAI Language Model Instance API" endpoint of an
+    /// AI services account, else the account's endpoint; null when the account serves no OpenAI models or has no address.
+    /// </summary>
+    public Uri? OpenAIV1Endpoint
+    {
+        get
+        {
+            if (!ServesOpenAI)
+            {
+                return null;
+            }
+
+            var address = Endpoints.TryGetValue("OpenAI Language Model Instance API", out var openAi) ? openAi : Endpoint;
+            return Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps || uri?.IsLoopback == true
+                ? new Uri(new Uri(uri!.GetLeftPart(UriPartial.Authority) + "/"), "openai/v1/")
+                : null;
+        }
+    }
+
     /// <summary>Foundry projects can be created under <c>AIServices</c> accounts.</summary>
     public bool HostsProjects => string.Equals(Kind, "AIServices", StringComparison.OrdinalIgnoreCase);
 }

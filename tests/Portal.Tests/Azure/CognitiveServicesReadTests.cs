@@ -68,4 +68,19 @@ public sealed class CognitiveServicesReadTests : IAsyncLifetime
         Assert.Equal("2026-09-01", ArmRestClient.VersionFor($"{ArmPeer.AccountId()}/deployments"));
         Assert.Equal(Api.Version, ArmRestClient.VersionFor(ArmPeer.ProjectId()));
     }
+
+    [Theory]
+    [InlineData("OpenAI", "https://team-openai.openai.azure.com/", null, "https://team-openai.openai.azure.com/openai/v1/")]
+    [InlineData("AIServices", "https://team.cognitiveservices.azure.com/", "https://team.openai.azure.com/", "https://team.openai.azure.com/openai/v1/")]
+    [InlineData("AIServices", "https://team.cognitiveservices.azure.com/", null, "https://team.cognitiveservices.azure.com/openai/v1/")]
+    [InlineData("SpeechServices", "https://westeurope.api.cognitive.microsoft.com/", null, null)]
+    [InlineData("OpenAI", "http://team.openai.azure.com/", null, null)]
+    [InlineData("OpenAI", "not an address", null, null)]
+    public void OpenAIV1Endpoint_IsTheOpenAIAddressWithV1(string kind, string endpoint, string? openAiEndpoint, string? expected)
+    {
+        var endpoints = openAiEndpoint is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["OpenAI Language Model Instance API"] = openAiEndpoint };
+        var account = new AzureAIAccount("/x", "team", kind, "eastus2", "rg", "sub", "S0", endpoint, endpoints, "Succeeded", false);
+
+        Assert.Equal(expected, account.OpenAIV1Endpoint?.AbsoluteUri);
+    }
 }
