@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Portal.Azure;
 using Portal.Tests.Support;
@@ -13,55 +12,9 @@ public sealed class ArmExamplesTests
 {
     private static string Folder => Path.Combine(AppContext.BaseDirectory, "Azure", "Examples");
 
-    private static IEnumerable<(string File, string Status, JsonElement Body)> Bodies(string file)
-    {
-        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, file)));
-        foreach (var response in document.RootElement.GetProperty("responses").EnumerateObject())
-        {
-            if (response.Value.TryGetProperty("body", out var body))
-            {
-                yield return (file, response.Name, body.Clone());
-            }
-        }
-    }
+    private static IEnumerable<(string File, string Status, JsonElement Body)> Bodies(string file) => ExampleJson.Bodies(Folder, file);
 
-    private static string? Raw(JsonElement element, string path)
-    {
-        foreach (var part in path.Split('.'))
-        {
-            if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(part, out element))
-            {
-                return null;
-            }
-        }
-
-        return element.ValueKind switch
-        {
-            JsonValueKind.String => element.GetString(),
-            JsonValueKind.Number => element.GetRawText(),
-            JsonValueKind.Null => null,
-            _ => element.GetRawText(),
-        };
-    }
-
-    private static void Same(JsonElement raw, string path, object? typed)
-    {
-        var expected = Raw(raw, path);
-        var actual = typed switch
-        {
-            null => null,
-            DateTimeOffset d => d.ToString("O", CultureInfo.InvariantCulture),
-            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-            _ => typed.ToString(),
-        };
-        if (typed is DateTimeOffset date && expected is not null)
-        {
-            Assert.Equal(DateTimeOffset.Parse(expected, CultureInfo.InvariantCulture), date);
-            return;
-        }
-
-        Assert.True(expected == actual, $"{path}: example has '{expected}', parsed '{actual}'");
-    }
+    private static void Same(JsonElement raw, string path, object? typed) => ExampleJson.Same(raw, path, typed);
 
     private static IEnumerable<(JsonElement Raw, ArmResource<T> Typed)> Resources<T>(string file)
     {
