@@ -21,7 +21,7 @@ public sealed partial class ArmPeer
         }
     }
 
-    private async Task<bool> HandleAccountsAsync(HttpContext context, string method, string path)
+    private static async Task<bool> HandleAccountsAsync(HttpContext context, string method, string path)
     {
         if (method == "POST" && string.Equals(path, AccountId(LockedAccountName) + "/listKeys", StringComparison.OrdinalIgnoreCase))
         {

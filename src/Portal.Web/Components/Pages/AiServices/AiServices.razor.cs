@@ -29,14 +29,13 @@ public sealed partial class AiServices
     private bool _notConfigured;
     private bool _looked;
 
-    protected override void OnParametersSet()
-    {
-        _query = Query;
-        _shown = Directory.Search(Query);
-    }
+    protected override void OnParametersSet() => Filter();
 
+    /// <summary>The directory first (it needs nothing), then the user's accounts.</summary>
     protected override async Task OnInitializedAsync()
     {
+        // OnInitializedAsync runs before OnParametersSet: the first render already shows the filtered directory.
+        Filter();
         try
         {
             // Whether Azure is set up at all is in the store, not in Azure: say so at once, even prerendered.
@@ -57,6 +56,12 @@ public sealed partial class AiServices
         {
             // The page went away.
         }
+    }
+
+    private void Filter()
+    {
+        _query = Query;
+        _shown = Directory.Search(Query);
     }
 
     private Task SearchAsync()
