@@ -176,6 +176,17 @@ public sealed class AzureAccountsTests : PortalBunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public void Accounts_ThrottledUntilRetriesRunOut_ShowThePerSubscriptionProblemAsASentence()
+    {
+        _arm.ThrottleNext = 100;
+
+        var cut = Render<AzureAccounts>();
+
+        cut.WaitForAssertion(() => Assert.Contains($"Subscription {ArmPeer.Subscription}: Azure is throttling requests (429)", cut.Find("[role=alert]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        Assert.Contains("No Azure OpenAI or AI services account", cut.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AsReader_AccountsShow_WithARoleNote_AndNoKeyOrConnectionButtons()
     {
         User.Set("oidc:rita", "Reader");
