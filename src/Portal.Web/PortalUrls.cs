@@ -53,6 +53,14 @@ public static class PortalUrls
 
     public const string TracesPath = "traces";
 
+    public const string ServicesPath = "services";
+
+    public const string AzureSettingsPath = "settings/azure";
+
+    /// <summary>The AI services directory, filtered by <paramref name="query"/> when given.</summary>
+    public static string Services(string? query) =>
+        ServicesPath + Join(string.IsNullOrWhiteSpace(query) ? [] : [("q", query.Trim())]);
+
     /// <summary><c>/traces</c> with its filters and hidden columns.</summary>
     public static string Traces(Portal.Web.Tracing.TraceFilter filter, IEnumerable<string>? hiddenColumns = null)
     {

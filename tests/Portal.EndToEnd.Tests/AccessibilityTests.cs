@@ -35,6 +35,8 @@ public sealed class AccessibilityTests(PortalServerFixture server) : PortalPageT
             "playground/compare",
             "deployments",
             "deployments/new",
+            "services",
+            "services?q=speech",
             "evaluations",
             "evaluations/new",
             "evaluations/datasets",

@@ -229,6 +229,11 @@ public sealed partial class ArmPeer : IAsyncDisposable
             return;
         }
 
+        if (await HandleAccountsAsync(context, request.Method, path).ConfigureAwait(false))
+        {
+            return;
+        }
+
         switch (request.Method)
         {
             case "GET":

@@ -10,7 +10,7 @@ namespace Portal.Web.Azure;
 /// connection from them <see cref="PortalAction.UseDeploymentKeys"/>. Pages call these, never
 /// <see cref="AzureService"/>'s mutating methods.
 /// </summary>
-public sealed partial class AzureActions(AzureService azure, DeploymentConnections connections, AccessControl access)
+public sealed partial class AzureActions(AzureService azure, DeploymentConnections connections, AccessControl access, Portal.Web.Connections.ConnectionService savedConnections)
 {
     public async Task<AzureDeployment> DeployServerlessAsync(AzureWorkspace project, string assetId, string endpointName, bool marketplace, IProgress<DeployStep> steps, CancellationToken cancellationToken)
     {

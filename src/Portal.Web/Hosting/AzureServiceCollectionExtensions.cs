@@ -63,6 +63,7 @@ internal static class AzureServiceCollectionExtensions
         services.AddScoped<IDeploymentConnectionStore, DeploymentConnectionStore>();
         services.AddScoped<DeploymentConnections>();
         services.AddScoped<AzureActions>();
+        services.AddSingleton(Portal.Web.AiServices.AiServicesDirectory.Load());
         services.AddSingleton<ICatalogSource>(sp => new AzureCatalogSource(sp.GetRequiredKeyedService<AzureService>(ServerKey)));
         return services;
     }

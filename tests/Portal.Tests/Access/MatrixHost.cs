@@ -145,5 +145,9 @@ public sealed class MatrixHost : IAsyncLifetime, IDisposable
             new InlineProgress<DeployStep>(_ => { }), CancellationToken.None);
     }
 
+    /// <summary>The ARM peer's Azure OpenAI account (team-openai), read from Azure.</summary>
+    public Task<AzureAIAccount> AccountAsync(string name = ArmPeer.OpenAIAccountName) =>
+        App.Services.GetRequiredKeyedService<AzureService>(AzureServiceCollectionExtensions.ServerKey).GetAccountAsync(ArmPeer.AccountId(name), CancellationToken.None);
+
     public static string EndpointName() => "m" + Guid.NewGuid().ToString("N")[..11];
 }

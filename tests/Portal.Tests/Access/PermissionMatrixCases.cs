@@ -202,6 +202,22 @@ public static class PermissionMatrixCases
                     async sp => Assert.Equal(DeploymentConnectionOutcome.Created, (await sp.GetRequiredService<AzureActions>().CreateConnectionAsync(deployment, None)).Outcome),
                     () => Connections(host, user));
             }),
+            new("AzureActions.RevealAccountKeyAsync", async (host, user) =>
+            {
+                var account = await host.AccountAsync();
+                return new Attempt(
+                    async sp => Assert.Equal(host.Arm.AccountKey, await sp.GetRequiredService<AzureActions>().RevealAccountKeyAsync(account, None)),
+                    () => Task.FromResult(""),
+                    Changes: false);
+            }),
+            new("AzureActions.CreateAccountConnectionAsync", async (host, user) =>
+            {
+                var account = await host.AccountAsync();
+                var name = "account-" + Guid.NewGuid().ToString("N")[..8];
+                return new Attempt(
+                    async sp => Assert.Equal(AccountConnectionOutcome.Created, (await sp.GetRequiredService<AzureActions>().CreateAccountConnectionAsync(account, name, ConnectionAuth.ApiKey, None)).Outcome),
+                    () => Connections(host, user));
+            }),
         ],
         [PortalAction.DeleteDeployment] =
         [

@@ -18,6 +18,9 @@ public sealed partial class AzureSettings
     private string? _denied;
     private bool _busy;
 
+    /// <summary>Bumped when the chosen subscriptions are saved, so the accounts section looks them up again.</summary>
+    private int _accountsVersion;
+
     /// <summary>Azure is asked once the circuit is up, not also while prerendering.</summary>
     protected override async Task OnInitializedAsync()
     {
@@ -88,6 +91,7 @@ public sealed partial class AzureSettings
             return;
         }
 
+        _accountsVersion++;
         await DiscoverAsync(true);
     }
 

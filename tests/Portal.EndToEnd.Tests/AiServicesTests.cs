@@ -1,0 +1,77 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Portal.TestPeers;
+
+namespace Portal.EndToEnd.Tests;
+
+/// <summary>/services and Settings → Azure's accounts in Chromium, against the HTTPS ARM peer.</summary>
+[Collection(AzureServerGroup.Name)]
+public sealed class AiServicesTests(AzureServerFixture server) : PortalPageTest(server)
+{
+    private ArmPeer Arm => ((AzureServerFixture)Server).Arm;
+
+    [Fact]
+    public async Task Services_ShowTheDirectoryWithYourAccounts_SearchIsInTheUrl_AndLinksToSettings()
+    {
+        await OpenInteractiveAsync("services");
+
+        await Assertions.Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "AI services", Level = 1 })).ToBeVisibleAsync();
+        var openAi = Page.Locator("article[data-service=azure-openai]");
+        await Assertions.Expect(openAi.GetByRole(AriaRole.Heading, new() { Name = "Azure OpenAI", Level = 2 })).ToBeVisibleAsync();
+        await Assertions.Expect(openAi.GetByTestId("your-accounts")).ToContainTextAsync(ArmPeer.OpenAIAccountName);
+        await Assertions.Expect(openAi.GetByTestId("your-accounts")).ToContainTextAsync(ArmPeer.AIServicesAccountName);
+        await Assertions.Expect(Page.Locator("article[data-service=speech]").GetByTestId("your-accounts")).ToContainTextAsync("team-speech");
+        await AssertNoSeriousViolationsAsync("services-with-accounts");
+
+        await Page.GetByLabel("Search services").FillAsync("translation");
+        await Page.GetByLabel("Search services").PressAsync("Enter");
+
+        await Assertions.Expect(Page).ToHaveURLAsync(new Regex("services\\?q=translation$"));
+        await Assertions.Expect(Page.Locator("article[data-service]")).ToHaveCountAsync(3);
+        await Page.Locator("article[data-service=translator]").GetByRole(AriaRole.Link, new() { Name = $"{ArmPeer.AIServicesAccountName} in Settings → Azure" }).ClickAsync();
+        await Assertions.Expect(Page).ToHaveURLAsync(new Regex("settings/azure$"));
+        Assert.Empty(BrowserErrors);
+    }
+
+    [Fact]
+    public async Task SettingsAzure_RevealsAnAccountKeyOnlyOnClick_AndCreatesAnAzureOpenAIConnection()
+    {
+        await OpenInteractiveAsync("settings/azure");
+        var row = Page.Locator($"tr[data-account={ArmPeer.OpenAIAccountName}]");
+        await Assertions.Expect(row).ToContainTextAsync("Azure OpenAI");
+        await Assertions.Expect(Page.Locator("tr[data-account]")).ToHaveCountAsync(6);
+        Assert.DoesNotContain(Arm.AccountKey, await Page.ContentAsync(), StringComparison.Ordinal);
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = $"Reveal key of {ArmPeer.OpenAIAccountName}" }).ClickAsync();
+
+        await Assertions.Expect(row.GetByTestId("account-key")).ToHaveTextAsync(Arm.AccountKey);
+        await Assertions.Expect(row.GetByRole(AriaRole.Button, new() { Name = $"Copy the key of {ArmPeer.OpenAIAccountName}" })).ToBeVisibleAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = $"Hide key of {ArmPeer.OpenAIAccountName}" }).ClickAsync();
+        await Assertions.Expect(row.GetByTestId("account-key")).ToHaveCountAsync(0);
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = $"Create connection to {ArmPeer.OpenAIAccountName}" }).ClickAsync();
+        await Page.GetByLabel("Connection name").FillAsync("aoai-e2e");
+        await AssertNoSeriousViolationsAsync("settings-azure-accounts-with-form");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Save connection" }).ClickAsync();
+
+        await Assertions.Expect(Page.GetByTestId("account-message")).ToContainTextAsync("Connection 'aoai-e2e' is ready");
+        await OpenInteractiveAsync("settings/connections");
+        await Assertions.Expect(Page.GetByText("https://team-openai.openai.azure.com/openai/v1/").First).ToBeVisibleAsync();
+        Assert.DoesNotContain(Arm.AccountKey, await Page.ContentAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Server.Logs, line => line.Contains(Arm.AccountKey, StringComparison.Ordinal));
+        Assert.Empty(BrowserErrors);
+    }
+
+    /// <summary>axe-core's WCAG 2 A/AA rules on the page as it is now (with the peer's accounts shown): no critical or serious violation.</summary>
+    private async Task AssertNoSeriousViolationsAsync(string name)
+    {
+        Directory.CreateDirectory(AccessibilityTests.ScreenshotFolder);
+        await Page.ScreenshotAsync(new() { Path = Path.Combine(AccessibilityTests.ScreenshotFolder, $"{name}.png"), FullPage = true });
+        var result = await Deque.AxeCore.Playwright.PageExtensions.RunAxe(Page, new Deque.AxeCore.Commons.AxeRunOptions
+        {
+            RunOnly = new Deque.AxeCore.Commons.RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+        });
+        var serious = result.Violations.Where(v => v.Impact is "critical" or "serious").ToList();
+        Assert.True(serious.Count == 0, name + ": " + string.Join("\n", serious.Select(v => $"{v.Id} ({v.Impact}): {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}")));
+    }
+}
