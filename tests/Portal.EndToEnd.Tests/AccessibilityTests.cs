@@ -35,6 +35,8 @@ public sealed class AccessibilityTests(PortalServerFixture server) : PortalPageT
             "playground/compare",
             "deployments",
             "deployments/new",
+            "azure/hubs/new",
+            "azure/projects/new",
             "evaluations",
             "evaluations/new",
             "evaluations/datasets",
