@@ -132,14 +132,7 @@ public sealed partial class NewHub
         await CheckAccessAsync();
     }
 
-    private async Task OnNewGroupNameChanged(string? value)
-    {
-        _newGroupName = value?.Trim() ?? string.Empty;
-        if (_missing is null)
-        {
-            await CheckAccessAsync();
-        }
-    }
+    private void OnNewGroupNameChanged(string? value) => _newGroupName = value?.Trim() ?? string.Empty;
 
     /// <summary>
     /// Asks Azure whether the user may create what the hub needs: in an existing resource group the workspace, storage
