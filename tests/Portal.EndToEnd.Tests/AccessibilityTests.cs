@@ -37,6 +37,8 @@ public sealed class AccessibilityTests(PortalServerFixture server) : PortalPageT
             "deployments/new",
             "services",
             "services?q=speech",
+            "azure/hubs/new",
+            "azure/projects/new",
             "evaluations",
             "evaluations/new",
             "evaluations/datasets",

@@ -204,6 +204,11 @@ public sealed partial class ArmPeer : IAsyncDisposable
             return;
         }
 
+        if (await HandleWorkspacesAsync(context, request.Method, path, body).ConfigureAwait(false))
+        {
+            return;
+        }
+
         if (path.EndsWith("/providers/Microsoft.Authorization/permissions", StringComparison.OrdinalIgnoreCase))
         {
             // The caller may only read in the locked project; everything elsewhere.

@@ -34,6 +34,7 @@ public enum PortalAction
     DeleteDeployment,
     ManageOthersEvaluations,
     ShowOnBenchmarks,
+    CreateAzureResource,
 
     // Owner.
     AssignRole,
@@ -69,6 +70,7 @@ public static class PortalPermissions
         [PortalAction.DeleteDeployment] = PortalRole.Contributor,
         [PortalAction.ManageOthersEvaluations] = PortalRole.Contributor,
         [PortalAction.ShowOnBenchmarks] = PortalRole.Contributor,
+        [PortalAction.CreateAzureResource] = PortalRole.Contributor,
         [PortalAction.AssignRole] = PortalRole.Owner,
         [PortalAction.ReadAuditLog] = PortalRole.Owner,
         [PortalAction.ChangePortalSettings] = PortalRole.Owner,
@@ -108,6 +110,7 @@ public static class PortalPermissions
         PortalAction.DeleteDeployment => "delete deployments",
         PortalAction.ManageOthersEvaluations => "cancel or delete other people's evaluations and datasets",
         PortalAction.ShowOnBenchmarks => "show evaluation results on the benchmark dashboard",
+        PortalAction.CreateAzureResource => "create hubs and projects",
         PortalAction.AssignRole => "assign roles",
         PortalAction.ReadAuditLog => "read the audit log",
         PortalAction.ChangePortalSettings => "change portal-wide settings",

@@ -12,6 +12,7 @@ using Portal.Data.Evaluations;
 using Portal.Data.Playground;
 using Portal.Data.Preferences;
 using Portal.Playground.Inference;
+using Portal.TestPeers;
 using Portal.Web.Access;
 using Portal.Web.Azure;
 using Portal.Web.Benchmarks;
@@ -387,6 +388,32 @@ public static class PermissionMatrixCases
             {
                 var run = await SeedRunAsync(host, "oidc:someone-else", "Completed");
                 return new Attempt(sp => sp.GetRequiredService<IEvaluationService>().SetShownOnBenchmarksAsync(run, true, None), () => Run(host, run));
+            }),
+        ],
+        [PortalAction.CreateAzureResource] =
+        [
+            new("AzureActions.CreateHubAsync", (host, user) =>
+            {
+                var plan = HubPlan.For(ArmPeer.Subscription, ArmPeer.ResourceGroup, false, ArmPeer.Location, "hub-" + Guid.NewGuid().ToString("N")[..8]);
+                return Task.FromResult(new Attempt(
+                    sp => sp.GetRequiredService<AzureActions>().CreateHubAsync(plan, new InlineProgress<DeployStep>(_ => { }), None),
+                    () => Task.FromResult(host.Arm.Exists(plan.HubId) ? "exists" : "absent")));
+            }),
+            new("AzureActions.CreateHubProjectAsync", async (host, user) =>
+            {
+                var hub = (await host.App.Services.GetRequiredKeyedService<AzureService>(Portal.Web.Hosting.AzureServiceCollectionExtensions.ServerKey).DiscoverAsync([ArmPeer.Subscription], refresh: true, None)).Hubs.Single(h => h.Name == "team-hub");
+                var plan = new HubProjectPlan(hub, "project-" + Guid.NewGuid().ToString("N")[..8], null, null);
+                return new Attempt(
+                    sp => sp.GetRequiredService<AzureActions>().CreateHubProjectAsync(plan, new InlineProgress<DeployStep>(_ => { }), None),
+                    () => Task.FromResult(host.Arm.Exists(plan.ProjectId) ? "exists" : "absent"));
+            }),
+            new("AzureActions.CreateFoundryProjectAsync", async (host, user) =>
+            {
+                var account = await host.App.Services.GetRequiredKeyedService<AzureService>(Portal.Web.Hosting.AzureServiceCollectionExtensions.ServerKey).GetAccountAsync(ArmPeer.AccountId(ArmPeer.AIServicesAccountName), None);
+                var plan = new FoundryProjectPlan(account, "foundry-" + Guid.NewGuid().ToString("N")[..8], null, null);
+                return new Attempt(
+                    sp => sp.GetRequiredService<AzureActions>().CreateFoundryProjectAsync(plan, new InlineProgress<DeployStep>(_ => { }), None),
+                    () => Task.FromResult(host.Arm.Exists(plan.ProjectId) ? "exists" : "absent"));
             }),
         ],
     };

@@ -14,6 +14,8 @@ public sealed partial class AzureSettings
     private IReadOnlyList<SubscriptionInfo>? _subscriptions;
     private readonly HashSet<string> _chosen = new(StringComparer.OrdinalIgnoreCase);
     private AzureDiscovery? _discovery;
+    private List<(AzureAIAccount Account, ArmResource<CognitiveProjectProperties> Project)>? _foundryProjects;
+    private readonly List<string> _foundryProblems = [];
     private ArmError? _error;
     private string? _denied;
     private bool _busy;
@@ -95,12 +97,40 @@ public sealed partial class AzureSettings
         await DiscoverAsync(true);
     }
 
+    /// <summary>The Foundry projects of the AI services accounts in the chosen subscriptions; an account that fails is a problem.</summary>
+    private async Task DiscoverFoundryProjectsAsync(bool refresh)
+    {
+        _foundryProblems.Clear();
+        if (await Azure.DiscoverAccountsAsync(refresh, ComponentToken) is not { } accounts)
+        {
+            _foundryProjects = null;
+            return;
+        }
+
+        _foundryProblems.AddRange(accounts.Problems);
+        var found = new List<(AzureAIAccount, ArmResource<CognitiveProjectProperties>)>();
+        foreach (var account in accounts.Accounts.Where(a => a.HostsProjects))
+        {
+            try
+            {
+                found.AddRange((await Azure.Service.ListAccountProjectsAsync(account, ComponentToken)).Select(p => (account, p)));
+            }
+            catch (ArmException ex)
+            {
+                _foundryProblems.Add($"{account.Name}: {ex.Error.Message}");
+            }
+        }
+
+        _foundryProjects = found;
+    }
+
     private async Task DiscoverAsync(bool refresh)
     {
         _busy = true;
         try
         {
             _discovery = await Azure.DiscoverAsync(refresh, ComponentToken);
+            await DiscoverFoundryProjectsAsync(refresh);
         }
         catch (ArmException ex)
         {
