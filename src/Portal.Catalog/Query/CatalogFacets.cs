@@ -43,7 +43,8 @@ public static class CatalogFacets
 
     /// <summary>What the region facet says about itself: where its facts come from, and what a model without them means.</summary>
     public const string RegionNote =
-        "Region facts come only from the live Azure OpenAI models (Azure subscriptions in Settings → Azure). "
+        "Region facts come only from the live Azure OpenAI models, read from the Azure subscriptions configured for the "
+        + "portal (Portal:Azure:Subscriptions; see Settings → Azure). "
         + "A region filter shows only models with region facts: a model without them may still be offered in that region.";
 
     public static FacetDefinition Get(Facet facet) => All[(int)facet];

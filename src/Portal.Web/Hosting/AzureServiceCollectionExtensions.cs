@@ -64,6 +64,7 @@ internal static class AzureServiceCollectionExtensions
         services.AddScoped<DeploymentConnections>();
         services.AddScoped<AzureActions>();
         services.AddSingleton<ICatalogSource>(sp => new AzureCatalogSource(sp.GetRequiredKeyedService<AzureService>(ServerKey)));
+        services.AddSingleton<ICatalogSource>(sp => new AzureOpenAICatalogSource(sp.GetRequiredKeyedService<AzureService>(ServerKey), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }
