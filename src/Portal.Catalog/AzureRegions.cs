@@ -5,7 +5,7 @@ namespace Portal.Catalog;
 /// <summary>
 /// Azure regions by the name the APIs use (<c>swedencentral</c>) and the name people read ("Sweden Central").
 /// <para>
-/// Source: the public locations of <c>Azure.Core.AzureLocation</c> (Azure SDK for .NET, Azure.Core 1.53.0,
+/// Source: the public locations of <c>Azure.Core.AzureLocation</c> (Azure SDK for .NET, Azure.Core 1.60.0, the version the portal uses,
 /// https://github.com/Azure/azure-sdk-for-net/blob/main/sdk/core/Azure.Core/src/AzureLocation.cs); a test keeps this
 /// map equal to it. A region not listed is shown by its API name.
 /// </para>
@@ -83,6 +83,7 @@ public static class AzureRegions
         ["indonesiacentral"] = "Indonesia Central",
         ["newzealandnorth"] = "New Zealand North",
         ["malaysiawest"] = "Malaysia West",
+        ["denmarkeast"] = "Denmark East",
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>"Sweden Central" for <c>swedencentral</c>; the API's name itself when the region is not in the map.</summary>
