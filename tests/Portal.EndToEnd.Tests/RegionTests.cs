@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace Portal.EndToEnd.Tests;
@@ -60,5 +62,30 @@ public sealed class RegionTests(AzureServerFixture server) : PortalPageTest(serv
         await Assertions.Expect(Page.GetByTestId("no-region-facts")).ToContainTextAsync("The catalog has no region facts for this model");
         await Assertions.Expect(Page.GetByTestId("model-regions").GetByRole(AriaRole.Table)).ToHaveCountAsync(0);
         Assert.Empty(BrowserErrors);
+    }
+
+    /// <summary>The region facet and the region table, in each theme: no serious axe violation, no overflow, photographed.</summary>
+    [Theory]
+    [InlineData("models?region=swedencentral", "light")]
+    [InlineData("models?region=swedencentral", "dark")]
+    [InlineData("models/gpt-4o", "light")]
+    [InlineData("models/gpt-4o", "dark")]
+    public async Task RegionViews_InEachTheme_HaveNoSeriousViolations_AndFitTheWindow(string path, string theme)
+    {
+        await Page.SetViewportSizeAsync(1440, 900);
+        await Page.Context.AddCookiesAsync([new Cookie { Name = "portal-theme", Value = theme, Url = Server.BaseUrl }]);
+        await OpenInteractiveAsync(path);
+        await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        Directory.CreateDirectory(AccessibilityTests.ScreenshotFolder);
+        var name = new string([.. path.Select(c => char.IsLetterOrDigit(c) ? c : '-')]);
+        await Page.ScreenshotAsync(new() { Path = Path.Combine(AccessibilityTests.ScreenshotFolder, $"regions-{name}-{theme}.png"), FullPage = true });
+
+        var result = await Page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+        var serious = result.Violations.Where(v => v.Impact is "critical" or "serious").ToList();
+
+        Assert.NotEmpty(result.Passes);
+        Assert.True(serious.Count == 0, string.Join("\n", serious.Select(v => $"{v.Id} ({v.Impact}): {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}")));
+        var overflow = await Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.True(overflow <= 0, $"The page is {overflow} px wider than the window.");
     }
 }
