@@ -63,7 +63,66 @@ public sealed record CatalogModel
 
     /// <summary>Fields on which the catalog sources disagree; every value is kept with its source.</summary>
     public IReadOnlyList<FieldConflict> Conflicts { get; init; } = [];
+
+    /// <summary>
+    /// Which Azure regions offer which version of the model, each fact with its source (the live Azure OpenAI models
+    /// read them from the models API of a location). Empty means the catalog has no region facts — not "everywhere".
+    /// </summary>
+    public IReadOnlyList<RegionAvailability> Regions { get; init; } = [];
+
+    /// <summary>
+    /// Whether the region facts say <paramref name="region"/> offers the model (and <paramref name="version"/>, when given):
+    /// null when the catalog has no region facts for the model at all, so "unknown" is never read as "no" or "everywhere".
+    /// </summary>
+    public bool? IsOfferedIn(string region, string? version = null)
+    {
+        ArgumentNullException.ThrowIfNull(region);
+        if (Regions.Count == 0)
+        {
+            return null;
+        }
+
+        foreach (var r in Regions)
+        {
+            if (string.Equals(r.Region, region, StringComparison.OrdinalIgnoreCase)
+                && (version is null || string.Equals(r.Version, version, StringComparison.OrdinalIgnoreCase)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The regions (API names, e.g. <c>swedencentral</c>) the region facts list for the model, or for one version.</summary>
+    public IReadOnlyList<string> RegionsOffering(string? version = null) =>
+        [.. Regions
+            .Where(r => version is null || string.Equals(r.Version, version, StringComparison.OrdinalIgnoreCase))
+            .Select(r => r.Region)
+            .Distinct(StringComparer.OrdinalIgnoreCase)];
 }
+
+/// <summary>
+/// One region fact: <paramref name="Region"/> (the API's name, e.g. <c>swedencentral</c>; see <see cref="AzureRegions"/>
+/// for its display name) offers <paramref name="Version"/> of the model with these deployment SKUs.
+/// </summary>
+/// <param name="Region">The location's API name.</param>
+/// <param name="Version">The model version offered there; null when the source did not say.</param>
+/// <param name="Skus">Deployment SKUs offered there (Standard, GlobalStandard, DataZoneStandard, ProvisionedManaged…).</param>
+/// <param name="LifecycleStatus">As the API says it: GenerallyAvailable, Preview, Stable, Deprecating, Deprecated, Legacy.</param>
+/// <param name="InferenceDeprecationDate">When the version stops being offered for inference (the API's <c>deprecation.inference</c>).</param>
+/// <param name="FineTuneDeprecationDate">When it stops being offered for fine-tuning (<c>deprecation.fineTune</c>).</param>
+/// <param name="Source">Where the fact came from, in words: "From the models API of location swedencentral (subscription …)".</param>
+/// <param name="AsOf">When the source was read.</param>
+public sealed record RegionAvailability(
+    string Region,
+    string? Version,
+    IReadOnlyList<string> Skus,
+    string? LifecycleStatus,
+    DateOnly? InferenceDeprecationDate,
+    DateOnly? FineTuneDeprecationDate,
+    string Source,
+    DateTimeOffset? AsOf);
 
 /// <summary>Deployment options in Azure AI Foundry. Both null for Azure OpenAI models (they deploy as Azure OpenAI deployments).</summary>
 public sealed record DeploymentOptions(bool? ManagedCompute, bool? ServerlessApi, string? Note, string? Source);

@@ -54,9 +54,10 @@ public sealed partial class CatalogService : ICatalogService, IDisposable
             {
                 try
                 {
-                    var models = await source.LoadAsync(cancellationToken).ConfigureAwait(false);
-                    layers.Add(models);
-                    status.Add(new(source.Name, models.Count, null));
+                    var load = await source.LoadWithProblemsAsync(cancellationToken).ConfigureAwait(false);
+                    layers.Add(load.Models);
+                    status.Add(new(source.Name, load.Models.Count, load.Problems.Count == 0 ? null
+                        : $"{source.Name} loaded in part; the rest of the catalog is shown. {string.Join(" ", load.Problems)}"));
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {

@@ -229,6 +229,11 @@ public sealed partial class ArmPeer : IAsyncDisposable
             return;
         }
 
+        if (await HandleRegionsAsync(context, request.Method, path).ConfigureAwait(false))
+        {
+            return;
+        }
+
         if (await HandleCognitiveServicesAsync(context, request.Method, path, body).ConfigureAwait(false))
         {
             return;

@@ -132,6 +132,28 @@ public static class CatalogExporter
         json.WriteEndObject();
         Strings(json, "sources", m.Sources);
         Strings(json, "caveats", m.Caveats);
+
+        // Written only when there are region facts, so a catalog without them exports as before.
+        if (m.Regions.Count > 0)
+        {
+            json.WriteStartArray("regions");
+            foreach (var r in m.Regions)
+            {
+                json.WriteStartObject();
+                json.WriteString("region", r.Region);
+                json.WriteString("version", r.Version);
+                Strings(json, "skus", r.Skus);
+                json.WriteString("lifecycle_status", r.LifecycleStatus);
+                json.WriteString("inference_deprecation_date", r.InferenceDeprecationDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                json.WriteString("fine_tune_deprecation_date", r.FineTuneDeprecationDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                json.WriteString("source", r.Source);
+                json.WriteString("as_of", r.AsOf?.ToString("O", CultureInfo.InvariantCulture));
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
         json.WriteEndObject();
     }
 

@@ -35,7 +35,7 @@ public static class CatalogFileReader
 
     private static readonly HashSet<string> KnownModelFields =
     [
-        "id", "display_name", "deployment", "azure_lifecycle", "field_sources", .. StringFields, .. StringListFields, .. IntFields,
+        "id", "display_name", "deployment", "azure_lifecycle", "field_sources", "regions", .. StringFields, .. StringListFields, .. IntFields,
     ];
 
     private static readonly HashSet<string> KnownRootFields = ["models", "benchmarks", "prices", "notes"];
@@ -217,6 +217,8 @@ public static class CatalogFileReader
             }
         }
 
+        ValidateRegions(model, path, errors);
+
         if (model.TryGetProperty("field_sources", out var fieldSources) && fieldSources.ValueKind != JsonValueKind.Null)
         {
             if (fieldSources.ValueKind != JsonValueKind.Object)
@@ -229,6 +231,72 @@ public static class CatalogFileReader
                 {
                     errors.Add(new($"{path}.field_sources.{property.Name}", "Must be a string (the source's URL)."));
                 }
+            }
+        }
+    }
+
+    private static readonly HashSet<string> RegionFields =
+        ["region", "version", "skus", "lifecycle_status", "inference_deprecation_date", "fine_tune_deprecation_date", "source", "as_of"];
+
+    /// <summary><c>regions</c>: an array of region facts, each with the region's API name and where the fact came from.</summary>
+    private static void ValidateRegions(JsonElement model, string path, List<CatalogFileError> errors)
+    {
+        if (!model.TryGetProperty("regions", out var regions) || regions.ValueKind == JsonValueKind.Null)
+        {
+            return;
+        }
+
+        if (regions.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add(new($"{path}.regions", "Must be an array of region facts, or null."));
+            return;
+        }
+
+        var i = 0;
+        foreach (var region in regions.EnumerateArray())
+        {
+            var at = $"{path}.regions[{i++}]";
+            if (region.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add(new(at, "Each region fact must be a JSON object."));
+                continue;
+            }
+
+            foreach (var property in region.EnumerateObject().Where(p => !RegionFields.Contains(p.Name)))
+            {
+                errors.Add(new($"{at}.{property.Name}", $"Unknown property; expected {string.Join(", ", RegionFields)}."));
+            }
+
+            if (String(region, "region") is not { Length: > 0 and <= 64 } name || !name.All(char.IsAsciiLetterOrDigit))
+            {
+                errors.Add(new($"{at}.region", "Required: the region's name as Azure's APIs write it (letters and digits, e.g. swedencentral)."));
+            }
+
+            if (String(region, "source") is not { } source || string.IsNullOrWhiteSpace(source))
+            {
+                errors.Add(new($"{at}.source", "Required: where this fact came from (e.g. \"From the models API of location swedencentral\")."));
+            }
+
+            foreach (var field in new[] { "version", "lifecycle_status" })
+            {
+                if (region.TryGetProperty(field, out var value) && value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+                {
+                    errors.Add(new($"{at}.{field}", "Must be a string or null."));
+                }
+            }
+
+            ValidateStringList(region, "skus", at, errors);
+            foreach (var field in new[] { "inference_deprecation_date", "fine_tune_deprecation_date" })
+            {
+                if (region.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null && ParseDate(value) is null)
+                {
+                    errors.Add(new($"{at}.{field}", "Must be a date as yyyy-MM-dd, or null."));
+                }
+            }
+
+            if (region.TryGetProperty("as_of", out var asOf) && asOf.ValueKind != JsonValueKind.Null && ParseTime(asOf) is null)
+            {
+                errors.Add(new($"{at}.as_of", "Must be a date and time as ISO 8601 (2026-12-02T08:00:00Z), or null."));
             }
         }
     }
@@ -297,9 +365,26 @@ public static class CatalogFileReader
                 : new Dictionary<string, string>(),
             Sources = List(m, "sources"),
             Caveats = List(m, "caveats"),
+            Regions = m.TryGetProperty("regions", out var regions) && regions.ValueKind == JsonValueKind.Array
+                ? [.. regions.EnumerateArray().Select(r => new RegionAvailability(
+                    String(r, "region")!,
+                    String(r, "version"),
+                    List(r, "skus"),
+                    String(r, "lifecycle_status"),
+                    r.TryGetProperty("inference_deprecation_date", out var inference) ? ParseDate(inference) : null,
+                    r.TryGetProperty("fine_tune_deprecation_date", out var fineTune) ? ParseDate(fineTune) : null,
+                    String(r, "source")!,
+                    r.TryGetProperty("as_of", out var asOf) ? ParseTime(asOf) : null))]
+                : [],
             Provenance = [provenance],
         };
     }
+
+    private static DateTimeOffset? ParseTime(JsonElement value) =>
+        value.ValueKind == JsonValueKind.String
+        && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time)
+            ? time
+            : null;
 
     private static string? String(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

@@ -13,6 +13,7 @@ public enum Facet
     ContextWindow,
     InputModality,
     OutputModality,
+    Region,
 }
 
 /// <summary>A facet: its URL/API parameter, its title (and the plural for "Show all 8,000 publishers"), and how a model's values for it are derived.</summary>
@@ -36,7 +37,15 @@ public static class CatalogFacets
         new(Facet.ContextWindow, "context", "Context window", "context windows", m => [ContextBucket(m.ContextWindowTokens)], ContextLabel),
         new(Facet.InputModality, "input", "Input", "input kinds", m => m.InputModalities.Select(ModalityKind).Distinct(StringComparer.Ordinal), Capitalize),
         new(Facet.OutputModality, "output", "Output", "output kinds", m => m.OutputModalities.Select(ModalityKind).Distinct(StringComparer.Ordinal), Capitalize),
+        // Only models with region facts have values: no facts is not "everywhere", and not a value either.
+        new(Facet.Region, "region", "Region", "regions", RegionValues, AzureRegions.DisplayName),
     ];
+
+    /// <summary>What the region facet says about itself: where its facts come from, and what a model without them means.</summary>
+    public const string RegionNote =
+        "Region facts come only from the live Azure OpenAI models, read from the Azure subscriptions configured for the "
+        + "portal (Portal:Azure:Subscriptions; see Settings → Azure). "
+        + "A region filter shows only models with region facts: a model without them may still be offered in that region.";
 
     public static FacetDefinition Get(Facet facet) => All[(int)facet];
 
@@ -64,6 +73,16 @@ public static class CatalogFacets
         "over-128k" => "Over 128K tokens",
         _ => "Unknown",
     };
+
+    private static IEnumerable<string> RegionValues(CatalogModel model)
+    {
+        if (model.Regions.Count == 0)
+        {
+            return [];
+        }
+
+        return model.Regions.Select(r => r.Region.ToLowerInvariant()).Distinct(StringComparer.Ordinal);
+    }
 
     private static IEnumerable<string> DeploymentValues(CatalogModel model)
     {

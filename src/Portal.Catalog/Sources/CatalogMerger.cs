@@ -73,8 +73,34 @@ public static class CatalogMerger
             License = primary.License ?? versions.Select(v => v.License).FirstOrDefault(p => p is not null),
             ContextWindowTokens = primary.ContextWindowTokens ?? versions.Select(v => v.ContextWindowTokens).FirstOrDefault(p => p is not null),
             Description = primary.Description ?? versions.Select(v => v.Description).FirstOrDefault(p => p is not null),
+            Collection = primary.Collection ?? versions.Select(v => v.Collection).FirstOrDefault(p => p is not null),
+            InferenceTasks = primary.InferenceTasks.Count > 0 ? primary.InferenceTasks : versions.Select(v => v.InferenceTasks).FirstOrDefault(t => t.Count > 0) ?? [],
+            FineTuningTasks = primary.FineTuningTasks.Count > 0 ? primary.FineTuningTasks : versions.Select(v => v.FineTuningTasks).FirstOrDefault(t => t.Count > 0) ?? [],
+            Versions = MergeVersions(versions),
             Sources = [.. versions.SelectMany(v => v.Sources).Distinct(StringComparer.Ordinal)],
+
+            // Region facts are facts of their own source each (a location's models API, on a date): all are kept.
+            Regions = [.. versions.SelectMany(v => v.Regions)],
         };
+    }
+
+    /// <summary>
+    /// The first source's versions as printed ("2024-08-06 (output 16,384; structured outputs)"), then every version
+    /// another source names that none printed so far starts with ("2024-11-20" is already in "2024-11-20 (preview)").
+    /// </summary>
+    private static List<string> MergeVersions(List<CatalogModel> versions)
+    {
+        var merged = new List<string>();
+        foreach (var version in versions.SelectMany(v => v.Versions))
+        {
+            if (!merged.Exists(m => m.Equals(version, StringComparison.OrdinalIgnoreCase)
+                || m.StartsWith(version + " ", StringComparison.OrdinalIgnoreCase)))
+            {
+                merged.Add(version);
+            }
+        }
+
+        return merged;
     }
 
     private static string YesNo(bool? value) => value switch { true => "yes", false => "no", null => "unknown" };

@@ -62,6 +62,8 @@ public static class CatalogApi
             .WithDescription(
                 "Query parameters: q (text), collection, publisher, task, deployment (managed-compute | serverless-api | azure-openai), "
                 + "finetune, license, context (up-to-8k | 8k-32k | 32k-128k | over-128k | unknown), input, output, "
+                + "region (an Azure region's API name, e.g. swedencentral: only models with region facts, which come from the live "
+                + "Azure OpenAI models, match; a model without region facts may still be offered there), "
                 + "sort (name | context | newest), page (from 1), pageSize (1-200, default 48). A repeated parameter means OR "
                 + "within that facet; different facets are combined with AND. Facet counts are computed under the other facets' filters. "
                 + "A value no model has matches nothing and is reported in notices. "

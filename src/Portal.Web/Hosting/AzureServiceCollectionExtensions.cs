@@ -65,6 +65,7 @@ internal static class AzureServiceCollectionExtensions
         services.AddScoped<AzureActions>();
         services.AddSingleton(Portal.Web.AiServices.AiServicesDirectory.Load());
         services.AddSingleton<ICatalogSource>(sp => new AzureCatalogSource(sp.GetRequiredKeyedService<AzureService>(ServerKey)));
+        services.AddSingleton<ICatalogSource>(sp => new AzureOpenAICatalogSource(sp.GetRequiredKeyedService<AzureService>(ServerKey), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 }

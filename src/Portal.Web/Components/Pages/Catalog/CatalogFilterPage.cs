@@ -28,6 +28,8 @@ public abstract class CatalogFilterPage : PortalComponentBase
 
     [SupplyParameterFromQuery(Name = "output")] public string[]? Output { get; set; }
 
+    [SupplyParameterFromQuery(Name = "region")] public string[]? Region { get; set; }
+
     [SupplyParameterFromQuery(Name = "sort")] public string? Sort { get; set; }
 
     [SupplyParameterFromQuery(Name = "view")] public string? View { get; set; }
@@ -39,7 +41,7 @@ public abstract class CatalogFilterPage : PortalComponentBase
         foreach (var (name, values) in new (string, string?[]?)[]
         {
             ("q", [Q]), ("collection", Collection), ("publisher", Publisher), ("task", Task), ("deployment", Deployment),
-            ("finetune", Finetune), ("license", License), ("context", Context), ("input", Input), ("output", Output), ("sort", [Sort]),
+            ("finetune", Finetune), ("license", License), ("context", Context), ("input", Input), ("output", Output), ("region", Region), ("sort", [Sort]),
         }.Concat(more))
         {
             if (values is { Length: > 0 } && values.Any(v => v is not null))

@@ -102,7 +102,8 @@ public sealed partial class ModelDetails : PortalComponentBase
         yield return new("Output", Join(m.OutputModalities), Source("output_modalities"));
         yield return new("Knowledge cutoff", m.KnowledgeCutoff, Source("knowledge_cutoff"));
         yield return new("Release date", NullIfEmpty(CatalogLabels.Date(m.ReleaseDate)), Source("release_date"));
-        yield return new("Versions", Join(m.Versions), Source("versions"));
+        yield return new("Versions", Join(m.Versions), Source("versions"),
+            m.Regions.Count > 0 ? "Versions the live Azure OpenAI models name are listed too; see Region availability for where each came from." : null);
         yield return new("Deprecation date", NullIfEmpty(CatalogLabels.Date(m.Lifecycle?.DeprecationDate)), Source("azure_lifecycle"));
         yield return new("Retirement date", NullIfEmpty(CatalogLabels.Date(m.Lifecycle?.RetirementDate)), Source("azure_lifecycle"));
         yield return new("Deployment options", DeploymentText(m.Deployment, m.Collection), m.Deployment?.Source ?? Source("deployment"), m.Deployment?.Note);
