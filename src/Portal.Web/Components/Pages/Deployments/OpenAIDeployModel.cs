@@ -321,7 +321,8 @@ public sealed class OpenAIDeployModel(CatalogModel model, DateTimeOffset now)
     public void ChooseVersion(string? version)
     {
         Version = version;
-        if (SelectedVersion is { } v && (Sku is null || SelectedSku is null) && v.Skus is { Count: > 0 } skus)
+        // A deployment type chosen before stays chosen: if this version does not allow it, that is a blocker that says which it allows.
+        if (SelectedVersion is { } v && Sku is null && v.Skus is { Count: > 0 } skus)
         {
             ChooseSku((skus.FirstOrDefault(s => s.Name == "GlobalStandard") ?? skus[0]).Name);
         }
