@@ -68,18 +68,18 @@ public sealed partial class AzureService
         }
 
         var deploymentId = $"{account.Id}/deployments/{spec.Name}";
-        if (await FindDeploymentAsync(deploymentId, cancellationToken).ConfigureAwait(false) is { } existing)
-        {
-            throw new ArmException(new(ArmErrorKind.Conflict,
-                $"Account {account.Name} already has a deployment named {spec.Name} ({existing.Properties?.Model?.Name} {existing.Properties?.Model?.Version}); choose another name. Nothing was changed.", 409, "DeploymentNameTaken"));
-        }
-
         var label = $"Azure OpenAI deployment {spec.Name} ({spec.ModelName} {spec.ModelVersion}, {spec.Sku} × {spec.Capacity.ToString(CultureInfo.InvariantCulture)})";
         var request = new CognitiveDeploymentRequest(
             new CognitiveDeploymentRequestProperties(new CognitiveDeploymentModel("OpenAI", spec.ModelName, spec.ModelVersion), spec.VersionUpgradeOption),
             new ArmSku(spec.Sku, null, null, null, spec.Capacity));
         try
         {
+            if (await FindDeploymentAsync(deploymentId, cancellationToken).ConfigureAwait(false) is { } existing)
+            {
+                throw new ArmException(new(ArmErrorKind.Conflict,
+                    $"Account {account.Name} already has a deployment named {spec.Name} ({existing.Properties?.Model?.Name} {existing.Properties?.Model?.Version}); choose another name. Nothing was changed.", 409, "DeploymentNameTaken"));
+            }
+
             var json = await RunAsync(deploymentId, label, () => client.BeginPutAsync(deploymentId, request, cancellationToken), steps, cancellationToken).ConfigureAwait(false);
             return OpenAIDeploymentOf(account, json!.Value.Deserialize<ArmResource<CognitiveDeploymentProperties>>(Api.Json)!);
         }
