@@ -13,6 +13,8 @@ public sealed class OpenAIDeployTests(AzureServerFixture server) : PortalPageTes
     [Fact]
     public async Task DeployGpt4oFromItsPage_IntoTeamOpenAI_ShowsProgress_MakesAConnection_AndAnswersInTheChatPlayground()
     {
+        // The OpenAI-compatible peer answers the models it knows: Azure OpenAI serves a deployment under its own name.
+        Azure.Inference.ExtraModels.Add("gpt-4o-e2e");
         await OpenInteractiveAsync("models/gpt-4o");
         await Page.GetByRole(AriaRole.Link, new() { Name = "Deploy", Exact = true }).ClickAsync();
         await Assertions.Expect(Page).ToHaveURLAsync(new Regex("deployments/new\\?model=gpt-4o$"));
