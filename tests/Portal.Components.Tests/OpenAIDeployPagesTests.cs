@@ -70,6 +70,13 @@ public sealed class OpenAIDeployPagesTests : PortalBunitContext, IAsyncLifetime
         where T : IComponent =>
         cut.InvokeAsync(() => cut.FindAll("button").Single(b => b.TextContent.Trim().EndsWith(name, StringComparison.Ordinal)).Click()).GetAwaiter().GetResult();
 
+    /// <summary>Changes a field on the renderer's thread (the page may be re-rendering as Azure answers), then waits for the effect.</summary>
+    private static void ChangeAndWait(IRenderedComponent<DeployWizard> cut, string selector, string value, Action effect)
+    {
+        cut.InvokeAsync(() => cut.Find(selector).Change(value)).GetAwaiter().GetResult();
+        cut.WaitForAssertion(effect, TimeSpan.FromSeconds(10));
+    }
+
     [Fact]
     public void Wizard_AzureOpenAI_ShowsVersionsSkusAndQuota_ConfirmsASummary_ThenDeploysAndConnects()
     {
@@ -84,10 +91,9 @@ public sealed class OpenAIDeployPagesTests : PortalBunitContext, IAsyncLifetime
         Assert.Contains("from the models API of account team-openai", cut.Find("[data-testid=versions-source]").TextContent, StringComparison.Ordinal);
         Assert.Equal(["Standard", "Global standard", "Data zone standard", "Provisioned"], cut.FindAll("#aoai-sku option").Select(o => o.TextContent));
         Assert.Contains("used 100 of 2000 in swedencentral, 1900 left", cut.Find("[data-testid=quota]").TextContent, StringComparison.Ordinal);
-        cut.Find("#aoai-sku").Change("Standard");
-        Assert.Contains("used 440 of 450 in swedencentral, 10 left", cut.Find("[data-testid=quota]").TextContent, StringComparison.Ordinal);
-        cut.Find("#aoai-sku").Change("GlobalStandard");
-        cut.Find("#aoai-capacity").Change("30");
+        ChangeAndWait(cut, "#aoai-sku", "Standard", () => Assert.Contains("used 440 of 450 in swedencentral, 10 left", cut.Find("[data-testid=quota]").TextContent, StringComparison.Ordinal));
+        ChangeAndWait(cut, "#aoai-sku", "GlobalStandard", () => Assert.Contains("1900 left", cut.Find("[data-testid=quota]").TextContent, StringComparison.Ordinal));
+        ChangeAndWait(cut, "#aoai-capacity", "30", () => Assert.Equal("30", cut.Find("#aoai-capacity").GetAttribute("value")));
 
         Click(cut, "Review deployment");
 
@@ -118,7 +124,7 @@ public sealed class OpenAIDeployPagesTests : PortalBunitContext, IAsyncLifetime
         var cut = Wizard("gpt-4o-mini");
         ChooseAccount(cut, ArmPeer.OpenAIAccountName);
 
-        cut.Find("#aoai-sku").Change("Standard");
+        ChangeAndWait(cut, "#aoai-sku", "Standard", () => Assert.NotEmpty(cut.FindAll("[data-testid=why-not] li[data-blocker=QuotaExhausted]")));
 
         var why = cut.Find("[data-testid=why-not] li[data-blocker=QuotaExhausted]").TextContent;
         Assert.Contains("No standard quota is left for gpt-4o-mini in swedencentral", why, StringComparison.Ordinal);
@@ -137,9 +143,8 @@ public sealed class OpenAIDeployPagesTests : PortalBunitContext, IAsyncLifetime
         Assert.True(cut.FindAll("button").Single(b => b.TextContent.Contains("Review deployment", StringComparison.Ordinal)).HasAttribute("disabled"));
 
         ChooseAccount(cut, ArmPeer.OpenAIAccountName);
-        cut.Find("#aoai-version").Change("2024-05-13");
-        Assert.Contains("retires on 2026-12-20", cut.Find("[data-testid=aoai-warnings]").TextContent, StringComparison.Ordinal);
-        cut.Find("#aoai-name").Change("gpt-4o-mini");
+        ChangeAndWait(cut, "#aoai-version", "2024-05-13", () => Assert.Contains("retires on 2026-12-20", cut.Find("[data-testid=aoai-warnings]").TextContent, StringComparison.Ordinal));
+        ChangeAndWait(cut, "#aoai-name", "gpt-4o-mini", () => Assert.Equal("gpt-4o-mini", cut.Find("#aoai-name").GetAttribute("value")));
         Click(cut, "Review deployment");
         Assert.Contains("already has a deployment named gpt-4o-mini", cut.Find("[data-testid=deploy-problem]").TextContent, StringComparison.Ordinal);
         Assert.Empty(cut.FindAll("[data-testid=confirm-summary]"));
