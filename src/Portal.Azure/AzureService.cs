@@ -308,24 +308,10 @@ public sealed partial class AzureService(ArmRestClient client, TimeProvider time
     /// Whether the signed-in identity may perform an action on a project, from Microsoft.Authorization's permissions
     /// (actions minus notActions, with wildcards). Null when Azure does not say (the deployment's own 403 then tells).
     /// </summary>
-    public async Task<bool?> CanPerformAsync(AzureWorkspace project, string action, CancellationToken cancellationToken)
+    public Task<bool?> CanPerformAsync(AzureWorkspace project, string action, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(project);
-        List<RoleActions> permissions;
-        try
-        {
-            permissions = [];
-            await foreach (var p in client.ListAsync<RoleActions>($"{project.Id}/providers/Microsoft.Authorization/permissions?api-version=2022-04-01", cancellationToken).ConfigureAwait(false))
-            {
-                permissions.Add(p);
-            }
-        }
-        catch (ArmException ex) when (ex.Error.Kind is ArmErrorKind.NotFound or ArmErrorKind.BadRequest or ArmErrorKind.ServerError)
-        {
-            return null;
-        }
-
-        return permissions.Any(p => (p.Actions ?? []).Any(a => Matches(a, action)) && !(p.NotActions ?? []).Any(a => Matches(a, action)));
+        return CanPerformAsync(project.Id, action, cancellationToken);
     }
 
     private static bool Matches(string pattern, string action) =>

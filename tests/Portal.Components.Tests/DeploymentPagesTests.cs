@@ -33,9 +33,10 @@ public sealed class DeploymentPagesWithoutAzureTests : PortalBunitContext
         var cut = Render<DeployWizard>();
 
         var why = cut.Find("[data-testid=why-not]").TextContent;
-        Assert.Contains("Azure OpenAI models are deployed as Azure OpenAI deployments", why, StringComparison.Ordinal);
+        Assert.Contains("is an Azure OpenAI model: it is deployed into an Azure OpenAI (or AI services) account", cut.Markup, StringComparison.Ordinal);
         Assert.Contains("Azure is not set up", why, StringComparison.Ordinal);
         Assert.Empty(cut.FindAll("#dep-project"));
+        Assert.Empty(cut.FindAll("#aoai-account"));
         var setUp = cut.FindAll("[data-testid=why-not] a").Single(a => a.TextContent.Trim() == "Set up Azure in Settings");
         Assert.Equal("settings/azure", setUp.GetAttribute("href"));
     }

@@ -225,6 +225,10 @@ public sealed class AzureServerFixture : PortalServerFixture
         Arm.InferenceUri = Inference.V1;
         Arm.InferenceKey = "sk-deployed-endpoint-key-42";
         Arm.PollsToFinish = 3;
+
+        // Azure OpenAI accounts serve their deployments from the OpenAI-compatible peer, with the account key it expects.
+        Arm.SetOpenAIEndpoint(Inference.BaseUrl);
+        Arm.AccountKey = "sk-deployed-endpoint-key-42";
     }
 
     protected override IEnumerable<string> ExtraArgs() =>

@@ -211,8 +211,8 @@ public sealed partial class ArmPeer : IAsyncDisposable
 
         if (path.EndsWith("/providers/Microsoft.Authorization/permissions", StringComparison.OrdinalIgnoreCase))
         {
-            // The caller may only read in the locked project; everything elsewhere.
-            var actions = path.Contains("/workspaces/locked-project/", StringComparison.OrdinalIgnoreCase) ? new[] { "*/read" } : ["*"];
+            // The caller may only read in the locked project and the locked account; everything elsewhere.
+            var actions = path.Contains("/workspaces/locked-project/", StringComparison.OrdinalIgnoreCase) || path.Contains("/accounts/locked-openai/", StringComparison.OrdinalIgnoreCase) ? new[] { "*/read" } : ["*"];
             await context.Response.WriteAsJsonAsync(new { value = new[] { new { actions, notActions = Array.Empty<string>() } } }).ConfigureAwait(false);
             return;
         }
@@ -240,6 +240,11 @@ public sealed partial class ArmPeer : IAsyncDisposable
         }
 
         if (await HandleAccountsAsync(context, request.Method, path).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        if (await HandleOpenAIDeploymentsAsync(context, request.Method, path, body).ConfigureAwait(false))
         {
             return;
         }

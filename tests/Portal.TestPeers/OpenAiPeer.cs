@@ -29,6 +29,7 @@ namespace Portal.TestPeers;
 /// <item><c>peer-long-N</c> (N up to 100,000) streams N distinct numbered tokens (<see cref="LongToken"/>: "x1x", "x2x", …,
 /// space-separated), <see cref="TokenDelay"/> apart, and records in <see cref="LongStreamSentAt"/> when each left the peer.</item>
 /// </list>
+/// <c>POST /openai/v1/chat/completions</c> (an Azure OpenAI account's v1 path) answers like <c>/v1/chat/completions</c>.
 /// When created with a key, every request must carry it (<c>Authorization: Bearer</c> or <c>api-key</c>), else 401.
 /// </summary>
 public sealed class OpenAiPeer : IAsyncDisposable
@@ -123,6 +124,9 @@ public sealed class OpenAiPeer : IAsyncDisposable
         app.MapPost("/v1/chat/completions", ChatAsync);
         app.MapPost("/v1/completions", CompletionsAsync);
         app.MapPost("/v1/images/generations", ImagesAsync);
+
+        // An Azure OpenAI account's v1 API (…/openai/v1/): the same answers, the deployment's name as the model.
+        app.MapPost("/openai/v1/chat/completions", ChatAsync);
     }
 
     private async Task<JsonObject?> ReadAsync(HttpContext context)

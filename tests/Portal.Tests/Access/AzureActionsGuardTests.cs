@@ -9,7 +9,8 @@ namespace Portal.Tests.Access;
 public sealed class AzureActionsGuardTests
 {
     private static readonly string[] MutatingCalls =
-        [".Service.DeployServerlessAsync(", ".Service.DeployManagedAsync(", ".Service.DeleteAsync(", ".Service.ListKeysAsync("];
+        [".Service.DeployServerlessAsync(", ".Service.DeployManagedAsync(", ".Service.DeleteAsync(", ".Service.ListKeysAsync(",
+         ".Service.DeployOpenAIAsync(", ".Service.UpdateOpenAICapacityAsync(", ".Service.DeleteOpenAIDeploymentAsync(", ".Service.ListAccountKeysAsync("];
 
     [Fact]
     public void NoComponent_InjectsAzureServiceOrDeploymentConnections()

@@ -185,6 +185,21 @@ public static class PermissionMatrixCases
                     sp => sp.GetRequiredService<AzureActions>().DeployManagedAsync(project, "azureml://registries/azureml/models/Phi-3-mini-4k-instruct/versions/1", name, "Standard_NC24ads_A100_v4", 1, new InlineProgress<DeployStep>(_ => { }), None),
                     () => Task.FromResult(host.Arm.Exists($"{project.Id}/onlineEndpoints/{name}") ? "exists" : "absent"));
             }),
+            new("AzureActions.DeployOpenAIAsync", async (host, user) =>
+            {
+                var account = await OpenAIAccountAsync(host);
+                var name = MatrixHost.EndpointName();
+                return new Attempt(
+                    sp => sp.GetRequiredService<AzureActions>().DeployOpenAIAsync(account, new OpenAIDeploymentSpec(name, "gpt-4o", "2024-08-06", "GlobalStandard", 1), new InlineProgress<DeployStep>(_ => { }), None),
+                    () => Task.FromResult(host.Arm.Exists($"{account.Id}/deployments/{name}") ? "exists" : "absent"));
+            }),
+            new("AzureActions.UpdateOpenAICapacityAsync", async (host, user) =>
+            {
+                var deployment = await OpenAIDeployedAsync(host);
+                return new Attempt(
+                    sp => sp.GetRequiredService<AzureActions>().UpdateOpenAICapacityAsync(deployment, 2, null, None),
+                    () => Task.FromResult(host.Arm.Resource(deployment.Id)?["sku"]?["capacity"]?.ToJsonString() ?? "absent"));
+            }),
         ],
         [PortalAction.UseDeploymentKeys] =
         [
@@ -219,6 +234,21 @@ public static class PermissionMatrixCases
                     async sp => Assert.Equal(AccountConnectionOutcome.Created, (await sp.GetRequiredService<AzureActions>().CreateAccountConnectionAsync(account, name, ConnectionAuth.ApiKey, None)).Outcome),
                     () => Connections(host, user));
             }),
+            new("AzureActions.RevealOpenAIKeyAsync", async (host, user) =>
+            {
+                var deployment = await OpenAIDeployedAsync(host);
+                return new Attempt(
+                    async sp => Assert.Equal(host.Arm.AccountKey, await sp.GetRequiredService<AzureActions>().RevealOpenAIKeyAsync(deployment, None)),
+                    () => Task.FromResult(""),
+                    Changes: false);
+            }),
+            new("AzureActions.CreateOpenAIConnectionAsync", async (host, user) =>
+            {
+                var deployment = await OpenAIDeployedAsync(host);
+                return new Attempt(
+                    async sp => Assert.Equal(DeploymentConnectionOutcome.Created, (await sp.GetRequiredService<AzureActions>().CreateOpenAIConnectionAsync(deployment, None)).Outcome),
+                    () => Connections(host, user));
+            }),
         ],
         [PortalAction.DeleteDeployment] =
         [
@@ -227,6 +257,13 @@ public static class PermissionMatrixCases
                 var deployment = await host.DeployedAsync();
                 return new Attempt(
                     sp => sp.GetRequiredService<AzureActions>().DeleteAsync(deployment, null, None),
+                    () => Task.FromResult(host.Arm.Exists(deployment.Id) ? "exists" : "absent"));
+            }),
+            new("AzureActions.DeleteOpenAIDeploymentAsync", async (host, user) =>
+            {
+                var deployment = await OpenAIDeployedAsync(host);
+                return new Attempt(
+                    sp => sp.GetRequiredService<AzureActions>().DeleteOpenAIDeploymentAsync(deployment, null, None),
                     () => Task.FromResult(host.Arm.Exists(deployment.Id) ? "exists" : "absent"));
             }),
         ],
@@ -574,6 +611,17 @@ public static class PermissionMatrixCases
     }
 
     /// <summary>The user's own connections and the shared ones (names and owners), in a stable order.</summary>
+    private static AzureService ServerAzure(MatrixHost host) =>
+        host.App.Services.GetRequiredKeyedService<AzureService>(Portal.Web.Hosting.AzureServiceCollectionExtensions.ServerKey);
+
+    private static Task<AzureAIAccount> OpenAIAccountAsync(MatrixHost host) =>
+        ServerAzure(host).GetAccountAsync(Portal.TestPeers.ArmPeer.AccountId(Portal.TestPeers.ArmPeer.AIServicesAccountName), None);
+
+    /// <summary>An Azure OpenAI deployment made directly in Azure (no portal check), for the actions on existing deployments.</summary>
+    private static async Task<OpenAIDeployment> OpenAIDeployedAsync(MatrixHost host) =>
+        await ServerAzure(host).DeployOpenAIAsync(await OpenAIAccountAsync(host), new OpenAIDeploymentSpec(MatrixHost.EndpointName(), "gpt-4o", "2024-08-06", "GlobalStandard", 1),
+            new InlineProgress<DeployStep>(_ => { }), None);
+
     private static async Task<string> Connections(MatrixHost host, string user)
     {
         var store = host.Get<IConnectionStore>();

@@ -57,6 +57,13 @@ public sealed partial class DeployWizard
             return;
         }
 
+        if (OpenAIDeployModel.Applies(_model))
+        {
+            // Azure OpenAI models deploy into an account: OpenAIDeploy does that.
+            _loading = false;
+            return;
+        }
+
         _wizard = new DeployWizardModel(_model);
         if (!IsInteractive)
         {

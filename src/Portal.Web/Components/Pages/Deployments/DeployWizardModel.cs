@@ -114,7 +114,7 @@ public sealed class DeployWizardModel(CatalogModel model)
             var list = new List<DeployBlocker>();
             if (Options.Count == 0 && string.Equals(Model.Collection, "Azure OpenAI", StringComparison.OrdinalIgnoreCase))
             {
-                list.Add(new(DeployBlockerKind.AzureOpenAIModel, "Azure OpenAI models are deployed as Azure OpenAI deployments in an Azure OpenAI (or AI Services) resource, not through an AI project's serverless or managed endpoints; the portal does not create those yet. Use the Azure portal or `az cognitiveservices account deployment create`, then add a connection."));
+                list.Add(new(DeployBlockerKind.AzureOpenAIModel, "Azure OpenAI models are deployed as Azure OpenAI deployments in an Azure OpenAI (or AI Services) account, not through an AI project's serverless or managed endpoints; the deploy page offers that flow for them."));
             }
             else if (Options.Count == 0)
             {

@@ -36,6 +36,8 @@ public sealed partial class Deployments
     private bool _loading = true;
     private bool _mayUseKeys;
     private bool _mayDelete;
+    private bool _mayDeploy;
+    private int _generation;
 
     /// <summary>Azure is asked once the circuit is up, not also while prerendering (its answers are not cached).</summary>
     protected override async Task OnAccessChangedAsync()
@@ -43,6 +45,7 @@ public sealed partial class Deployments
         var role = await Access.RoleAsync(ComponentToken);
         _mayUseKeys = role.Allows(PortalAction.UseDeploymentKeys);
         _mayDelete = role.Allows(PortalAction.DeleteDeployment);
+        _mayDeploy = role.Allows(PortalAction.DeployModel);
     }
 
     protected override async Task OnInitializedAsync()
@@ -63,6 +66,12 @@ public sealed partial class Deployments
     {
         _loading = _discovery is null;
         _problems.Clear();
+        if (refresh)
+        {
+            // The Azure OpenAI list reads its accounts again too.
+            _generation++;
+        }
+
         try
         {
             _discovery = await Azure.DiscoverAsync(refresh, ComponentToken);
