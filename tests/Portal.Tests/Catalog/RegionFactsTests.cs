@@ -246,9 +246,9 @@ public sealed class RegionFactsTests
     [Fact]
     public void AzureRegions_DisplayNames_AreAzureCoresPublicLocations()
     {
-        var locations = typeof(AzureLocation).GetProperties(BindingFlags.Public | BindingFlags.Static)
-            .Where(p => p.PropertyType == typeof(AzureLocation))
-            .Select(p => (AzureLocation)p.GetValue(null)!)
+        var locations = typeof(global::Azure.Core.AzureLocation).GetProperties(BindingFlags.Public | BindingFlags.Static)
+            .Where(p => p.PropertyType == typeof(global::Azure.Core.AzureLocation))
+            .Select(p => (global::Azure.Core.AzureLocation)p.GetValue(null)!)
             .Select(l => $"{l.Name}={l.DisplayName}")
             .Order(StringComparer.Ordinal);
 
