@@ -36,17 +36,7 @@ public sealed class ArmExamplesTests
         }
     }
 
-    private static void Common<T>(JsonElement raw, ArmResource<T> typed)
-    {
-        Same(raw, "id", typed.Id);
-        Same(raw, "name", typed.Name);
-        Same(raw, "type", typed.Type);
-        Same(raw, "location", typed.Location);
-        Same(raw, "kind", typed.Kind);
-        Same(raw, "sku.name", typed.Sku?.Name);
-        Same(raw, "sku.capacity", typed.Sku?.Capacity);
-        Same(raw, "systemData.createdAt", typed.SystemData?.CreatedAt);
-    }
+    private static void Common<T>(JsonElement raw, ArmResource<T> typed) => ExampleJson.Common(raw, typed);
 
     [Fact]
     public void Workspaces()

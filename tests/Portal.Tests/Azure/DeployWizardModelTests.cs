@@ -136,4 +136,24 @@ public sealed class DeployWizardModelTests
         Assert.False(new DeployWizardModel(Model("Phi-3-mini-4k-instruct", publisher: "Microsoft")).NeedsMarketplace);
         Assert.Equal("Meta-Llama-3-8B-Instruct", new DeployWizardModel(Model()) { AssetId = "azureml://registries/azureml-meta/models/Meta-Llama-3-8B-Instruct" }.MarketplaceSubscriptionName);
     }
+
+    [Fact]
+    public void RegionNote_SaysWhatTheRegionFactsSay_AndNothingWhenThereAreNone()
+    {
+        var unknown = new DeployWizardModel(Model());
+        unknown.Discovered(Discovery(Project));
+        unknown.ChooseProject(Project);
+        Assert.Contains("no facts about which regions", unknown.RegionNote, StringComparison.Ordinal);
+
+        RegionAvailability Fact(string region) => new(region, "1", ["Standard"], "GenerallyAvailable", null, null, $"From a team catalog file ({region})", null);
+        var listed = new DeployWizardModel(Model() with { Regions = [Fact("swedencentral")] });
+        listed.Discovered(Discovery(Project));
+        listed.ChooseProject(Project);
+        Assert.Equal("The catalog's region facts list Sweden Central for this model (From a team catalog file (swedencentral)).", listed.RegionNote);
+
+        var elsewhere = new DeployWizardModel(Model() with { Regions = [Fact("eastus2"), Fact("westus")] });
+        elsewhere.Discovered(Discovery(Project));
+        elsewhere.ChooseProject(Project);
+        Assert.StartsWith("The catalog's region facts do not list Sweden Central for this model (they list East US 2, West US)", elsewhere.RegionNote, StringComparison.Ordinal);
+    }
 }

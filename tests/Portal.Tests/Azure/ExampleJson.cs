@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Portal.Azure;
 
 namespace Portal.Tests.Azure;
 
@@ -54,5 +55,18 @@ internal static class ExampleJson
         }
 
         Assert.True(expected == actual, $"{path}: example has '{expected}', parsed '{actual}'");
+    }
+
+    /// <summary>The fields every ARM resource has, as the portal reads them.</summary>
+    public static void Common<T>(JsonElement raw, ArmResource<T> typed)
+    {
+        Same(raw, "id", typed.Id);
+        Same(raw, "name", typed.Name);
+        Same(raw, "type", typed.Type);
+        Same(raw, "location", typed.Location);
+        Same(raw, "kind", typed.Kind);
+        Same(raw, "sku.name", typed.Sku?.Name);
+        Same(raw, "sku.capacity", typed.Sku?.Capacity);
+        Same(raw, "systemData.createdAt", typed.SystemData?.CreatedAt);
     }
 }

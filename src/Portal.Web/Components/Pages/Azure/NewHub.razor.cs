@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Portal.Azure;
 using Portal.Web.Access;
-using Portal.Web.Azure;
 
 namespace Portal.Web.Components.Pages.Azure;
 
@@ -12,15 +11,6 @@ namespace Portal.Web.Components.Pages.Azure;
 public sealed partial class NewHub
 {
     private const string NewGroupValue = "+new";
-
-    [Inject]
-    public required AzureContext Azure { get; init; }
-
-    [Inject]
-    public required AzureActions Actions { get; init; }
-
-    [Inject]
-    public required AccessControl Access { get; init; }
 
     private IReadOnlyList<string> _subscriptions = [];
     private IReadOnlyList<ResourceGroupInfo> _groups = [];
@@ -35,18 +25,10 @@ public sealed partial class NewHub
     private string? _description;
     private string? _taken;
     private bool _loading = true;
-    private bool _checkingAccess;
-    private int _accessCheck;
-    private IReadOnlyList<string>? _missing;
     private string _scopeLabel = "";
     private bool _mayCreate = true;
     private string _roleNote = "";
     private HubPlan? _plan;
-    private readonly List<DeployStep> _steps = [];
-    private CancellationTokenSource? _running;
-    private ArmError? _error;
-    private string? _denied;
-    private bool _cancelled;
     private AzureWorkspace? _done;
 
     private string GroupName => _newGroup ? _newGroupName : _group ?? "";
@@ -80,7 +62,7 @@ public sealed partial class NewHub
         }
         catch (ArmException ex)
         {
-            _error = ex.Error;
+            Error = ex.Error;
         }
         catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
         {
@@ -96,21 +78,21 @@ public sealed partial class NewHub
         _subscription = subscription;
         _group = null;
         _newGroup = false;
-        _missing = null;
+        ForgetAccessCheck();
         _groups = await Azure.Service.ListResourceGroupsAsync(subscription, ComponentToken);
         _locations = await Azure.Service.ListLocationsAsync(subscription, ComponentToken);
     }
 
     private async Task OnSubscriptionChangedAsync(ChangeEventArgs e)
     {
-        _error = null;
+        Error = null;
         try
         {
             await LoadSubscriptionAsync(e.Value?.ToString() ?? "");
         }
         catch (ArmException ex)
         {
-            _error = ex.Error;
+            Error = ex.Error;
         }
         catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
         {
@@ -140,8 +122,7 @@ public sealed partial class NewHub
     /// </summary>
     private async Task CheckAccessAsync()
     {
-        var check = ++_accessCheck;
-        _missing = null;
+        ForgetAccessCheck();
         if (!_newGroup && _group is null)
         {
             return;
@@ -153,35 +134,13 @@ public sealed partial class NewHub
             ? [WorkspaceCreation.ResourceGroupWrite]
             : [WorkspaceCreation.WorkspaceWrite, WorkspaceCreation.StorageWrite, WorkspaceCreation.KeyVaultWrite];
         _scopeLabel = _newGroup ? $"subscription {_subscription}" : $"resource group {_group}";
-        _checkingAccess = true;
-        try
-        {
-            var missing = await Azure.Service.MissingPermissionsAsync(scope, actions, ComponentToken);
-            if (check == _accessCheck)
-            {
-                _missing = missing;
-            }
-        }
-        catch (ArmException ex) when (check == _accessCheck)
-        {
-            _error = ex.Error;
-        }
-        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            if (check == _accessCheck)
-            {
-                _checkingAccess = false;
-            }
-        }
+        await CheckAccessAtAsync(scope, actions);
     }
 
     /// <summary>Checks the names (and that the hub name is free in the resource group), then shows what will be created.</summary>
     private async Task ReviewAsync()
     {
-        _error = null;
+        Error = null;
         var plan = HubPlan.For(_subscription, GroupName, _newGroup, _location, _name, _friendlyName, _description);
         if (plan.Problems() is { Count: > 0 } problems)
         {
@@ -197,7 +156,7 @@ public sealed partial class NewHub
         }
         catch (ArmException ex)
         {
-            _error = ex.Error;
+            Error = ex.Error;
             return;
         }
         catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
@@ -215,49 +174,12 @@ public sealed partial class NewHub
             return;
         }
 
-        _error = null;
-        _denied = null;
-        _cancelled = false;
-        _running = CancellationTokenSource.CreateLinkedTokenSource(ComponentToken);
-        var progress = ProgressOnRenderer<DeployStep>(_steps.Add);
-        try
+        await CreateWithProgressAsync(async (progress, token) =>
         {
-            _done = await Actions.CreateHubAsync(plan, progress, _running.Token);
-        }
-        catch (PortalAccessDeniedException ex)
-        {
-            _denied = ex.Message;
-        }
-        catch (ArmException ex)
-        {
-            _error = ex.Error;
-        }
-        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
-        {
-        }
-        catch (OperationCanceledException)
-        {
-            _cancelled = true;
-        }
-        finally
-        {
-            _running.Dispose();
-            _running = null;
-        }
+            _done = await Actions.CreateHubAsync(plan, progress, token);
+        });
     }
-
-    private void Cancel() => _running?.Cancel();
 
     private static string Where(HubPlan plan) =>
         $"In subscription {plan.SubscriptionId}, resource group {plan.ResourceGroup}{(plan.NewResourceGroup ? " (new)" : "")}, region {plan.Location}.";
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _running?.Cancel();
-        }
-
-        base.Dispose(disposing);
-    }
 }

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using Portal.Azure;
 using Portal.Web.Access;
-using Portal.Web.Azure;
 
 namespace Portal.Web.Components.Pages.Azure;
 
@@ -11,15 +10,6 @@ namespace Portal.Web.Components.Pages.Azure;
 /// </summary>
 public sealed partial class NewProject
 {
-    [Inject]
-    public required AzureContext Azure { get; init; }
-
-    [Inject]
-    public required AzureActions Actions { get; init; }
-
-    [Inject]
-    public required AccessControl Access { get; init; }
-
     /// <summary>A hub's or AI services account's resource id to preselect.</summary>
     [SupplyParameterFromQuery(Name = "parent")]
     public string? Parent { get; set; }
@@ -33,9 +23,6 @@ public sealed partial class NewProject
     private string? _description;
     private string? _taken;
     private bool _loading = true;
-    private bool _checkingAccess;
-    private int _accessCheck;
-    private IReadOnlyList<string>? _missing;
     private string _scopeLabel = "";
     private bool _mayCreate = true;
     private string _roleNote = "";
@@ -43,11 +30,6 @@ public sealed partial class NewProject
     private string _where = "";
     private HubProjectPlan? _hubPlan;
     private FoundryProjectPlan? _foundryPlan;
-    private readonly List<DeployStep> _steps = [];
-    private CancellationTokenSource? _running;
-    private ArmError? _error;
-    private string? _denied;
-    private bool _cancelled;
     private string? _done;
 
     private AzureWorkspace? Hub => _hubs.FirstOrDefault(h => h.Id == _parentId);
@@ -91,7 +73,7 @@ public sealed partial class NewProject
         }
         catch (ArmException ex)
         {
-            _error = ex.Error;
+            Error = ex.Error;
         }
         catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
         {
@@ -120,8 +102,7 @@ public sealed partial class NewProject
     /// <summary>Workspaces write at the hub's resource group, or projects write on the account.</summary>
     private async Task CheckAccessAsync()
     {
-        var check = ++_accessCheck;
-        _missing = null;
+        ForgetAccessCheck();
         string scope;
         string action;
         if (Hub is { } hub)
@@ -141,35 +122,13 @@ public sealed partial class NewProject
             return;
         }
 
-        _checkingAccess = true;
-        try
-        {
-            var missing = await Azure.Service.MissingPermissionsAsync(scope, [action], ComponentToken);
-            if (check == _accessCheck)
-            {
-                _missing = missing;
-            }
-        }
-        catch (ArmException ex) when (check == _accessCheck)
-        {
-            _error = ex.Error;
-        }
-        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            if (check == _accessCheck)
-            {
-                _checkingAccess = false;
-            }
-        }
+        await CheckAccessAtAsync(scope, [action]);
     }
 
     /// <summary>Checks the name is valid and free, then shows what will be created.</summary>
     private async Task ReviewAsync()
     {
-        _error = null;
+        Error = null;
         _hubPlan = null;
         _foundryPlan = null;
         try
@@ -195,7 +154,7 @@ public sealed partial class NewProject
         }
         catch (ArmException ex)
         {
-            _error = ex.Error;
+            Error = ex.Error;
             return;
         }
         catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
@@ -208,55 +167,18 @@ public sealed partial class NewProject
 
     private async Task CreateAsync()
     {
-        _error = null;
-        _denied = null;
-        _cancelled = false;
-        _running = CancellationTokenSource.CreateLinkedTokenSource(ComponentToken);
-        var progress = ProgressOnRenderer<DeployStep>(_steps.Add);
-        try
+        await CreateWithProgressAsync(async (progress, token) =>
         {
             if (_hubPlan is { } hubPlan)
             {
-                var project = await Actions.CreateHubProjectAsync(hubPlan, progress, _running.Token);
+                var project = await Actions.CreateHubProjectAsync(hubPlan, progress, token);
                 _done = $"Project {project.Name} was created under hub {hubPlan.Hub.DisplayName} ({project.Location}).";
             }
             else if (_foundryPlan is { } foundryPlan)
             {
-                var project = await Actions.CreateFoundryProjectAsync(foundryPlan, progress, _running.Token);
+                var project = await Actions.CreateFoundryProjectAsync(foundryPlan, progress, token);
                 _done = $"Foundry project {project.Name} was created under account {foundryPlan.Account.Name} ({project.Location ?? foundryPlan.Account.Location}).";
             }
-        }
-        catch (PortalAccessDeniedException ex)
-        {
-            _denied = ex.Message;
-        }
-        catch (ArmException ex)
-        {
-            _error = ex.Error;
-        }
-        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
-        {
-        }
-        catch (OperationCanceledException)
-        {
-            _cancelled = true;
-        }
-        finally
-        {
-            _running.Dispose();
-            _running = null;
-        }
-    }
-
-    private void Cancel() => _running?.Cancel();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _running?.Cancel();
-        }
-
-        base.Dispose(disposing);
+        });
     }
 }

@@ -84,6 +84,31 @@ public sealed class DeployWizardModel(CatalogModel model)
     /// <summary>The permission the chosen option needs in the project.</summary>
     public string RequiredAction => Option == DeployOption.Managed ? AzureService.OnlineEndpointWrite : AzureService.ServerlessEndpointWrite;
 
+    /// <summary>
+    /// What the catalog's region facts say of the chosen project's region: offered (with the source), not listed (with
+    /// the regions that are), or nothing known — never "everywhere".
+    /// </summary>
+    public string RegionNote
+    {
+        get
+        {
+            var region = Project?.Location;
+            if (region is null || Model.IsOfferedIn(region) is not { } offered)
+            {
+                return "The catalog has no facts about which regions offer this model; Azure checks the region when the deployment starts and its answer is shown here.";
+            }
+
+            var name = AzureRegions.DisplayName(region);
+            if (offered)
+            {
+                var fact = Model.Regions.First(r => string.Equals(r.Region, region, StringComparison.OrdinalIgnoreCase));
+                return $"The catalog's region facts list {name} for this model ({fact.Source}).";
+            }
+
+            return $"The catalog's region facts do not list {name} for this model (they list {string.Join(", ", Model.RegionsOffering().Select(AzureRegions.DisplayName))}); Azure may refuse the deployment, and its answer is shown here.";
+        }
+    }
+
     /// <summary>Whether the form can be shown: a project to choose and an option to deploy with.</summary>
     public bool CanChoose => Discovery is { Projects.Count: > 0 } && Options.Count > 0;
 

@@ -129,30 +129,31 @@ public sealed partial class OpenAIDeployments
         _ => Icons.Material.Filled.HourglassTop,
     };
 
-    private async Task RevealAsync(OpenAIDeployment d)
+    private Task<bool> RevealAsync(OpenAIDeployment d) => SayAsync(
+        async () =>
+        {
+            _keys[d.Id] = await Actions.RevealOpenAIKeyAsync(d, ComponentToken) ?? "(no key: the account does not use keys)";
+            return _status;
+        },
+        ex => $"The key of account {d.Account.Name} could not be read: {ex.Error.Message}");
+
+    private Task<bool> CreateConnectionAsync(OpenAIDeployment d) => SayAsync(
+        async () => (await Actions.CreateOpenAIConnectionAsync(d, ComponentToken)).Message,
+        ex => $"No connection was made for {d.Name}: {ex.Error.Message}");
+
+    /// <summary>
+    /// Runs a row's action and puts its outcome in the status line: its own sentence, Azure's error or the role's refusal
+    /// in words. False when the page went away meanwhile.
+    /// </summary>
+    private async Task<bool> SayAsync(Func<Task<string?>> action, Func<ArmException, string> failed)
     {
         try
         {
-            _keys[d.Id] = await Actions.RevealOpenAIKeyAsync(d, ComponentToken) ?? "(no key: the account does not use keys)";
-        }
-        catch (PortalAccessDeniedException ex)
-        {
-            _status = ex.Message;
+            _status = await action();
         }
         catch (ArmException ex)
         {
-            _status = $"The key of account {d.Account.Name} could not be read: {ex.Error.Message}";
-        }
-        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
-        {
-        }
-    }
-
-    private async Task CreateConnectionAsync(OpenAIDeployment d)
-    {
-        try
-        {
-            _status = (await Actions.CreateOpenAIConnectionAsync(d, ComponentToken)).Message;
+            _status = failed(ex);
         }
         catch (PortalAccessDeniedException ex)
         {
@@ -160,7 +161,10 @@ public sealed partial class OpenAIDeployments
         }
         catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
         {
+            return false;
         }
+
+        return true;
     }
 
     /// <summary>Opens the capacity editor with the SKU's range (deployment SKUs API) and the quota left (usages API).</summary>
@@ -231,29 +235,18 @@ public sealed partial class OpenAIDeployments
 
         _editing = null;
         _busy[d.Id] = "Changing capacity…";
-        try
+        var stillOpen = await SayAsync(
+            async () =>
+            {
+                var updated = await Actions.UpdateOpenAICapacityAsync(d, edit.Capacity, Progress(d, "Changing capacity"), ComponentToken);
+                return $"{d.Name} now has capacity {updated.Capacity} ({updated.ProvisioningState}).";
+            },
+            ex => $"The capacity of {d.Name} was not changed: {ex.Error.Message}");
+        _busy.Remove(d.Id);
+        if (stillOpen)
         {
-            var updated = await Actions.UpdateOpenAICapacityAsync(d, edit.Capacity, Progress(d, "Changing capacity"), ComponentToken);
-            _status = $"{d.Name} now has capacity {updated.Capacity} ({updated.ProvisioningState}).";
+            await LoadAsync(true);
         }
-        catch (ArmException ex)
-        {
-            _status = $"The capacity of {d.Name} was not changed: {ex.Error.Message}";
-        }
-        catch (PortalAccessDeniedException ex)
-        {
-            _status = ex.Message;
-        }
-        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
-        {
-            return;
-        }
-        finally
-        {
-            _busy.Remove(d.Id);
-        }
-
-        await LoadAsync(true);
     }
 
     private async Task ConfirmDeleteAsync(OpenAIDeployment d)
@@ -265,29 +258,18 @@ public sealed partial class OpenAIDeployments
         }
 
         _busy[d.Id] = "Deleting…";
-        try
+        var stillOpen = await SayAsync(
+            async () =>
+            {
+                await Actions.DeleteOpenAIDeploymentAsync(d, Progress(d, "Deleting"), ComponentToken);
+                return $"Deleted {d.Name} from account {d.Account.Name}.";
+            },
+            ex => $"{d.Name} was not deleted: {ex.Error.Message}");
+        _busy.Remove(d.Id);
+        if (stillOpen)
         {
-            await Actions.DeleteOpenAIDeploymentAsync(d, Progress(d, "Deleting"), ComponentToken);
-            _status = $"Deleted {d.Name} from account {d.Account.Name}.";
+            await LoadAsync(true);
         }
-        catch (ArmException ex)
-        {
-            _status = $"{d.Name} was not deleted: {ex.Error.Message}";
-        }
-        catch (PortalAccessDeniedException ex)
-        {
-            _status = ex.Message;
-        }
-        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
-        {
-            return;
-        }
-        finally
-        {
-            _busy.Remove(d.Id);
-        }
-
-        await LoadAsync(true);
     }
 
     private IProgress<ArmProgress> Progress(OpenAIDeployment d, string doing) => ProgressOnRenderer<ArmProgress>(p =>
