@@ -56,7 +56,9 @@ public sealed class AiServicesTests(AzureServerFixture server) : PortalPageTest(
 
         await Assertions.Expect(Page.GetByTestId("account-message")).ToContainTextAsync("Connection 'aoai-e2e' is ready");
         await OpenInteractiveAsync("settings/connections");
-        await Assertions.Expect(Page.GetByText("https://team-openai.openai.azure.com/openai/v1/").First).ToBeVisibleAsync();
+        // The connection's address is the account's OpenAI v1 address (the fixture points the account at the OpenAI-compatible peer).
+        var endpoint = new Uri(Arm.Resource(ArmPeer.AccountId())!["properties"]!["endpoint"]!.GetValue<string>());
+        await Assertions.Expect(Page.GetByText(new Uri(endpoint, "/openai/v1/").AbsoluteUri).First).ToBeVisibleAsync();
         Assert.DoesNotContain(Arm.AccountKey, await Page.ContentAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain(Server.Logs, line => line.Contains(Arm.AccountKey, StringComparison.Ordinal));
         Assert.Empty(BrowserErrors);
