@@ -21,7 +21,7 @@ public sealed class AiServicesTests(AzureServerFixture server) : PortalPageTest(
         await Assertions.Expect(openAi.GetByTestId("your-accounts")).ToContainTextAsync(ArmPeer.OpenAIAccountName);
         await Assertions.Expect(openAi.GetByTestId("your-accounts")).ToContainTextAsync(ArmPeer.AIServicesAccountName);
         await Assertions.Expect(Page.Locator("article[data-service=speech]").GetByTestId("your-accounts")).ToContainTextAsync("team-speech");
-        await AssertNoSeriousViolationsAsync("services-with-accounts");
+        await AssertAccessibleAsync("services-with-accounts");
 
         await Page.GetByLabel("Search services").FillAsync("translation");
         await Page.GetByLabel("Search services").PressAsync("Enter");
@@ -51,7 +51,7 @@ public sealed class AiServicesTests(AzureServerFixture server) : PortalPageTest(
 
         await Page.GetByRole(AriaRole.Button, new() { Name = $"Create connection to {ArmPeer.OpenAIAccountName}" }).ClickAsync();
         await Page.GetByLabel("Connection name").FillAsync("aoai-e2e");
-        await AssertNoSeriousViolationsAsync("settings-azure-accounts-with-form");
+        await AssertAccessibleAsync("settings-azure-accounts-with-form");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Save connection" }).ClickAsync();
 
         await Assertions.Expect(Page.GetByTestId("account-message")).ToContainTextAsync("Connection 'aoai-e2e' is ready");
@@ -62,18 +62,5 @@ public sealed class AiServicesTests(AzureServerFixture server) : PortalPageTest(
         Assert.DoesNotContain(Arm.AccountKey, await Page.ContentAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain(Server.Logs, line => line.Contains(Arm.AccountKey, StringComparison.Ordinal));
         Assert.Empty(BrowserErrors);
-    }
-
-    /// <summary>axe-core's WCAG 2 A/AA rules on the page as it is now (with the peer's accounts shown): no critical or serious violation.</summary>
-    private async Task AssertNoSeriousViolationsAsync(string name)
-    {
-        Directory.CreateDirectory(AccessibilityTests.ScreenshotFolder);
-        await Page.ScreenshotAsync(new() { Path = Path.Combine(AccessibilityTests.ScreenshotFolder, $"{name}.png"), FullPage = true });
-        var result = await Deque.AxeCore.Playwright.PageExtensions.RunAxe(Page, new Deque.AxeCore.Commons.AxeRunOptions
-        {
-            RunOnly = new Deque.AxeCore.Commons.RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
-        });
-        var serious = result.Violations.Where(v => v.Impact is "critical" or "serious").ToList();
-        Assert.True(serious.Count == 0, name + ": " + string.Join("\n", serious.Select(v => $"{v.Id} ({v.Impact}): {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}")));
     }
 }

@@ -80,4 +80,25 @@ public sealed class OpenAIDeployTests(AzureServerFixture server) : PortalPageTes
         await Assertions.Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Review deployment" })).ToBeDisabledAsync();
         Assert.Empty(BrowserErrors);
     }
+
+    /// <summary>The Azure OpenAI deploy page with an account, a version and its quota chosen, and its summary, in each theme.</summary>
+    [Theory]
+    [InlineData("light")]
+    [InlineData("dark")]
+    public async Task DeployPage_InEachTheme_HasNoSeriousViolations(string theme)
+    {
+        await Page.SetViewportSizeAsync(1440, 900);
+        await Page.Context.AddCookiesAsync([new Cookie { Name = "portal-theme", Value = theme, Url = Server.BaseUrl }]);
+        await OpenInteractiveAsync("deployments/new?model=gpt-4o");
+        await Page.GetByLabel("Account", new() { Exact = true }).SelectOptionAsync(ArmPeer.AccountId());
+        await Page.GetByLabel("Version", new() { Exact = true }).SelectOptionAsync("2024-05-13");
+        await Assertions.Expect(Page.GetByTestId("quota")).ToBeVisibleAsync();
+        await AssertAccessibleAsync($"deployments-new-gpt-4o-{theme}");
+
+        await Page.GetByLabel("Deployment name").FillAsync("gpt-4o-look");
+        await Page.GetByLabel("Deployment name").BlurAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Review deployment" }).ClickAsync();
+        await Assertions.Expect(Page.GetByTestId("confirm-summary")).ToBeVisibleAsync();
+        await AssertAccessibleAsync($"deployments-new-gpt-4o-summary-{theme}");
+    }
 }

@@ -1,3 +1,5 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace Portal.EndToEnd.Tests;
@@ -45,4 +47,19 @@ public abstract class PortalPageTest(PortalServerFixture server) : IAsyncLifetim
 
     protected Task WaitForCircuitAsync() =>
         Assertions.Expect(Page.Locator("main[data-circuit]")).ToHaveAttributeAsync("data-circuit", "interactive");
+
+    /// <summary>
+    /// Photographs the page as it is now (in screenshots/, named <paramref name="name"/>) and runs axe-core's WCAG 2 A/AA
+    /// rules on it: no critical or serious violation.
+    /// </summary>
+    protected async Task AssertAccessibleAsync(string name)
+    {
+        Directory.CreateDirectory(AccessibilityTests.ScreenshotFolder);
+        await Page.ScreenshotAsync(new() { Path = Path.Combine(AccessibilityTests.ScreenshotFolder, $"{name}.png"), FullPage = true });
+        var result = await Page.RunAxe(new AxeRunOptions { RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+        var serious = result.Violations.Where(v => v.Impact is "critical" or "serious").ToList();
+
+        Assert.NotEmpty(result.Passes);
+        Assert.True(serious.Count == 0, name + ": " + string.Join("\n", serious.Select(v => $"{v.Id} ({v.Impact}): {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}")));
+    }
 }
