@@ -192,13 +192,15 @@ public sealed class SeveralInstancesTests(ITestOutputHelper output) : IAsyncLife
         string[] settings = [.. store, ShortLeases, QuickRenewals];
         var first = await EvaluationHost.StartAsync(_peer, temp, firstLog, builder => builder.Services.AddSingleton<IWorkLeases>(sp =>
             cut = new CuttableLeases(ActivatorUtilities.CreateInstance<WorkLeases>(sp))), settings);
-        await using var second = await EvaluationHost.StartAsync(_peer, temp, secondLog, configure: null, settings);
+        EvaluationHost? second = null;
         try
         {
             // peer-slow: ~1 s an answer, one at a time, so the run is well under way on the first instance when it "dies".
+            // The second instance starts only once the first runs it, so the first surely holds the run's lease.
             var id = await first.StartRunAsync(Spec("peer-slow", rows: 8, concurrency: 1));
             await WithinAsync(TimeSpan.FromSeconds(20), () => first.WithServiceAsync(s => s.GetAsync(id, CancellationToken.None)).Result?.Counts.Succeeded >= 1, "the first instance did not start the run");
             Assert.NotNull(cut);
+            second = await EvaluationHost.StartAsync(_peer, temp, secondLog, configure: null, settings);
 
             // The first instance can no longer reach the leases (as if it died): it stops before its lease lapses, and
             // the second takes the run over once it has.
@@ -215,6 +217,11 @@ public sealed class SeveralInstancesTests(ITestOutputHelper output) : IAsyncLife
         finally
         {
             await first.DisposeAsync();
+            if (second is not null)
+            {
+                await second.DisposeAsync();
+            }
+
             Dump("first", firstLog);
             Dump("second", secondLog);
         }
