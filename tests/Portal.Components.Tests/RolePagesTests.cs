@@ -208,17 +208,21 @@ public sealed class RolePagesTests() : PortalBunitContext(null, new Dictionary<s
 public sealed class SingleUserConnectionsTests : PortalBunitContext
 {
     [Fact]
-    public void Connections_SignInOff_AddsPersonalConnections_WithoutASharingSwitch()
+    public async Task Connections_SignInOff_AddsPersonalConnections_WithoutASharingSwitch()
     {
         var cut = Render<Connections>();
-        cut.FindAll("button").First(b => b.TextContent.Trim() == "Add connection").Click();
+        // The page re-renders once its connections are read: find and click on the renderer's thread so the button found is the one clicked.
+        await cut.InvokeAsync(() => cut.FindAll("button").First(b => b.TextContent.Trim() == "Add connection").Click());
 
         Assert.DoesNotContain("Shared with the team", cut.Markup, StringComparison.Ordinal);
         Assert.Empty(cut.FindAll("[data-testid=role-note]"));
-        cut.Find("#conn-name").Change("mine");
-        cut.Find("#conn-endpoint").Change("http://127.0.0.1:11434/v1/");
-        cut.Find("#conn-key").Change("sk-single-user-key-0000");
-        cut.FindAll("button").First(b => b.TextContent.Trim() == "Save").Click();
+        await cut.InvokeAsync(() =>
+        {
+            cut.Find("#conn-name").Change("mine");
+            cut.Find("#conn-endpoint").Change("http://127.0.0.1:11434/v1/");
+            cut.Find("#conn-key").Change("sk-single-user-key-0000");
+        });
+        await cut.InvokeAsync(() => cut.FindAll("button").First(b => b.TextContent.Trim() == "Save").Click());
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("tr[data-connection=mine]")));
         Assert.Equal(User.Id, ConnectionStore.Rows.Single().UserId);
     }
