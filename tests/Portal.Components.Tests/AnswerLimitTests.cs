@@ -24,10 +24,11 @@ public sealed class AnswerLimitTests() : PeerBunitContext(
         return Render<ChatPlayground>();
     }
 
-    private static void Send(IRenderedComponent<ChatPlayground> cut, string text)
+    private static async Task Send(IRenderedComponent<ChatPlayground> cut, string text)
     {
-        cut.WaitForElement("#chat-message:not([disabled])").Change(text);
-        cut.Find("form").Submit();
+        cut.WaitForElement("#chat-message:not([disabled])");
+        await cut.ChangeAsync("#chat-message:not([disabled])", text);
+        await cut.SubmitAsync("form");
     }
 
     private static string Answer(IRenderedComponent<ChatPlayground> cut) =>
@@ -53,7 +54,7 @@ public sealed class AnswerLimitTests() : PeerBunitContext(
     {
         var cut = Open("peer-endless");
 
-        Send(cut, "Never stop");
+        await Send(cut, "Never stop");
 
         cut.WaitForAssertion(() => Assert.Contains("20,000 characters", Answer(cut), StringComparison.Ordinal), Wait);
         await WaitAbortedAsync(AbortWithin);
@@ -69,7 +70,7 @@ public sealed class AnswerLimitTests() : PeerBunitContext(
     {
         var cut = Open("peer-endless-slow");
 
-        Send(cut, "Never stop");
+        await Send(cut, "Never stop");
 
         cut.WaitForAssertion(() => Assert.Contains("time limit of 2 seconds", Answer(cut), StringComparison.Ordinal), Wait);
         await WaitAbortedAsync(AbortWithin);
@@ -80,7 +81,7 @@ public sealed class AnswerLimitTests() : PeerBunitContext(
     public async Task EndlessAnswer_Stop_EndsTheCallPromptly()
     {
         var cut = Open("peer-endless");
-        Send(cut, "Never stop");
+        await Send(cut, "Never stop");
         cut.WaitForAssertion(() => Assert.Contains("quick brown fox", Answer(cut), StringComparison.Ordinal), Wait);
 
         // Found and clicked in one step on the renderer: the streaming answer re-renders the page between the two otherwise.
@@ -94,7 +95,7 @@ public sealed class AnswerLimitTests() : PeerBunitContext(
     public async Task EndlessAnswer_LeavingThePage_EndsTheCallPromptly()
     {
         var cut = Open("peer-endless");
-        Send(cut, "Never stop");
+        await Send(cut, "Never stop");
         cut.WaitForAssertion(() => Assert.Contains("quick brown fox", Answer(cut), StringComparison.Ordinal), Wait);
 
         await DisposeComponentsAsync();

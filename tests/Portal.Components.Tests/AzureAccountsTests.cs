@@ -71,14 +71,14 @@ public sealed class AzureAccountsTests : PortalBunitContext, IAsyncLifetime
     private static IElement Row(IRenderedComponent<AzureAccounts> cut, string name) => cut.Find($"tr[data-account='{name}']");
 
     /// <summary>Waits for the button with this accessible name, then clicks it on the renderer's thread.</summary>
-    private static void ClickByLabel(IRenderedComponent<AzureAccounts> cut, string label)
+    private static async Task ClickByLabel(IRenderedComponent<AzureAccounts> cut, string label)
     {
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("button"), b => b.GetAttribute("aria-label") == label), TimeSpan.FromSeconds(10));
-        cut.InvokeAsync(() => cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == label).Click()).GetAwaiter().GetResult();
+        await cut.InvokeAsync(() => cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == label).Click());
     }
 
-    private static void ClickByText(IRenderedComponent<AzureAccounts> cut, string text) =>
-        cut.InvokeAsync(() => cut.FindAll("button").Single(b => b.TextContent.Trim() == text).Click()).GetAwaiter().GetResult();
+    private static async Task ClickByText(IRenderedComponent<AzureAccounts> cut, string text) =>
+        await cut.InvokeAsync(() => cut.FindAll("button").Single(b => b.TextContent.Trim() == text).Click());
 
     [Fact]
     public void Accounts_FromBothPages_ShowKindInWordsRegionSkuEndpointsAndState()
@@ -103,12 +103,12 @@ public sealed class AzureAccountsTests : PortalBunitContext, IAsyncLifetime
     }
 
     [Fact]
-    public void RevealKey_IsNotInThePageUntilClicked_ThenShownWithCopy_AndAuditedWithoutIt()
+    public async Task RevealKey_IsNotInThePageUntilClicked_ThenShownWithCopy_AndAuditedWithoutIt()
     {
         var cut = Accounts();
         Assert.DoesNotContain(_arm.AccountKey, cut.Markup, StringComparison.Ordinal);
 
-        ClickByLabel(cut, $"Reveal key of {ArmPeer.OpenAIAccountName}");
+        await ClickByLabel(cut, $"Reveal key of {ArmPeer.OpenAIAccountName}");
 
         cut.WaitForAssertion(() => Assert.Equal(_arm.AccountKey, cut.Find("[data-testid=account-key]").TextContent), TimeSpan.FromSeconds(10));
         Assert.Contains(cut.FindAll("button"), b => b.GetAttribute("aria-label") == $"Copy the key of {ArmPeer.OpenAIAccountName}");
@@ -116,17 +116,17 @@ public sealed class AzureAccountsTests : PortalBunitContext, IAsyncLifetime
         Assert.Equal("Succeeded", entry.Outcome);
         Assert.DoesNotContain(_arm.AccountKey, $"{entry.Target} {entry.Detail}", StringComparison.Ordinal);
 
-        ClickByLabel(cut, $"Hide key of {ArmPeer.OpenAIAccountName}");
+        await ClickByLabel(cut, $"Hide key of {ArmPeer.OpenAIAccountName}");
 
         cut.WaitForAssertion(() => Assert.DoesNotContain(_arm.AccountKey, cut.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
     }
 
     [Fact]
-    public void RevealKey_Locked403_SaysWhyInASentence()
+    public async Task RevealKey_Locked403_SaysWhyInASentence()
     {
         var cut = Accounts();
 
-        ClickByLabel(cut, $"Reveal key of {ArmPeer.LockedAccountName}");
+        await ClickByLabel(cut, $"Reveal key of {ArmPeer.LockedAccountName}");
 
         cut.WaitForAssertion(() => Assert.Contains("The key of locked-openai could not be read", cut.Find("[data-testid=account-message]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.Contains("lacks permission", cut.Find("[data-testid=account-message]").TextContent, StringComparison.Ordinal);
@@ -134,14 +134,14 @@ public sealed class AzureAccountsTests : PortalBunitContext, IAsyncLifetime
     }
 
     [Fact]
-    public void CreateConnection_WithTheKey_SavesAzureOpenAIOnV1_AndASecondWithTheSameNameIsRefused()
+    public async Task CreateConnection_WithTheKey_SavesAzureOpenAIOnV1_AndASecondWithTheSameNameIsRefused()
     {
         var cut = Accounts();
-        ClickByLabel(cut, $"Create connection to {ArmPeer.OpenAIAccountName}");
+        await ClickByLabel(cut, $"Create connection to {ArmPeer.OpenAIAccountName}");
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("#acc-connection-name")), TimeSpan.FromSeconds(10));
-        cut.Find("#acc-connection-name").Change("team-aoai");
+        await cut.ChangeAsync("#acc-connection-name", "team-aoai");
 
-        ClickByText(cut, "Save connection");
+        await ClickByText(cut, "Save connection");
 
         cut.WaitForAssertion(() => Assert.Contains("Connection 'team-aoai' is ready", cut.Find("[data-testid=account-message]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         var row = Assert.Single(ConnectionStore.Rows);
@@ -149,26 +149,26 @@ public sealed class AzureAccountsTests : PortalBunitContext, IAsyncLifetime
         Assert.NotNull(row.ProtectedApiKey);
         Assert.DoesNotContain(_arm.AccountKey, cut.Markup, StringComparison.Ordinal);
 
-        ClickByLabel(cut, $"Create connection to {ArmPeer.AIServicesAccountName}");
+        await ClickByLabel(cut, $"Create connection to {ArmPeer.AIServicesAccountName}");
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("#acc-connection-name")), TimeSpan.FromSeconds(10));
-        cut.Find("#acc-connection-name").Change("team-aoai");
-        ClickByText(cut, "Save connection");
+        await cut.ChangeAsync("#acc-connection-name", "team-aoai");
+        await ClickByText(cut, "Save connection");
 
         cut.WaitForAssertion(() => Assert.Contains("already have a connection named 'team-aoai'", cut.Find($"tr[data-account='{ArmPeer.AIServicesAccountName}'] + tr").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.Single(ConnectionStore.Rows);
     }
 
     [Fact]
-    public void LocalAuthDisabled_OffersEntraIdOnly_AndSavesNoKey()
+    public async Task LocalAuthDisabled_OffersEntraIdOnly_AndSavesNoKey()
     {
         _arm.SetLocalAuthDisabled(ArmPeer.OpenAIAccountName, true);
         var cut = Accounts();
         Assert.DoesNotContain(cut.FindAll("button"), b => b.GetAttribute("aria-label") == $"Reveal key of {ArmPeer.OpenAIAccountName}");
         Assert.Contains("Microsoft Entra ID only", Row(cut, ArmPeer.OpenAIAccountName).TextContent, StringComparison.Ordinal);
 
-        ClickByLabel(cut, $"Create connection to {ArmPeer.OpenAIAccountName}");
+        await ClickByLabel(cut, $"Create connection to {ArmPeer.OpenAIAccountName}");
         cut.WaitForAssertion(() => Assert.Contains("only Microsoft Entra ID works", cut.Find("[data-testid=entra-only]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
-        ClickByText(cut, "Save connection");
+        await ClickByText(cut, "Save connection");
 
         cut.WaitForAssertion(() => Assert.Single(ConnectionStore.Rows), TimeSpan.FromSeconds(10));
         Assert.Equal(("EntraId", null), (ConnectionStore.Rows[0].Auth, ConnectionStore.Rows[0].ProtectedApiKey));

@@ -74,7 +74,7 @@ public sealed class BenchmarkPagesTests : PortalBunitContext
     }
 
     [Fact]
-    public void Dashboard_BarFocusedByKeyboard_OpensATooltipWithValueSettingAndSourceLink()
+    public async Task Dashboard_BarFocusedByKeyboard_OpensATooltipWithValueSettingAndSourceLink()
     {
         var cut = RenderAt<Benchmarks>($"benchmarks?models={Llama}&models={Phi}&dataset=MMLU");
 
@@ -87,7 +87,7 @@ public sealed class BenchmarkPagesTests : PortalBunitContext
         Assert.Contains("Model owner", name, StringComparison.Ordinal);
         Assert.Empty(cut.FindAll("[data-testid=bar-tooltip]"));
 
-        bar.Focus();
+        await cut.InvokeAsync(() => cut.Find($"figure[data-column=MMLU] [data-testid=chart-bar][data-model={Llama}]").Focus());
 
         var tooltip = cut.Find("figure[data-column=MMLU] [data-testid=bar-tooltip]");
         Assert.Equal(tooltip.Id, cut.Find($"figure[data-column=MMLU] [data-testid=chart-bar][data-model={Llama}]").GetAttribute("aria-describedby"));
@@ -96,12 +96,12 @@ public sealed class BenchmarkPagesTests : PortalBunitContext
         Assert.StartsWith("https://", tooltip.QuerySelector("a")!.GetAttribute("href"), StringComparison.Ordinal);
         Assert.Equal(name, cut.Find("figure[data-column=MMLU] [data-testid=bar-detail]").TextContent);
 
-        cut.Find($"figure[data-column=MMLU] [data-testid=chart-bar][data-model={Llama}]").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Escape" });
+        await cut.InvokeAsync(() => cut.Find($"figure[data-column=MMLU] [data-testid=chart-bar][data-model={Llama}]").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Escape" }));
         Assert.Empty(cut.FindAll("[data-testid=bar-tooltip]"));
     }
 
     [Fact]
-    public void Dashboard_BarCharts_ShowTheTopFifteen_AndAllOnRequest()
+    public async Task Dashboard_BarCharts_ShowTheTopFifteen_AndAllOnRequest()
     {
         var cut = RenderAt<Benchmarks>("benchmarks");
         var figure = cut.Find("figure[data-column=MMLU]");
@@ -109,13 +109,13 @@ public sealed class BenchmarkPagesTests : PortalBunitContext
         Assert.True(total > BenchmarkBarChart.TopCount);
         Assert.Equal(BenchmarkBarChart.TopCount, figure.QuerySelectorAll("[data-testid=chart-bar]").Length);
 
-        figure.QuerySelectorAll("button").Single(b => Squash(b.TextContent) == $"Show all {total}").Click();
+        await cut.InvokeAsync(() => cut.Find("figure[data-column=MMLU]").QuerySelectorAll("button").Single(b => Squash(b.TextContent) == $"Show all {total}").Click());
 
         Assert.Equal(total, cut.Find("figure[data-column=MMLU]").QuerySelectorAll("[data-testid=chart-bar]").Length);
     }
 
     [Fact]
-    public void Dashboard_Scatter_HasOnePointPerModelWithBothPriceAndIndex_AndATooltipOnFocus()
+    public async Task Dashboard_Scatter_HasOnePointPerModelWithBothPriceAndIndex_AndATooltipOnFocus()
     {
         var cut = RenderAt<Benchmarks>("benchmarks?view=cost&publisher=Microsoft");
         var data = BenchmarkData.Embedded;
@@ -127,7 +127,7 @@ public sealed class BenchmarkPagesTests : PortalBunitContext
         Assert.Equal(expected, points.Select(p => p.GetAttribute("data-model")!).Order());
         Assert.All(points, p => Assert.Equal("0", p.GetAttribute("tabindex")));
 
-        points[0].Focus();
+        await cut.InvokeAsync(() => cut.FindAll("[data-testid=scatter-point]")[0].Focus());
 
         var tooltip = cut.Find("[data-testid=point-tooltip]");
         Assert.Contains("Index", tooltip.TextContent, StringComparison.Ordinal);
@@ -159,11 +159,11 @@ public sealed class BenchmarkPagesTests : PortalBunitContext
     }
 
     [Fact]
-    public void Dashboard_ListView_ExpandsToEverySource_EachLineOnce()
+    public async Task Dashboard_ListView_ExpandsToEverySource_EachLineOnce()
     {
         var cut = RenderAt<Benchmarks>("benchmarks?view=list&models=gpt-4");
 
-        cut.FindAll("[data-testid=bench-expand]").Single().Click();
+        await cut.InvokeAsync(() => cut.FindAll("[data-testid=bench-expand]").Single().Click());
 
         var lines = cut.FindAll("[data-testid=bench-sources-row] [data-testid=score-sources] tbody tr").Select(r => Squash(r.TextContent)).ToList();
         Assert.NotEmpty(lines);

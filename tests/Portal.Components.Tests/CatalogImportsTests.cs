@@ -13,18 +13,18 @@ public sealed class CatalogImportsTests : PortalBunitContext
     {
     }
 
-    private IRenderedComponent<CatalogImports> Upload(string content, string fileName = "team.json")
+    private async Task<IRenderedComponent<CatalogImports>> Upload(string content, string fileName = "team.json")
     {
         var cut = Render<CatalogImports>();
         cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText(content, fileName));
-        cut.FindAll("button").Single(b => b.TextContent.Contains("Import", StringComparison.Ordinal) && !b.TextContent.Contains("Remove", StringComparison.Ordinal)).Click();
+        await cut.ClickAsync("button", b => b.TextContent.Contains("Import", StringComparison.Ordinal) && !b.TextContent.Contains("Remove", StringComparison.Ordinal));
         return cut;
     }
 
     [Fact]
-    public void Import_MalformedFile_ListsEveryProblemAndStoresNothing()
+    public async Task Import_MalformedFile_ListsEveryProblemAndStoresNothing()
     {
-        var cut = Upload("""{"models": [{"id": "a", "context_window_tokens": -5}, {"display_name": "no id"}]}""");
+        var cut = await Upload("""{"models": [{"id": "a", "context_window_tokens": -5}, {"display_name": "no id"}]}""");
 
         cut.WaitForAssertion(() => Assert.Contains("Not imported: 2 problems found. Nothing was changed.", cut.Find(".imports-errors [role=alert]").TextContent, StringComparison.Ordinal));
         var paths = cut.FindAll(".imports-errors tbody tr td:first-child").Select(td => td.TextContent).ToList();
@@ -34,18 +34,18 @@ public sealed class CatalogImportsTests : PortalBunitContext
     }
 
     [Fact]
-    public void Import_NotJson_SaysWhere()
+    public async Task Import_NotJson_SaysWhere()
     {
-        var cut = Upload("models: [oops");
+        var cut = await Upload("models: [oops");
 
         cut.WaitForAssertion(() => Assert.Contains("Not valid JSON (line 1", cut.Find(".imports-errors").TextContent, StringComparison.Ordinal));
         Assert.Empty(Store.Rows);
     }
 
     [Fact]
-    public void Import_ValidFile_AddsTheModelsAndListsTheVersion()
+    public async Task Import_ValidFile_AddsTheModelsAndListsTheVersion()
     {
-        var cut = Upload("""{"models": [{"id": "team-model", "display_name": "Team Model", "publisher": "Contoso"}]}""");
+        var cut = await Upload("""{"models": [{"id": "team-model", "display_name": "Team Model", "publisher": "Contoso"}]}""");
 
         cut.WaitForAssertion(() => Assert.Contains("Imported 'team' v1: 1 model(s) added", cut.Find("[role=status]").TextContent, StringComparison.Ordinal));
         Assert.Single(Store.Rows);
@@ -54,11 +54,11 @@ public sealed class CatalogImportsTests : PortalBunitContext
     }
 
     [Fact]
-    public void Import_StoreDown_SaysNothingChanged()
+    public async Task Import_StoreDown_SaysNothingChanged()
     {
         Store.FailWrites = true;
 
-        var cut = Upload("""{"models": [{"id": "team-model"}]}""");
+        var cut = await Upload("""{"models": [{"id": "team-model"}]}""");
 
         cut.WaitForAssertion(() => Assert.Contains("could not be saved; nothing was changed", cut.Find(".imports-errors").TextContent, StringComparison.Ordinal));
         Assert.Null(Services.GetRequiredService<ICatalogService>().Current.Find("team-model"));

@@ -68,51 +68,50 @@ public sealed class CatalogPageTests : PortalBunitContext
     }
 
     [Fact]
-    public void CheckPublisher_NavigatesToAUrlThatCarriesIt()
+    public async Task CheckPublisher_NavigatesToAUrlThatCarriesIt()
     {
         var cut = RenderAt("models?task=chat-completion");
 
-        Checkbox(cut, "publisher", "Mistral AI").Change(true);
+        await cut.InvokeAsync(() => Checkbox(cut, "publisher", "Mistral AI").Change(true));
 
         var uri = Services.GetRequiredService<NavigationManager>().Uri;
         Assert.EndsWith("models?publisher=Mistral%20AI&task=chat-completion", uri, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void UncheckLastValue_RemovesTheFacetFromTheUrl()
+    public async Task UncheckLastValue_RemovesTheFacetFromTheUrl()
     {
         var cut = RenderAt("models?publisher=Meta&page=2");
 
-        Checkbox(cut, "publisher", "Meta").Change(false);
+        await cut.InvokeAsync(() => Checkbox(cut, "publisher", "Meta").Change(false));
 
         Assert.EndsWith("/models", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Search_Submitted_NavigatesWithTheText()
+    public async Task Search_Submitted_NavigatesWithTheText()
     {
         var cut = RenderAt("models?publisher=Meta");
 
-        var box = cut.Find("input[aria-label='Search models']");
-        box.Input("llama 3.1");
+        await cut.InputAsync("input[aria-label='Search models']", "llama 3.1");
 
         // The typed text reaches the page through the text field's own async handler, on a busy machine a moment after
         // Input returns: submit (as pressing Enter again would) until the search carries it.
-        cut.WaitForAssertion(
-            () =>
+        await cut.WaitForAssertionAsync(
+            async () =>
             {
-                cut.Find("form[role=search]").Submit();
+                await cut.SubmitAsync("form[role=search]");
                 Assert.EndsWith("models?q=llama%203.1&publisher=Meta", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
             },
             TimeSpan.FromSeconds(5));
     }
 
     [Fact]
-    public void Search_AfterAPauseInTyping_NavigatesWithTheText()
+    public async Task Search_AfterAPauseInTyping_NavigatesWithTheText()
     {
         var cut = RenderAt("models?publisher=Meta");
 
-        cut.Find("input[aria-label='Search models']").Input("llama");
+        await cut.InputAsync("input[aria-label='Search models']", "llama");
 
         cut.WaitForAssertion(
             () => Assert.EndsWith("models?q=llama&publisher=Meta", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal),
@@ -143,7 +142,7 @@ public sealed class CatalogPageTests : PortalBunitContext
     }
 
     [Fact]
-    public void Render_Filters_ShowAChipEach_ThatRemovesIt_AndFriendlyNames()
+    public async Task Render_Filters_ShowAChipEach_ThatRemovesIt_AndFriendlyNames()
     {
         var cut = RenderAt("models?publisher=Meta&task=chat-completion");
 
@@ -151,7 +150,7 @@ public sealed class CatalogPageTests : PortalBunitContext
         Assert.Contains("Inference task: Chat completion", chip.TextContent, StringComparison.Ordinal);
         Assert.Equal("Chat completion, 8 models", AccessibleName(Checkbox(cut, "task", "Chat completion")));
 
-        chip.Click();
+        await cut.ClickAsync("[data-testid=active-filters] [aria-label='Remove the filter Inference task: Chat completion']");
 
         Assert.EndsWith("models?publisher=Meta", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
     }

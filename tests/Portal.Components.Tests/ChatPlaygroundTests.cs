@@ -17,10 +17,11 @@ public sealed class ChatPlaygroundTests() : PeerBunitContext("sk-peer-secret-987
         return Render<ChatPlayground>();
     }
 
-    internal static void Send(IRenderedComponent<ChatPlayground> cut, string text)
+    internal static async Task Send(IRenderedComponent<ChatPlayground> cut, string text)
     {
-        cut.WaitForElement("#chat-message:not([disabled])").Change(text);
-        cut.Find("form.pg-composer").Submit();
+        cut.WaitForElement("#chat-message:not([disabled])");
+        await cut.ChangeAsync("#chat-message:not([disabled])", text);
+        await cut.SubmitAsync("form.pg-composer");
     }
 
     internal static IReadOnlyList<(string Role, string Text)> Transcript(IRenderedComponent<ChatPlayground> cut) =>
@@ -33,28 +34,28 @@ public sealed class ChatPlaygroundTests() : PeerBunitContext("sk-peer-secret-987
     }
 
     [Fact]
-    public void Send_PromptOverTheLimit_IsNotSent_SaysSo_StaysInTheBox_AndTheNextMessageGoes()
+    public async Task Send_PromptOverTheLimit_IsNotSent_SaysSo_StaysInTheBox_AndTheNextMessageGoes()
     {
         var cut = Open("peer-chat");
         var requests = Peer.Requests.Count;
         var prompt = new string('y', Portal.Web.Playground.PlaygroundRun.MaxTextChars + 1);
 
-        Send(cut, prompt);
+        await Send(cut, prompt);
 
         cut.WaitForAssertion(() => Assert.Contains("at most 262,144 characters", cut.Markup, StringComparison.Ordinal));
         Assert.Equal(prompt, cut.Find("#chat-message").TextContent);
         Assert.Equal(requests, Peer.Requests.Count);
 
-        Send(cut, "Short again");
+        await Send(cut, "Short again");
         cut.WaitForAssertion(() => Assert.Contains("Echo: Short again", Transcript(cut)[^1].Text, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
     }
 
     [Fact]
-    public void Send_StreamsTheAnswer_WithMetrics_AndSavesTheSession()
+    public async Task Send_StreamsTheAnswer_WithMetrics_AndSavesTheSession()
     {
         var cut = Open("peer-chat");
 
-        Send(cut, "Hello peer");
+        await Send(cut, "Hello peer");
 
         cut.WaitForAssertion(() => Assert.Contains("lazy dog", Transcript(cut)[^1].Text, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         cut.WaitForAssertion(() => Assert.Contains("tokens/s", cut.Find("[data-testid=metrics]").TextContent, StringComparison.Ordinal));
@@ -69,7 +70,7 @@ public sealed class ChatPlaygroundTests() : PeerBunitContext("sk-peer-secret-987
     public async Task Shutdown_DuringAStream_EndsTheCall_AndSavesTheQuestionAndTheAnswerSoFar_MarkedInterrupted()
     {
         var cut = Open("peer-endless-slow");
-        Send(cut, "Keep talking until the restart");
+        await Send(cut, "Keep talking until the restart");
         cut.WaitForAssertion(() => Assert.Contains("quick brown", Transcript(cut)[^1].Text, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         var shutdown = Services.GetRequiredService<Portal.Web.Playground.PlaygroundShutdown>();
 
@@ -104,11 +105,11 @@ public sealed class ChatPlaygroundTests() : PeerBunitContext("sk-peer-secret-987
     [InlineData("fault-429", "wait 7 s", "Rate limit reached")]
     [InlineData("fault-500", "The endpoint failed (500)", "server had an error")]
     [InlineData("fault-content-filter", "hate (high), self-harm (high), violence (medium)", "content management policy")]
-    public void Faults_BeforeTheAnswer_AreShownInline_AndTheConversationIsKept(string model, string expected, string? provider)
+    public async Task Faults_BeforeTheAnswer_AreShownInline_AndTheConversationIsKept(string model, string expected, string? provider)
     {
         var cut = Open(model);
 
-        Send(cut, "First question");
+        await Send(cut, "First question");
         var error = Error(cut);
 
         Assert.Contains(expected, error, StringComparison.OrdinalIgnoreCase);
@@ -121,8 +122,8 @@ public sealed class ChatPlaygroundTests() : PeerBunitContext("sk-peer-secret-987
         Assert.DoesNotContain("Exception", cut.Markup, StringComparison.Ordinal);
 
         // The conversation goes on: switch to a working model; the failed question stays on the page but is not sent again.
-        cut.Find("#chat-model").Change("peer-chat");
-        Send(cut, "Second question");
+        await cut.ChangeAsync("#chat-model", "peer-chat");
+        await Send(cut, "Second question");
         cut.WaitForAssertion(() => Assert.Contains("Echo: Second question", Transcript(cut)[^1].Text, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         var sent = Peer.Requests.Last().Body!["messages"]!.AsArray().Select(m => m!["content"]!.GetValue<string>()).ToList();
         Assert.DoesNotContain("First question", sent);
@@ -133,11 +134,11 @@ public sealed class ChatPlaygroundTests() : PeerBunitContext("sk-peer-secret-987
     [InlineData("fault-reset", "connection to the endpoint dropped")]
     [InlineData("fault-malformed", "could not read")]
     [InlineData("fault-stream-filter", "content filter stopped the answer: violence (medium)")]
-    public void Faults_InTheMiddleOfTheStream_KeepThePartialAnswer(string model, string expected)
+    public async Task Faults_InTheMiddleOfTheStream_KeepThePartialAnswer(string model, string expected)
     {
         var cut = Open(model);
 
-        Send(cut, "Tell me");
+        await Send(cut, "Tell me");
         var error = Error(cut);
 
         Assert.Contains(expected, error, StringComparison.OrdinalIgnoreCase);
@@ -153,7 +154,7 @@ public sealed class ChatPlaygroundTests() : PeerBunitContext("sk-peer-secret-987
     {
         var cut = Open("peer-slow");
 
-        Send(cut, "Long answer please");
+        await Send(cut, "Long answer please");
         cut.WaitForAssertion(() => Assert.StartsWith("Echo:", Transcript(cut)[^1].Text, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         // Found and clicked in one step on the renderer: the streaming answer re-renders the page between the two otherwise.
         await cut.InvokeAsync(() => cut.FindAll("button").Single(b => b.TextContent.Trim() == "Stop").Click());
@@ -164,23 +165,23 @@ public sealed class ChatPlaygroundTests() : PeerBunitContext("sk-peer-secret-987
     }
 
     [Fact]
-    public void Regenerate_ReplacesTheLastAnswer_AndEditResend_ReplacesWhatFollowed()
+    public async Task Regenerate_ReplacesTheLastAnswer_AndEditResend_ReplacesWhatFollowed()
     {
         var cut = Open("peer-chat");
-        Send(cut, "One");
+        await Send(cut, "One");
         WaitIdle(cut, 2);
-        Send(cut, "Two");
+        await Send(cut, "Two");
         WaitIdle(cut, 4);
         var requests = Peer.Requests.Count;
 
-        cut.FindAll("button").Single(b => b.TextContent == "Regenerate").Click();
+        await cut.ClickAsync("button", b => b.TextContent == "Regenerate");
         cut.WaitForAssertion(() => Assert.Equal(requests + 1, Peer.Requests.Count), TimeSpan.FromSeconds(10));
         WaitIdle(cut, 4);
         Assert.Equal("Two", Peer.Requests.Last().Body!["messages"]!.AsArray().Last()!["content"]!.GetValue<string>());
 
-        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Edit message 1").Click();
+        await cut.ClickLabelledAsync("Edit message 1");
         cut.WaitForAssertion(() => Assert.Contains("editing message 1", cut.Find("label[for=chat-message]").TextContent, StringComparison.Ordinal));
-        Send(cut, "One, edited");
+        await Send(cut, "One, edited");
         cut.WaitForAssertion(() => Assert.Contains("Echo: One, edited", Transcript(cut)[^1].Text, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         WaitIdle(cut, 2);
     }
@@ -195,11 +196,11 @@ public sealed class ChatPlaygroundTests() : PeerBunitContext("sk-peer-secret-987
         }, TimeSpan.FromSeconds(10));
 
     [Fact]
-    public void Markdown_IsRendered_ButRawHtmlAndScriptLinksAreNot()
+    public async Task Markdown_IsRendered_ButRawHtmlAndScriptLinksAreNot()
     {
         var cut = Open("peer-chat");
 
-        Send(cut, "<img src=x onerror=alert(1)> [click](javascript:alert(1)) **bold**");
+        await Send(cut, "<img src=x onerror=alert(1)> [click](javascript:alert(1)) **bold**");
 
         cut.WaitForAssertion(() => Assert.Contains("lazy dog", Transcript(cut)[^1].Text, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         var answer = cut.FindAll("[data-testid=answer]")[^1];
@@ -214,7 +215,7 @@ public sealed class ChatPlaygroundTests() : PeerBunitContext("sk-peer-secret-987
     {
         var dialogs = Render<MudBlazor.MudDialogProvider>();
         var cut = Open("peer-chat");
-        Send(cut, "Hello code");
+        await Send(cut, "Hello code");
         cut.WaitForAssertion(() => Assert.Contains("lazy dog", Transcript(cut)[^1].Text, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
 
         Assert.Empty(dialogs.FindAll("[data-testid=view-code]"));
@@ -235,12 +236,12 @@ public sealed class ChatPlaygroundTests() : PeerBunitContext("sk-peer-secret-987
     }
 
     [Fact]
-    public void HistoryFailure_KeepsTheConversation_AndSaysSo()
+    public async Task HistoryFailure_KeepsTheConversation_AndSaysSo()
     {
         SessionStore.FailWrites = true;
         var cut = Open("peer-chat");
 
-        Send(cut, "Hello");
+        await Send(cut, "Hello");
 
         cut.WaitForAssertion(() => Assert.Contains("could not be saved to history", cut.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.Contains("lazy dog", Transcript(cut)[^1].Text, StringComparison.Ordinal);
@@ -254,17 +255,17 @@ public sealed class ChatPlaygroundTimeoutTests() : PeerBunitContext(
     new Dictionary<string, string?> { ["Portal:Inference:Timeout"] = "00:00:02" })
 {
     [Fact]
-    public void Hang_NoAnswerWithinTheTimeout_IsShownInline_AndTheConversationIsKept()
+    public async Task Hang_NoAnswerWithinTheTimeout_IsShownInline_AndTheConversationIsKept()
     {
         Services.GetRequiredService<NavigationManager>().NavigateTo("playground/chat?connection=peer&model=fault-hang");
         var cut = Render<ChatPlayground>();
 
-        ChatPlaygroundTests.Send(cut, "First question");
+        await ChatPlaygroundTests.Send(cut, "First question");
 
         Assert.Contains("No answer from the endpoint within 2 seconds", ChatPlaygroundTests.Error(cut), StringComparison.Ordinal);
         Assert.Equal(("user", "First question"), ChatPlaygroundTests.Transcript(cut)[0]);
-        cut.Find("#chat-model").Change("peer-chat");
-        ChatPlaygroundTests.Send(cut, "Second question");
+        await cut.ChangeAsync("#chat-model", "peer-chat");
+        await ChatPlaygroundTests.Send(cut, "Second question");
         cut.WaitForAssertion(() => Assert.Contains("Echo: Second question", ChatPlaygroundTests.Transcript(cut)[^1].Text, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
     }
 }

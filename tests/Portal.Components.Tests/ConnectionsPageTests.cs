@@ -14,30 +14,30 @@ public sealed class ConnectionsPageTests() : PeerBunitContext(Key, peer =>
 {
     private const string Key = "sk-live-abcdefgh12345678WXYZ";
 
-    private static void Fill(IRenderedComponent<Connections> cut, string name, string endpoint, string? key)
+    private static async Task Fill(IRenderedComponent<Connections> cut, string name, string endpoint, string? key)
     {
-        cut.Find("#conn-name").Change(name);
-        cut.Find("#conn-endpoint").Change(endpoint);
+        await cut.ChangeAsync("#conn-name", name);
+        await cut.ChangeAsync("#conn-endpoint", endpoint);
         if (key is not null)
         {
-            cut.Find("#conn-key").Change(key);
+            await cut.ChangeAsync("#conn-key", key);
         }
     }
 
-    private static void Click(IRenderedComponent<Connections> cut, string text) =>
-        cut.FindAll("button").First(b => b.TextContent.Trim() == text).Click();
+    private static async Task Click(IRenderedComponent<Connections> cut, string text) =>
+        await cut.InvokeAsync(() => cut.FindAll("button").First(b => b.TextContent.Trim() == text).Click());
 
     [Fact]
-    public void Add_Test_Save_TheKeyIsEncrypted_AndNeverRenderedBack()
+    public async Task Add_Test_Save_TheKeyIsEncrypted_AndNeverRenderedBack()
     {
         var cut = Render<Connections>();
-        Click(cut, "Add connection");
-        Fill(cut, "local peer", Peer.V1.AbsoluteUri, Key);
+        await Click(cut, "Add connection");
+        await Fill(cut, "local peer", Peer.V1.AbsoluteUri, Key);
 
-        Click(cut, "Test connection");
+        await Click(cut, "Test connection");
         cut.WaitForAssertion(() => Assert.Contains("lists 4 models", cut.Find("[data-testid=connection-test]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.Contains("peer-chat", cut.Find("#conn-models").GetAttribute("value") ?? cut.Find("#conn-models").TextContent, StringComparison.Ordinal);
-        Click(cut, "Save");
+        await Click(cut, "Save");
 
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("tr[data-connection='local peer']")));
         Assert.Contains("••••WXYZ", cut.Find("tr[data-connection='local peer']").TextContent, StringComparison.Ordinal);
@@ -50,28 +50,28 @@ public sealed class ConnectionsPageTests() : PeerBunitContext(Key, peer =>
     }
 
     /// <summary>The page with the peer saved as a connection (with its key), as a user adds it.</summary>
-    private IRenderedComponent<Connections> RenderWithSavedPeer()
+    private async Task<IRenderedComponent<Connections>> RenderWithSavedPeer()
     {
         var cut = Render<Connections>();
-        Click(cut, "Add connection");
-        Fill(cut, "peer", Peer.V1.AbsoluteUri, Key);
-        Click(cut, "Save");
+        await Click(cut, "Add connection");
+        await Fill(cut, "peer", Peer.V1.AbsoluteUri, Key);
+        await Click(cut, "Save");
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("tr[data-connection=peer]")));
         return cut;
     }
 
     [Fact]
-    public void Edit_WithoutRetypingTheKey_KeepsIt_AndTestUsesTheSavedKey()
+    public async Task Edit_WithoutRetypingTheKey_KeepsIt_AndTestUsesTheSavedKey()
     {
-        var cut = RenderWithSavedPeer();
+        var cut = await RenderWithSavedPeer();
         var protectedKey = ConnectionStore.Rows.Single().ProtectedApiKey;
 
-        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Edit peer").Click();
+        await cut.ClickLabelledAsync("Edit peer");
         Assert.Contains("ending in WXYZ", cut.Find("#conn-key").GetAttribute("placeholder"), StringComparison.Ordinal);
         Assert.Null(cut.Find("#conn-key").GetAttribute("value"));
-        Click(cut, "Test connection");
+        await Click(cut, "Test connection");
         cut.WaitForAssertion(() => Assert.Contains("Connected", cut.Find("[data-testid=connection-test]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
-        Click(cut, "Save");
+        await Click(cut, "Save");
 
         cut.WaitForAssertion(() => Assert.Contains(Services.GetRequiredService<ISnackbar>().ShownSnackbars, s => s.Message == "Saved peer."));
         Assert.Equal(protectedKey, ConnectionStore.Rows.Single().ProtectedApiKey);
@@ -80,15 +80,15 @@ public sealed class ConnectionsPageTests() : PeerBunitContext(Key, peer =>
     [Theory]
     [InlineData("Test connection")]
     [InlineData("Save")]
-    public void Edit_OtherServerWithoutRetypingTheKey_AsksForTheKeyOnTheKeyField_AndSendsNothing(string button)
+    public async Task Edit_OtherServerWithoutRetypingTheKey_AsksForTheKeyOnTheKeyField_AndSendsNothing(string button)
     {
-        var cut = RenderWithSavedPeer();
+        var cut = await RenderWithSavedPeer();
         var protectedKey = ConnectionStore.Rows.Single().ProtectedApiKey;
         var received = Peer.Received.Count;
 
-        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Edit peer").Click();
-        cut.Find("#conn-endpoint").Change("http://127.0.0.1:9/v1/");
-        Click(cut, button);
+        await cut.ClickLabelledAsync("Edit peer");
+        await cut.ChangeAsync("#conn-endpoint", "http://127.0.0.1:9/v1/");
+        await Click(cut, button);
 
         cut.WaitForAssertion(() =>
         {
@@ -103,13 +103,13 @@ public sealed class ConnectionsPageTests() : PeerBunitContext(Key, peer =>
     }
 
     [Fact]
-    public void Test_WrongKey_GivesTheExactReason()
+    public async Task Test_WrongKey_GivesTheExactReason()
     {
         var cut = Render<Connections>();
-        Click(cut, "Add connection");
-        Fill(cut, "peer", Peer.V1.AbsoluteUri, "sk-wrong-key-0000");
+        await Click(cut, "Add connection");
+        await Fill(cut, "peer", Peer.V1.AbsoluteUri, "sk-wrong-key-0000");
 
-        Click(cut, "Test connection");
+        await Click(cut, "Test connection");
 
         cut.WaitForAssertion(() => Assert.Contains("refused the credentials (401)", cut.Find("[data-testid=connection-test]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.Contains("Incorrect API key provided.", cut.Find("[data-testid=connection-test]").TextContent, StringComparison.Ordinal);
@@ -121,13 +121,13 @@ public sealed class ConnectionsPageTests() : PeerBunitContext(Key, peer =>
     [InlineData("x", "http://169.254.169.254/", "cloud metadata address")]
     [InlineData("x", "http://10.1.2.3/v1/", "AllowPrivateNetworks")]
     [InlineData("from-config", "http://127.0.0.1:1/v1/", "declared in configuration")]
-    public void Save_BadInput_ListsTheProblem_AndStoresNothing(string name, string endpoint, string expected)
+    public async Task Save_BadInput_ListsTheProblem_AndStoresNothing(string name, string endpoint, string expected)
     {
         var cut = Render<Connections>();
-        Click(cut, "Add connection");
-        Fill(cut, name, endpoint, "sk-something-long");
+        await Click(cut, "Add connection");
+        await Fill(cut, name, endpoint, "sk-something-long");
 
-        Click(cut, "Save");
+        await Click(cut, "Save");
 
         // Each problem is shown next to its field (or above the buttons when it belongs to no field).
         cut.WaitForAssertion(() => Assert.Contains(expected, cut.Find("[role=region]").TextContent, StringComparison.Ordinal));
@@ -145,46 +145,46 @@ public sealed class ConnectionsPageTests() : PeerBunitContext(Key, peer =>
     }
 
     [Fact]
-    public void Test_DeclaredConnection_ListsItsModels_WithoutShowingTheKey()
+    public async Task Test_DeclaredConnection_ListsItsModels_WithoutShowingTheKey()
     {
         var cut = Render<Connections>();
 
-        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Test declared-peer").Click();
+        await cut.ClickLabelledAsync("Test declared-peer");
 
         cut.WaitForAssertion(() => Assert.Contains("lists 4 models", cut.Find("tr[data-connection=declared-peer] [role=status]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.DoesNotContain(Key, cut.Markup, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Test_DeclaredConnection_WithAWrongKey_GivesTheExactReason()
+    public async Task Test_DeclaredConnection_WithAWrongKey_GivesTheExactReason()
     {
         var cut = Render<Connections>();
 
-        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Test declared-wrong-key").Click();
+        await cut.ClickLabelledAsync("Test declared-wrong-key");
 
         cut.WaitForAssertion(() => Assert.Contains("refused the credentials (401)", cut.Find("tr[data-connection=declared-wrong-key] [role=status]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.DoesNotContain("sk-wrong-key-0000", cut.Markup, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Delete_AsksFirst()
+    public async Task Delete_AsksFirst()
     {
         var dialogs = Render<MudDialogProvider>();
         var cut = Render<Connections>();
-        Click(cut, "Add connection");
-        Fill(cut, "temp", Peer.V1.AbsoluteUri, Key);
-        Click(cut, "Save");
+        await Click(cut, "Add connection");
+        await Fill(cut, "temp", Peer.V1.AbsoluteUri, Key);
+        await Click(cut, "Save");
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("tr[data-connection=temp]")));
 
-        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Delete temp").Click();
+        await cut.ClickLabelledAsync("Delete temp");
         dialogs.WaitForAssertion(() => Assert.Contains("Delete temp?", dialogs.Find("[role=dialog]").TextContent, StringComparison.Ordinal));
-        dialogs.FindAll("[role=dialog] button").Single(b => b.TextContent.Trim() == "Keep").Click();
+        await dialogs.ClickAsync("[role=dialog] button", b => b.TextContent.Trim() == "Keep");
         dialogs.WaitForAssertion(() => Assert.Empty(dialogs.FindAll("[role=dialog]")));
         Assert.Single(ConnectionStore.Rows);
         Assert.NotNull(cut.Find("tr[data-connection=temp]"));
 
-        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Delete temp").Click();
-        dialogs.WaitForAssertion(() => dialogs.FindAll("[role=dialog] button").Single(b => b.TextContent.Trim() == "Delete").Click());
+        await cut.ClickLabelledAsync("Delete temp");
+        await dialogs.WaitForAssertionAsync(() => dialogs.ClickAsync("[role=dialog] button", b => b.TextContent.Trim() == "Delete"));
 
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("tr[data-connection=temp]")));
         Assert.Empty(ConnectionStore.Rows);

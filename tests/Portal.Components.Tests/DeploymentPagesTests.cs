@@ -96,32 +96,32 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
     }
 
     /// <summary>Chooses a project and waits until the wizard has checked the permissions there.</summary>
-    private static void ChooseProject(IRenderedComponent<DeployWizard> cut, string projectId)
+    private static async Task ChooseProject(IRenderedComponent<DeployWizard> cut, string projectId)
     {
-        cut.Find("#dep-project").Change(projectId);
+        await cut.ChangeAsync("#dep-project", projectId);
         cut.WaitForAssertion(() => Assert.DoesNotContain("Checking your permissions", cut.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
     }
 
     /// <summary>Clicks the button whose visible text ends with the name , as a person reads it.</summary>
     /// <remarks>Found and clicked on the renderer's thread, so a render in between (the wizard re-renders as its checks
     /// answer) cannot leave the click on a button that is gone.</remarks>
-    private static void Click(IRenderedComponent<DeployWizard> cut, string name) =>
-        cut.InvokeAsync(() => cut.FindAll("button").Single(b => b.TextContent.Trim().EndsWith(name, StringComparison.Ordinal)).Click()).GetAwaiter().GetResult();
+    private static async Task Click(IRenderedComponent<DeployWizard> cut, string name) =>
+        await cut.InvokeAsync(() => cut.FindAll("button").Single(b => b.TextContent.Trim().EndsWith(name, StringComparison.Ordinal)).Click());
 
     [Fact]
-    public void Wizard_Serverless_ThirdPartyModel_ReviewsThenDeploysWithProgress_AndCreatesAConnection()
+    public async Task Wizard_Serverless_ThirdPartyModel_ReviewsThenDeploysWithProgress_AndCreatesAConnection()
     {
         var cut = Wizard("Meta-Llama-3-8B-Instruct");
         Assert.Equal("azureml://registries/azureml-meta/models/Meta-Llama-3-8B-Instruct", cut.Find("#dep-asset").GetAttribute("value"));
-        ChooseProject(cut, ArmPeer.ProjectId());
-        cut.Find("#dep-name").Change("llama3-wizard");
+        await ChooseProject(cut, ArmPeer.ProjectId());
+        await cut.ChangeAsync("#dep-name", "llama3-wizard");
 
         var review = cut.Find("[data-testid=review]").TextContent;
         Assert.Contains("marketplace subscription", review, StringComparison.Ordinal);
         Assert.Contains("team-rg", review, StringComparison.Ordinal);
         Assert.Contains(ArmPeer.Location, review, StringComparison.Ordinal);
 
-        Click(cut, "Deploy");
+        await Click(cut, "Deploy");
 
         cut.WaitForAssertion(() => Assert.Contains("is running", cut.Find("[data-testid=deploy-done]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(20));
         var progress = cut.Find("[data-testid=progress]").TextContent;
@@ -135,13 +135,13 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
     }
 
     [Fact]
-    public void Wizard_FailedOperation_ShowsArmsCodeAndMessage_AndWhatExists()
+    public async Task Wizard_FailedOperation_ShowsArmsCodeAndMessage_AndWhatExists()
     {
         var cut = Wizard("Phi-3-mini-4k-instruct");
-        ChooseProject(cut, ArmPeer.ProjectId());
-        cut.Find("#dep-name").Change("fail-phi");
+        await ChooseProject(cut, ArmPeer.ProjectId());
+        await cut.ChangeAsync("#dep-name", "fail-phi");
 
-        Click(cut, "Deploy");
+        await Click(cut, "Deploy");
 
         cut.WaitForAssertion(() => Assert.Contains("ModelNotAvailable", cut.Find("[data-testid=deploy-error]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(20));
         Assert.Contains("not available for serverless deployment", cut.Find("[data-testid=deploy-error]").TextContent, StringComparison.Ordinal);
@@ -151,25 +151,25 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
     }
 
     [Fact]
-    public void Wizard_ProjectWithoutPermission_IsExplainedBeforeDeploying()
+    public async Task Wizard_ProjectWithoutPermission_IsExplainedBeforeDeploying()
     {
         var cut = Wizard("Phi-3-mini-4k-instruct");
 
-        ChooseProject(cut, ArmPeer.ProjectId("locked-project"));
+        await ChooseProject(cut, ArmPeer.ProjectId("locked-project"));
 
         cut.WaitForAssertion(() => Assert.Contains("lacks permission to create endpoints in Locked project", cut.Find("[data-testid=why-not]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.True(cut.FindAll("button").First(b => b.TextContent.Contains("Deploy", StringComparison.Ordinal)).HasAttribute("disabled"));
     }
 
     [Fact]
-    public void Wizard_BadName_IsRefusedBeforeAnyCall()
+    public async Task Wizard_BadName_IsRefusedBeforeAnyCall()
     {
         var cut = Wizard("Phi-3-mini-4k-instruct");
-        ChooseProject(cut, ArmPeer.ProjectId());
-        cut.Find("#dep-name").Change("9 bad name");
+        await ChooseProject(cut, ArmPeer.ProjectId());
+        await cut.ChangeAsync("#dep-name", "9 bad name");
         var before = _arm.Requests.Count(r => r.Method == "PUT");
 
-        Click(cut, "Deploy");
+        await Click(cut, "Deploy");
 
         Assert.Contains("3 to 32 letters", cut.Find("[data-testid=deploy-problem]").TextContent, StringComparison.Ordinal);
         Assert.Equal(before, _arm.Requests.Count(r => r.Method == "PUT"));
@@ -219,8 +219,8 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
         var dialogs = Render<MudDialogProvider>();
         var cut = Render<Deployments>();
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("tr[data-deployment=phi-slow-delete]")), TimeSpan.FromSeconds(10));
-        ClickByLabel(cut, "Delete phi-slow-delete");
-        Confirm(dialogs, "Delete phi-slow-delete in Azure?", "Delete");
+        await ClickByLabel(cut, "Delete phi-slow-delete");
+        await Confirm(dialogs, "Delete phi-slow-delete in Azure?", "Delete");
         cut.WaitForAssertion(() => Assert.Contains(_arm.Requests, r => r.Path.StartsWith("/operations/", StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
 
         await DisposeComponentsAsync();
@@ -236,11 +236,11 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
     public async Task Wizard_LeavingDuringADeploy_StopsPollingAzure()
     {
         var cut = Wizard("Phi-3-mini-4k-instruct");
-        cut.Find("#dep-name").Change("phi-left");
-        ChooseProject(cut, ArmPeer.ProjectId());
+        await cut.ChangeAsync("#dep-name", "phi-left");
+        await ChooseProject(cut, ArmPeer.ProjectId());
         _arm.PollsToFinish = int.MaxValue;
 
-        Click(cut, "Deploy");
+        await Click(cut, "Deploy");
         cut.WaitForAssertion(() => Assert.True(Polls() > 0), TimeSpan.FromSeconds(10));
         await DisposeComponentsAsync();
         await Task.Delay(500);
@@ -252,7 +252,7 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
     }
 
     [Fact]
-    public void AzureSettings_Interactive_ListsHubsProjectsAndRegistries_AndItsButtonsWork()
+    public async Task AzureSettings_Interactive_ListsHubsProjectsAndRegistries_AndItsButtonsWork()
     {
         var cut = Render<Portal.Web.Components.Pages.Settings.AzureSettings>();
 
@@ -263,23 +263,23 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
         var check = cut.FindAll("button").Single(b => b.TextContent.Contains("Check sign-in", StringComparison.Ordinal));
         Assert.False(check.HasAttribute("disabled"));
 
-        check.Click();
+        await cut.ClickAsync("button", b => b.TextContent.Contains("Check sign-in", StringComparison.Ordinal));
 
         cut.WaitForAssertion(() => Assert.Contains("Team subscription", cut.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
     }
 
     /// <summary>Waits for the button with this accessible name (a render may still be on its way), then clicks it.</summary>
-    private static void ClickByLabel(IRenderedComponent<Deployments> cut, string label)
+    private static async Task ClickByLabel(IRenderedComponent<Deployments> cut, string label)
     {
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("button"), b => b.GetAttribute("aria-label") == label), TimeSpan.FromSeconds(10));
-        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == label).Click();
+        await cut.ClickLabelledAsync(label);
     }
 
     /// <summary>Waits for the confirmation dialog with this title, then presses one of its buttons by its text.</summary>
-    private static void Confirm(IRenderedComponent<MudDialogProvider> dialogs, string title, string button)
+    private static async Task Confirm(IRenderedComponent<MudDialogProvider> dialogs, string title, string button)
     {
         dialogs.WaitForAssertion(() => Assert.Contains(title, dialogs.Find("[role=dialog]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
-        dialogs.FindAll("[role=dialog] button").Single(b => b.TextContent.Trim() == button).Click();
+        await dialogs.ClickAsync("[role=dialog] button", b => b.TextContent.Trim() == button);
         dialogs.WaitForAssertion(() => Assert.Empty(dialogs.FindAll("[role=dialog]")), TimeSpan.FromSeconds(10));
     }
 
@@ -300,20 +300,20 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
         Assert.Contains("Online", row.TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain(_arm.InferenceKey, cut.Markup, StringComparison.Ordinal);
 
-        ClickByLabel(cut, "Reveal the key of phi-listed");
+        await ClickByLabel(cut, "Reveal the key of phi-listed");
         cut.WaitForAssertion(() => Assert.Equal(_arm.InferenceKey, cut.Find("[data-testid=revealed-key]").TextContent), TimeSpan.FromSeconds(10));
 
-        ClickByLabel(cut, "Create a connection to phi-listed");
+        await ClickByLabel(cut, "Create a connection to phi-listed");
         cut.WaitForAssertion(() => Assert.Single(ConnectionStore.Rows), TimeSpan.FromSeconds(10));
 
         // Nothing is deleted without confirming: "Keep" leaves the endpoint alone.
-        ClickByLabel(cut, "Delete phi-listed");
-        Confirm(dialogs, "Delete phi-listed in Azure?", "Keep");
+        await ClickByLabel(cut, "Delete phi-listed");
+        await Confirm(dialogs, "Delete phi-listed in Azure?", "Keep");
         Assert.True(_arm.Exists($"{ArmPeer.ProjectId()}/serverlessEndpoints/phi-listed"));
         Assert.DoesNotContain(_arm.Requests, r => r.Method == "DELETE");
 
-        ClickByLabel(cut, "Delete phi-listed");
-        Confirm(dialogs, "Delete phi-listed in Azure?", "Delete");
+        await ClickByLabel(cut, "Delete phi-listed");
+        await Confirm(dialogs, "Delete phi-listed in Azure?", "Delete");
         cut.WaitForAssertion(() => Assert.Contains("Deleted phi-listed", cut.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(20));
         Assert.False(_arm.Exists($"{ArmPeer.ProjectId()}/serverlessEndpoints/phi-listed"));
     }

@@ -71,24 +71,24 @@ public sealed class HubWizardTests : PortalBunitContext, IAsyncLifetime
     private int Puts => _arm.Requests.Count(r => r.Method == "PUT");
 
     [Fact]
-    public void NewHub_AsContributor_ShowsTheSummaryBeforeAnyPut_ThenEachResourcesProgress()
+    public async Task NewHub_AsContributor_ShowsTheSummaryBeforeAnyPut_ThenEachResourcesProgress()
     {
         User.Set("oidc:carla", "Contributor");
         var cut = RenderHub();
 
-        cut.Find("#hub-group").Change("+new");
-        cut.Find("#hub-new-group").Change("bunit-rg");
-        cut.Find("#hub-region").Change("westeurope");
-        cut.Find("#hub-name").Change("bunit-hub");
+        await cut.ChangeAsync("#hub-group", "+new");
+        await cut.ChangeAsync("#hub-new-group", "bunit-rg");
+        await cut.ChangeAsync("#hub-region", "westeurope");
+        await cut.ChangeAsync("#hub-name", "bunit-hub");
         cut.WaitForAssertion(() => Assert.False(Button(cut, "Review").HasAttribute("disabled")), Wait);
-        Button(cut, "Review").Click();
+        await cut.InvokeAsync(() => Button(cut, "Review").Click());
 
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=summary]")), Wait);
         Assert.Equal(["Resource group", "Storage account", "Key vault", "Hub"], cut.FindAll("[data-testid=summary] tbody tr").Select(r => r.GetAttribute("data-kind")));
         Assert.Contains("resource group bunit-rg (new), region westeurope", cut.Find("[data-testid=summary]").TextContent, StringComparison.Ordinal);
         Assert.Equal(0, Puts);
 
-        Button(cut, "Create").Click();
+        await cut.InvokeAsync(() => Button(cut, "Create").Click());
 
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=create-done]")), Wait);
         Assert.Contains("Hub bunit-hub was created in resource group bunit-rg (westeurope).", cut.Find("[data-testid=create-done]").TextContent, StringComparison.Ordinal);
@@ -98,15 +98,15 @@ public sealed class HubWizardTests : PortalBunitContext, IAsyncLifetime
     }
 
     [Fact]
-    public void NewHub_WithATakenName_SaysSo_AndShowsNoSummary()
+    public async Task NewHub_WithATakenName_SaysSo_AndShowsNoSummary()
     {
         User.Set("oidc:carla", "Contributor");
         var cut = RenderHub();
 
-        cut.Find("#hub-group").Change(ArmPeer.ResourceGroup);
-        cut.Find("#hub-name").Change("team-hub");
+        await cut.ChangeAsync("#hub-group", ArmPeer.ResourceGroup);
+        await cut.ChangeAsync("#hub-name", "team-hub");
         cut.WaitForAssertion(() => Assert.False(Button(cut, "Review").HasAttribute("disabled")), Wait);
-        Button(cut, "Review").Click();
+        await cut.InvokeAsync(() => Button(cut, "Review").Click());
 
         cut.WaitForAssertion(() => Assert.Contains("The name team-hub is taken", cut.Find("[data-testid=name-taken]").TextContent, StringComparison.Ordinal), Wait);
         Assert.Empty(cut.FindAll("[data-testid=summary]"));
@@ -114,26 +114,26 @@ public sealed class HubWizardTests : PortalBunitContext, IAsyncLifetime
     }
 
     [Fact]
-    public void NewHub_WithAnInvalidName_CannotBeReviewed()
+    public async Task NewHub_WithAnInvalidName_CannotBeReviewed()
     {
         User.Set("oidc:carla", "Contributor");
         var cut = RenderHub();
 
-        cut.Find("#hub-group").Change(ArmPeer.ResourceGroup);
-        cut.Find("#hub-name").Change("-no");
+        await cut.ChangeAsync("#hub-group", ArmPeer.ResourceGroup);
+        await cut.ChangeAsync("#hub-name", "-no");
 
         cut.WaitForAssertion(() => Assert.Contains("3 to 33 letters, digits, hyphens and underscores", cut.Markup, StringComparison.Ordinal), Wait);
         Assert.True(Button(cut, "Review").HasAttribute("disabled"));
     }
 
     [Fact]
-    public void NewHub_InALockedResourceGroup_ShowsWhatToAskFor_AndReviewIsDisabled()
+    public async Task NewHub_InALockedResourceGroup_ShowsWhatToAskFor_AndReviewIsDisabled()
     {
         User.Set("oidc:carla", "Contributor");
         var cut = RenderHub();
 
-        cut.Find("#hub-group").Change(ArmPeer.LockedResourceGroup);
-        cut.Find("#hub-name").Change("locked-hub");
+        await cut.ChangeAsync("#hub-group", ArmPeer.LockedResourceGroup);
+        await cut.ChangeAsync("#hub-name", "locked-hub");
 
         cut.WaitForAssertion(() => Assert.Contains("Microsoft.MachineLearningServices/workspaces/write", cut.Find("[data-testid=azure-blocker]").TextContent, StringComparison.Ordinal), Wait);
         Assert.Contains("Ask an owner of resource group locked-rg for the Contributor role", cut.Find("[data-testid=azure-blocker]").TextContent, StringComparison.Ordinal);
@@ -143,50 +143,50 @@ public sealed class HubWizardTests : PortalBunitContext, IAsyncLifetime
     [Theory]
     [InlineData("Reader")]
     [InlineData("AzureAIDeveloper")]
-    public void NewHub_BelowContributor_ShowsTheRoleNote_AndReviewIsDisabled(string role)
+    public async Task NewHub_BelowContributor_ShowsTheRoleNote_AndReviewIsDisabled(string role)
     {
         User.Set("oidc:dev", role);
         var cut = RenderHub();
 
-        cut.Find("#hub-group").Change(ArmPeer.ResourceGroup);
-        cut.Find("#hub-name").Change("my-hub");
+        await cut.ChangeAsync("#hub-group", ArmPeer.ResourceGroup);
+        await cut.ChangeAsync("#hub-name", "my-hub");
 
         Assert.Contains("Creating hubs and projects needs the Contributor role", cut.Find("[data-testid=role-note]").TextContent, StringComparison.Ordinal);
         Assert.True(Button(cut, "Review").HasAttribute("disabled"));
     }
 
     [Fact]
-    public void NewProject_UnderTheAIServicesAccount_ConfirmsThenCreatesAFoundryProject()
+    public async Task NewProject_UnderTheAIServicesAccount_ConfirmsThenCreatesAFoundryProject()
     {
         User.Set("oidc:carla", "Contributor");
         Services.GetRequiredService<NavigationManager>().NavigateTo($"azure/projects/new?parent={Uri.EscapeDataString(ArmPeer.AccountId(ArmPeer.AIServicesAccountName))}");
         var cut = Render<NewProject>();
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#project-parent option")), Wait);
 
-        cut.Find("#project-name").Change("bunit.foundry");
+        await cut.ChangeAsync("#project-name", "bunit.foundry");
         cut.WaitForAssertion(() => Assert.False(Button(cut, "Review").HasAttribute("disabled")), Wait);
-        Button(cut, "Review").Click();
+        await cut.InvokeAsync(() => Button(cut, "Review").Click());
         cut.WaitForAssertion(() => Assert.Equal("Foundry project", cut.Find("[data-testid=summary] tbody tr").GetAttribute("data-kind")), Wait);
         Assert.Equal(0, Puts);
-        Button(cut, "Create").Click();
+        await cut.InvokeAsync(() => Button(cut, "Create").Click());
 
         cut.WaitForAssertion(() => Assert.Contains("Foundry project bunit.foundry was created under account team-aiservices (eastus2).", cut.Find("[data-testid=create-done]").TextContent, StringComparison.Ordinal), Wait);
         Assert.True(_arm.Exists(ArmPeer.AccountId(ArmPeer.AIServicesAccountName) + "/projects/bunit.foundry"));
     }
 
     [Fact]
-    public void NewProject_UnderAHub_WhenTheOperationEndsFailed_SaysWhatExists()
+    public async Task NewProject_UnderAHub_WhenTheOperationEndsFailed_SaysWhatExists()
     {
         User.Set("oidc:carla", "Contributor");
         var cut = Render<NewProject>();
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("#project-parent option")), Wait);
 
-        cut.Find("#project-parent").Change(ArmPeer.ProjectId("team-hub"));
-        cut.Find("#project-name").Change("fail-project");
+        await cut.ChangeAsync("#project-parent", ArmPeer.ProjectId("team-hub"));
+        await cut.ChangeAsync("#project-name", "fail-project");
         cut.WaitForAssertion(() => Assert.False(Button(cut, "Review").HasAttribute("disabled")), Wait);
-        Button(cut, "Review").Click();
+        await cut.InvokeAsync(() => Button(cut, "Review").Click());
         cut.WaitForAssertion(() => Assert.Contains("a project is always in its hub's region", cut.Find("[data-testid=summary]").TextContent, StringComparison.Ordinal), Wait);
-        Button(cut, "Create").Click();
+        await cut.InvokeAsync(() => Button(cut, "Create").Click());
 
         cut.WaitForAssertion(() => Assert.Contains("Project fail-project exists in a failed state", cut.Find("[data-testid=create-error]").TextContent, StringComparison.Ordinal), Wait);
         Assert.NotNull(cut.Find("[data-testid=progress] li[data-status=Failed]"));

@@ -61,28 +61,28 @@ public sealed class LargeCatalogPageTests : PortalBunitContext
     }
 
     [Fact]
-    public void ShowAll_SearchFindsAPublisherOutsideTheTop_AndCheckingItPutsItInTheUrl()
+    public async Task ShowAll_SearchFindsAPublisherOutsideTheTop_AndCheckingItPutsItInTheUrl()
     {
         var cut = RenderAt<Models>("models?task=chat-completion");
 
-        ShowAll(cut, "Show all").Click();
-        cut.Find("input[aria-label='Search publishers']").Input("7777");
+        await cut.InvokeAsync(() => ShowAll(cut, "Show all").Click());
+        await cut.InputAsync("input[aria-label='Search publishers']", "7777");
 
         var group = cut.Find("[role=group][aria-label='All publishers']");
         Assert.Equal("1 publisher matches.", group.QuerySelector("[role=status]")!.TextContent.Trim());
         var found = Assert.Single(group.QuerySelectorAll("input[type=checkbox]"));
         Assert.Equal("Publisher 7777, 1 model", AccessibleName(found));
-        found.Change(true);
+        await cut.InvokeAsync(() => Assert.Single(cut.Find("[role=group][aria-label='All publishers']").QuerySelectorAll("input[type=checkbox]")).Change(true));
         Assert.EndsWith("models?publisher=Publisher%207777&task=chat-completion", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void ShowAll_SearchMatchingMany_ListsFiftyAndAsksToRefine()
+    public async Task ShowAll_SearchMatchingMany_ListsFiftyAndAsksToRefine()
     {
         var cut = RenderAt<Models>("models");
 
-        ShowAll(cut, "Show all").Click();
-        cut.Find("input[aria-label='Search publishers']").Input("publisher 1");
+        await cut.InvokeAsync(() => ShowAll(cut, "Show all").Click());
+        await cut.InputAsync("input[aria-label='Search publishers']", "publisher 1");
 
         var group = cut.Find("[role=group][aria-label='All publishers']");
         Assert.Equal(50, group.QuerySelectorAll("input[type=checkbox]").Length);
@@ -107,14 +107,14 @@ public sealed class LargeCatalogPageTests : PortalBunitContext
         cut.Find("#" + cut.FindAll("label").Single(l => l.TextContent.Trim() == label).GetAttribute("for"));
 
     [Fact]
-    public void Benchmarks_SelectedPublisherOutsideTheTop_IsAnOptionAndTheRestAreSearched()
+    public async Task Benchmarks_SelectedPublisherOutsideTheTop_IsAnOptionAndTheRestAreSearched()
     {
         var popovers = Render<MudPopoverProvider>();
         var cut = RenderAt<Benchmarks>("benchmarks?publisher=Publisher%207777");
 
         var publisher = ByLabel(cut, "Publisher");
         Assert.Equal("combobox", publisher.GetAttribute("role"));
-        publisher.MouseDown();
+        await cut.InvokeAsync(() => ByLabel(cut, "Publisher").MouseDown());
 
         var options = popovers.FindAll("[role=listbox] [role=option]").Select(o => Name(o)).ToList();
         Assert.Equal(11, options.Count);
@@ -125,18 +125,18 @@ public sealed class LargeCatalogPageTests : PortalBunitContext
     }
 
     [Fact]
-    public void Benchmarks_PublisherSearch_FindsOneOutsideTheTop_AndAddsItToTheUrl()
+    public async Task Benchmarks_PublisherSearch_FindsOneOutsideTheTop_AndAddsItToTheUrl()
     {
         var popovers = Render<MudPopoverProvider>();
         var cut = RenderAt<Benchmarks>("benchmarks?publisher=Publisher%207777");
 
-        ByLabel(cut, "Search publishers").Input("publisher 42");
+        await cut.InvokeAsync(() => ByLabel(cut, "Search publishers").Input("publisher 42"));
 
         cut.WaitForAssertion(() => Assert.Equal(CatalogFacet.SearchLimit, popovers.FindAll("[role=listbox] [role=option]").Count), TimeSpan.FromSeconds(5));
         var options = popovers.FindAll("[role=listbox] [role=option]");
         Assert.All(options, o => Assert.StartsWith("Publisher 42", Name(o), StringComparison.Ordinal)); // 4200 to 4299: a hundred match
 
-        options.First(o => Name(o) == "Publisher 4201").Click();
+        await popovers.InvokeAsync(() => popovers.FindAll("[role=listbox] [role=option]").First(o => Name(o) == "Publisher 4201").Click());
 
         cut.WaitForAssertion(() => Assert.Contains("4201", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal), TimeSpan.FromSeconds(5));
 

@@ -26,11 +26,11 @@ public sealed class MainLayoutTests : PortalBunitContext
     }
 
     [Fact]
-    public void SidebarToggle_Click_CollapsesAndRemembersPerUser()
+    public async Task SidebarToggle_Click_CollapsesAndRemembersPerUser()
     {
         var cut = RenderLayout();
 
-        cut.Find("button[aria-label='Collapse navigation']").Click();
+        await cut.ClickAsync("button[aria-label='Collapse navigation']");
 
         Assert.Equal("False", Preferences.Peek("tester", MainLayout.SidebarPreferenceKey));
         Assert.NotNull(cut.Find("button[aria-label='Expand navigation']"));
@@ -59,18 +59,18 @@ public sealed class MainLayoutTests : PortalBunitContext
     }
 
     [Fact]
-    public void SidebarToggle_Click_RemembersItInThisBrowsersCookieToo()
+    public async Task SidebarToggle_Click_RemembersItInThisBrowsersCookieToo()
     {
         var cut = RenderLayout();
 
-        cut.Find("button[aria-label='Collapse navigation']").Click();
+        await cut.ClickAsync("button[aria-label='Collapse navigation']");
         cut.WaitForAssertion(() =>
         {
             var remember = Assert.Single(JSInterop.Invocations, i => i.Identifier == "remember");
             Assert.Equal(["portal-sidebar", "collapsed"], remember.Arguments.Select(a => a?.ToString()));
         });
 
-        cut.Find("button[aria-label='Expand navigation']").Click();
+        await cut.ClickAsync("button[aria-label='Expand navigation']");
         cut.WaitForAssertion(() =>
             Assert.Equal(["portal-sidebar", null], JSInterop.Invocations.Where(i => i.Identifier == "remember").Last().Arguments.Select(a => a?.ToString())));
     }

@@ -76,11 +76,11 @@ public sealed class ModelDetailsTests : PortalBunitContext
     }
 
     [Fact]
-    public void AddToCompare_PutsTheModelInTheTray_AndTheButtonSaysSo()
+    public async Task AddToCompare_PutsTheModelInTheTray_AndTheButtonSaysSo()
     {
         var cut = Render<ModelDetails>(p => p.Add(c => c.Id, "gpt-4o"));
 
-        cut.FindAll("button").Single(b => b.TextContent.Trim().StartsWith("Add to compare", StringComparison.Ordinal) && b.TextContent.Contains("GPT-4o", StringComparison.Ordinal)).Click();
+        await cut.ClickAsync("button", b => b.TextContent.Trim().StartsWith("Add to compare", StringComparison.Ordinal) && b.TextContent.Contains("GPT-4o", StringComparison.Ordinal));
 
         cut.WaitForAssertion(() => Assert.Contains(cut.FindAll("button"), b => b.TextContent.Contains("In compare tray", StringComparison.Ordinal)));
         Assert.Equal("gpt-4o", Preferences.Peek("tester", CompareTray.PreferenceKey));

@@ -60,29 +60,29 @@ public sealed class OpenAIDeployPagesTests : PortalBunitContext, IAsyncLifetime
         return cut;
     }
 
-    private static void ChooseAccount(IRenderedComponent<DeployWizard> cut, string name)
+    private static async Task ChooseAccount(IRenderedComponent<DeployWizard> cut, string name)
     {
-        cut.Find("#aoai-account").Change(ArmPeer.AccountId(name));
+        await cut.ChangeAsync("#aoai-account", ArmPeer.AccountId(name));
         cut.WaitForAssertion(() => Assert.DoesNotContain("Reading what", cut.Markup, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
     }
 
-    private static void Click<T>(IRenderedComponent<T> cut, string name)
+    private static async Task Click<T>(IRenderedComponent<T> cut, string name)
         where T : IComponent =>
-        cut.InvokeAsync(() => cut.FindAll("button").Single(b => b.TextContent.Trim().EndsWith(name, StringComparison.Ordinal)).Click()).GetAwaiter().GetResult();
+        await cut.InvokeAsync(() => cut.FindAll("button").Single(b => b.TextContent.Trim().EndsWith(name, StringComparison.Ordinal)).Click());
 
     /// <summary>Changes a field on the renderer's thread (the page may be re-rendering as Azure answers), then waits for the effect.</summary>
-    private static void ChangeAndWait(IRenderedComponent<DeployWizard> cut, string selector, string value, Action effect)
+    private static async Task ChangeAndWait(IRenderedComponent<DeployWizard> cut, string selector, string value, Action effect)
     {
-        cut.InvokeAsync(() => cut.Find(selector).Change(value)).GetAwaiter().GetResult();
+        await cut.InvokeAsync(() => cut.Find(selector).Change(value));
         cut.WaitForAssertion(effect, TimeSpan.FromSeconds(10));
     }
 
     [Fact]
-    public void Wizard_AzureOpenAI_ShowsVersionsSkusAndQuota_ConfirmsASummary_ThenDeploysAndConnects()
+    public async Task Wizard_AzureOpenAI_ShowsVersionsSkusAndQuota_ConfirmsASummary_ThenDeploysAndConnects()
     {
         var cut = Wizard("gpt-4o");
         Assert.Equal(["locked-openai", "team-aiservices", "team-openai"], cut.FindAll("#aoai-account option").Skip(1).Select(o => o.TextContent.Split(' ')[0]));
-        ChooseAccount(cut, ArmPeer.OpenAIAccountName);
+        await ChooseAccount(cut, ArmPeer.OpenAIAccountName);
 
         var versions = cut.FindAll("#aoai-version option").Select(o => o.TextContent).ToList();
         Assert.Equal("2024-08-06 — generally available, default, retires 2027-06-30", versions[0]);
@@ -91,11 +91,11 @@ public sealed class OpenAIDeployPagesTests : PortalBunitContext, IAsyncLifetime
         Assert.Contains("from the models API of account team-openai", cut.Find("[data-testid=versions-source]").TextContent, StringComparison.Ordinal);
         Assert.Equal(["Standard", "Global standard", "Data zone standard", "Provisioned"], cut.FindAll("#aoai-sku option").Select(o => o.TextContent));
         Assert.Contains("used 100 of 2000 in swedencentral, 1900 left", cut.Find("[data-testid=quota]").TextContent, StringComparison.Ordinal);
-        ChangeAndWait(cut, "#aoai-sku", "Standard", () => Assert.Contains("used 440 of 450 in swedencentral, 10 left", cut.Find("[data-testid=quota]").TextContent, StringComparison.Ordinal));
-        ChangeAndWait(cut, "#aoai-sku", "GlobalStandard", () => Assert.Contains("1900 left", cut.Find("[data-testid=quota]").TextContent, StringComparison.Ordinal));
-        ChangeAndWait(cut, "#aoai-capacity", "30", () => Assert.Equal("30", cut.Find("#aoai-capacity").GetAttribute("value")));
+        await ChangeAndWait(cut, "#aoai-sku", "Standard", () => Assert.Contains("used 440 of 450 in swedencentral, 10 left", cut.Find("[data-testid=quota]").TextContent, StringComparison.Ordinal));
+        await ChangeAndWait(cut, "#aoai-sku", "GlobalStandard", () => Assert.Contains("1900 left", cut.Find("[data-testid=quota]").TextContent, StringComparison.Ordinal));
+        await ChangeAndWait(cut, "#aoai-capacity", "30", () => Assert.Equal("30", cut.Find("#aoai-capacity").GetAttribute("value")));
 
-        Click(cut, "Review deployment");
+        await Click(cut, "Review deployment");
 
         var summary = cut.Find("[data-testid=confirm-summary]").TextContent;
         Assert.Contains("gpt-4o 2024-08-06", summary, StringComparison.Ordinal);
@@ -107,7 +107,7 @@ public sealed class OpenAIDeployPagesTests : PortalBunitContext, IAsyncLifetime
         Assert.Contains(ArmPeer.Subscription, summary, StringComparison.Ordinal);
         Assert.DoesNotContain(_arm.Requests, r => r.Method == "PUT");
 
-        Click(cut, "Create deployment");
+        await Click(cut, "Create deployment");
 
         cut.WaitForAssertion(() => Assert.Contains("gpt-4o is ready", cut.Find("[data-testid=deploy-done]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(20));
         Assert.Contains("Azure OpenAI deployment gpt-4o (gpt-4o 2024-08-06, GlobalStandard × 30): Succeeded", cut.Find("[data-testid=progress]").TextContent, StringComparison.Ordinal);
@@ -119,12 +119,12 @@ public sealed class OpenAIDeployPagesTests : PortalBunitContext, IAsyncLifetime
     }
 
     [Fact]
-    public void Wizard_QuotaExhausted_SaysHowMuchIsUsedAndWhere_AndCannotBeReviewed()
+    public async Task Wizard_QuotaExhausted_SaysHowMuchIsUsedAndWhere_AndCannotBeReviewed()
     {
         var cut = Wizard("gpt-4o-mini");
-        ChooseAccount(cut, ArmPeer.OpenAIAccountName);
+        await ChooseAccount(cut, ArmPeer.OpenAIAccountName);
 
-        ChangeAndWait(cut, "#aoai-sku", "Standard", () => Assert.NotEmpty(cut.FindAll("[data-testid=why-not] li[data-blocker=QuotaExhausted]")));
+        await ChangeAndWait(cut, "#aoai-sku", "Standard", () => Assert.NotEmpty(cut.FindAll("[data-testid=why-not] li[data-blocker=QuotaExhausted]")));
 
         var why = cut.Find("[data-testid=why-not] li[data-blocker=QuotaExhausted]").TextContent;
         Assert.Contains("No standard quota is left for gpt-4o-mini in swedencentral", why, StringComparison.Ordinal);
@@ -134,18 +134,18 @@ public sealed class OpenAIDeployPagesTests : PortalBunitContext, IAsyncLifetime
     }
 
     [Fact]
-    public void Wizard_LockedAccount_AndARetiringVersion_AreSaidBeforeDeploying()
+    public async Task Wizard_LockedAccount_AndARetiringVersion_AreSaidBeforeDeploying()
     {
         var cut = Wizard("gpt-4o");
-        ChooseAccount(cut, "locked-openai");
+        await ChooseAccount(cut, "locked-openai");
 
         cut.WaitForAssertion(() => Assert.Contains("lacks permission to create deployments in account locked-openai", cut.Find("[data-testid=why-not]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.True(cut.FindAll("button").Single(b => b.TextContent.Contains("Review deployment", StringComparison.Ordinal)).HasAttribute("disabled"));
 
-        ChooseAccount(cut, ArmPeer.OpenAIAccountName);
-        ChangeAndWait(cut, "#aoai-version", "2024-05-13", () => Assert.Contains("retires on 2026-12-20", cut.Find("[data-testid=aoai-warnings]").TextContent, StringComparison.Ordinal));
-        ChangeAndWait(cut, "#aoai-name", "gpt-4o-mini", () => Assert.Equal("gpt-4o-mini", cut.Find("#aoai-name").GetAttribute("value")));
-        Click(cut, "Review deployment");
+        await ChooseAccount(cut, ArmPeer.OpenAIAccountName);
+        await ChangeAndWait(cut, "#aoai-version", "2024-05-13", () => Assert.Contains("retires on 2026-12-20", cut.Find("[data-testid=aoai-warnings]").TextContent, StringComparison.Ordinal));
+        await ChangeAndWait(cut, "#aoai-name", "gpt-4o-mini", () => Assert.Equal("gpt-4o-mini", cut.Find("#aoai-name").GetAttribute("value")));
+        await Click(cut, "Review deployment");
         Assert.Contains("already has a deployment named gpt-4o-mini", cut.Find("[data-testid=deploy-problem]").TextContent, StringComparison.Ordinal);
         Assert.Empty(cut.FindAll("[data-testid=confirm-summary]"));
     }
@@ -164,8 +164,8 @@ public sealed class OpenAIDeployPagesTests : PortalBunitContext, IAsyncLifetime
 
         await cut.InvokeAsync(() => cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Change the capacity of gpt-4o-mini").Click());
         cut.WaitForAssertion(() => Assert.Contains("can grow to 2000", cut.Find("[data-testid=capacity-quota]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
-        cut.Find("#aoai-new-capacity").Change("25");
-        Click(cut, "Save capacity");
+        await cut.ChangeAsync("#aoai-new-capacity", "25");
+        await Click(cut, "Save capacity");
         dialogs.WaitForAssertion(() => Assert.Contains("changes from 10 to 25", dialogs.Find("[role=dialog]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.DoesNotContain(_arm.Requests, r => r.Method == "PATCH");
         await dialogs.InvokeAsync(() => dialogs.FindAll("[role=dialog] button").Single(b => b.TextContent.Trim() == "Change capacity").Click());

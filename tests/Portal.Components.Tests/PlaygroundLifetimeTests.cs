@@ -21,11 +21,12 @@ public sealed class PlaygroundLifetimeTests() : PeerBunitContext(null, peer => [
         return Render<T>();
     }
 
-    private static void Send<T>(IRenderedComponent<T> cut, string field, string text)
+    private static async Task Send<T>(IRenderedComponent<T> cut, string field, string text)
         where T : IComponent
     {
-        cut.WaitForElement($"{field}:not([disabled])").Change(text);
-        cut.Find("form").Submit();
+        cut.WaitForElement($"{field}:not([disabled])");
+        await cut.ChangeAsync($"{field}:not([disabled])", text);
+        await cut.SubmitAsync("form");
     }
 
     private static IReadOnlyList<(string Role, string Text)> Messages<T>(IRenderedComponent<T> cut, string scope = "[data-testid=transcript]")
@@ -33,11 +34,11 @@ public sealed class PlaygroundLifetimeTests() : PeerBunitContext(null, peer => [
         [.. cut.FindAll($"{scope} .pg-message").Select(m => (m.GetAttribute("data-role")!, m.QuerySelector(".pg-content")!.TextContent.Trim()))];
 
     /// <summary>Clicks the button with that accessible name once it is there (the page shows it when nothing runs).</summary>
-    private static void Click<T>(IRenderedComponent<T> cut, string name)
+    private static async Task Click<T>(IRenderedComponent<T> cut, string name)
         where T : IComponent
     {
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("button"), b => (b.GetAttribute("aria-label") ?? b.TextContent.Trim()) == name), Wait);
-        cut.FindAll("button").Single(b => (b.GetAttribute("aria-label") ?? b.TextContent.Trim()) == name).Click();
+        await cut.ClickAsync("button", b => (b.GetAttribute("aria-label") ?? b.TextContent.Trim()) == name);
     }
 
     /// <summary>Waits until the answer ended and the session was saved (the page is idle again).</summary>
@@ -54,7 +55,7 @@ public sealed class PlaygroundLifetimeTests() : PeerBunitContext(null, peer => [
         Peer.TokenDelay = TimeSpan.FromMilliseconds(40);
         var cut = Open<ChatPlayground>("playground/chat?connection=peer&model=peer-chat");
         var navigation = Services.GetRequiredService<BunitNavigationManager>();
-        Send(cut, "#chat-message", "A long answer, please");
+        await Send(cut, "#chat-message", "A long answer, please");
         cut.WaitForAssertion(() => Assert.StartsWith("Echo:", Messages(cut)[^1].Text, StringComparison.Ordinal), Wait);
 
         navigation.NavigateTo("catalog");
@@ -71,7 +72,7 @@ public sealed class PlaygroundLifetimeTests() : PeerBunitContext(null, peer => [
         var pane = Uri.EscapeDataString("peer|peer-chat");
         var cut = Open<ComparePlayground>($"playground/compare?pane={pane}&pane={pane}");
         var navigation = Services.GetRequiredService<BunitNavigationManager>();
-        Send(cut, "#compare-message", "Race");
+        await Send(cut, "#compare-message", "Race");
         cut.WaitForAssertion(() => Assert.StartsWith("Echo:", Messages(cut, "[data-testid=pane-0]")[^1].Text, StringComparison.Ordinal), Wait);
 
         navigation.NavigateTo("catalog");
@@ -85,7 +86,7 @@ public sealed class PlaygroundLifetimeTests() : PeerBunitContext(null, peer => [
     public async Task Images_LeavingWhileGenerating_CancelsTheRequest()
     {
         var cut = Open<ImagesPlayground>("playground/images?connection=peer&model=fault-hang");
-        Send(cut, "#image-prompt", "a slow picture");
+        await Send(cut, "#image-prompt", "a slow picture");
         // The request reaching the peer renders nothing, so it is polled (not awaited with WaitForAssertion).
         for (var tries = 0; tries < 500 && !Peer.Requests.Any(r => r.Path.EndsWith("images/generations", StringComparison.Ordinal)); tries++)
         {
@@ -107,11 +108,11 @@ public sealed class PlaygroundLifetimeTests() : PeerBunitContext(null, peer => [
     }
 
     [Fact]
-    public void Chat_StreamCutOff_IsShownInterrupted_KeepsTheText_AndRetryResendsTheTurn()
+    public async Task Chat_StreamCutOff_IsShownInterrupted_KeepsTheText_AndRetryResendsTheTurn()
     {
         var cut = Open<ChatPlayground>("playground/chat?connection=peer&model=fault-reset");
 
-        Send(cut, "#chat-message", "Tell me");
+        await Send(cut, "#chat-message", "Tell me");
 
         cut.WaitForAssertion(() => Assert.Contains("Interrupted", cut.Find("[data-testid=answer-error]").TextContent, StringComparison.Ordinal), Wait);
         Assert.Contains("connection to the endpoint dropped", cut.Find("[data-testid=answer-error]").TextContent, StringComparison.Ordinal);
@@ -121,8 +122,8 @@ public sealed class PlaygroundLifetimeTests() : PeerBunitContext(null, peer => [
         Assert.DoesNotContain("tokens/s", metrics, StringComparison.Ordinal);
         WaitSaved(cut);
 
-        cut.Find("#chat-model").Change("peer-chat");
-        Click(cut, "Retry");
+        await cut.ChangeAsync("#chat-model", "peer-chat");
+        await Click(cut, "Retry");
 
         cut.WaitForAssertion(() => Assert.Contains("lazy dog", Messages(cut)[^1].Text, StringComparison.Ordinal), Wait);
         Assert.Equal(["Tell me"], LastRequestMessages());
@@ -132,11 +133,11 @@ public sealed class PlaygroundLifetimeTests() : PeerBunitContext(null, peer => [
     }
 
     [Fact]
-    public void Compare_StreamCutOff_IsShownInterrupted_AndRetryResendsToThatPane()
+    public async Task Compare_StreamCutOff_IsShownInterrupted_AndRetryResendsToThatPane()
     {
         var cut = Open<ComparePlayground>($"playground/compare?pane={Uri.EscapeDataString("peer|fault-reset")}&pane={Uri.EscapeDataString("peer|peer-chat")}");
 
-        Send(cut, "#compare-message", "Race");
+        await Send(cut, "#compare-message", "Race");
 
         cut.WaitForAssertion(() => Assert.Contains("Interrupted", cut.Find("[data-testid=pane-0] [data-testid=answer-error]").TextContent, StringComparison.Ordinal), Wait);
         cut.WaitForAssertion(() => Assert.Contains("lazy dog", Messages(cut, "[data-testid=pane-1]")[^1].Text, StringComparison.Ordinal), Wait);
@@ -144,8 +145,8 @@ public sealed class PlaygroundLifetimeTests() : PeerBunitContext(null, peer => [
         var requests = Peer.Requests.Count;
         WaitSaved(cut);
 
-        cut.Find("#pane0-model").Change("peer-chat");
-        Click(cut, "Retry in pane 1");
+        await cut.ChangeAsync("#pane0-model", "peer-chat");
+        await Click(cut, "Retry in pane 1");
 
         cut.WaitForAssertion(() => Assert.Contains("lazy dog", Messages(cut, "[data-testid=pane-0]")[^1].Text, StringComparison.Ordinal), Wait);
         Assert.Equal(requests + 1, Peer.Requests.Count);
@@ -156,21 +157,21 @@ public sealed class PlaygroundLifetimeTests() : PeerBunitContext(null, peer => [
     [Theory]
     [InlineData("fault-500")]
     [InlineData("fault-reset")]
-    public void Chat_FailedTurn_IsNotSentWithTheNextMessage_UnlessResent(string fault)
+    public async Task Chat_FailedTurn_IsNotSentWithTheNextMessage_UnlessResent(string fault)
     {
         var cut = Open<ChatPlayground>($"playground/chat?connection=peer&model={fault}");
-        Send(cut, "#chat-message", "First question");
+        await Send(cut, "#chat-message", "First question");
         cut.WaitForElement("[data-testid=answer-error]", Wait);
         WaitSaved(cut);
 
-        cut.Find("#chat-model").Change("peer-chat");
-        Send(cut, "#chat-message", "Second question");
+        await cut.ChangeAsync("#chat-model", "peer-chat");
+        await Send(cut, "#chat-message", "Second question");
         cut.WaitForAssertion(() => Assert.Contains("lazy dog", Messages(cut)[^1].Text, StringComparison.Ordinal), Wait);
 
         Assert.Equal(["Second question"], LastRequestMessages());
         Assert.Equal(("user", "First question"), Messages(cut)[0]);
 
-        Click(cut, "Retry");
+        await Click(cut, "Retry");
         cut.WaitForAssertion(() => Assert.Equal("First question", LastRequestMessages()[^1]), Wait);
         cut.WaitForAssertion(() => Assert.Contains("Echo: First question", Messages(cut)[^1].Text, StringComparison.Ordinal), Wait);
         Assert.Equal(["Second question", Messages(cut)[1].Text, "First question"], LastRequestMessages());

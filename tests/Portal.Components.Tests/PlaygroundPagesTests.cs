@@ -16,12 +16,12 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
     }
 
     [Fact]
-    public void Completions_Stream_AndAreSavedToHistory()
+    public async Task Completions_Stream_AndAreSavedToHistory()
     {
         var cut = Open<CompletionsPlayground>("playground/completions?connection=peer&model=peer-chat");
 
-        cut.Find("#completion-prompt").Change("Once upon a time");
-        cut.Find("form").Submit();
+        await cut.ChangeAsync("#completion-prompt", "Once upon a time");
+        await cut.SubmitAsync("form");
 
         cut.WaitForAssertion(() => Assert.Contains("lazy dog", cut.Find("[data-testid=answer]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         cut.WaitForAssertion(() => Assert.Contains("TTFT", cut.Find("[data-testid=metrics]").TextContent, StringComparison.Ordinal));
@@ -29,13 +29,13 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
     }
 
     [Fact]
-    public void Completions_TextArrivesProgressively_AndTheFirstTokenComesBeforeTheEnd()
+    public async Task Completions_TextArrivesProgressively_AndTheFirstTokenComesBeforeTheEnd()
     {
         Peer.TokenDelay = TimeSpan.FromMilliseconds(60);
         var cut = Open<CompletionsPlayground>("playground/completions?connection=peer&model=peer-chat");
 
-        cut.Find("#completion-prompt").Change("Once upon a time");
-        cut.Find("form").Submit();
+        await cut.ChangeAsync("#completion-prompt", "Once upon a time");
+        await cut.SubmitAsync("form");
 
         cut.WaitForAssertion(() => Assert.Contains("far away.", cut.Find("[data-testid=answer]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=metrics]")));
@@ -53,12 +53,12 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
     }
 
     [Fact]
-    public void Completions_OnAChatOnlyEndpoint_AreExplained()
+    public async Task Completions_OnAChatOnlyEndpoint_AreExplained()
     {
         var cut = Open<CompletionsPlayground>("playground/completions?connection=peer&model=no-completions");
 
-        cut.Find("#completion-prompt").Change("Hello");
-        cut.Find("form").Submit();
+        await cut.ChangeAsync("#completion-prompt", "Hello");
+        await cut.SubmitAsync("form");
 
         cut.WaitForAssertion(() => Assert.Contains("has no /completions API", cut.Find("[data-testid=answer-error]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.Contains("use the chat playground", cut.Find("[data-testid=answer-error]").TextContent, StringComparison.Ordinal);
@@ -71,8 +71,8 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
         var cut = Open<ComparePlayground>($"playground/compare?pane={Uri.EscapeDataString("peer|peer-chat")}&pane={Uri.EscapeDataString("peer|peer-chat-2")}");
         Peer.ExtraModels.Add("peer-chat-2");
 
-        cut.Find("#compare-message").Change("Compare me");
-        cut.Find("form.pg-composer").Submit();
+        await cut.ChangeAsync("#compare-message", "Compare me");
+        await cut.SubmitAsync("form.pg-composer");
         cut.WaitForAssertion(() => Assert.All(cut.FindAll("[data-testid^=pane-] [data-testid=answer]"), a => Assert.Contains("far away.", a.TextContent, StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
 
         var code = new List<string>();
@@ -93,13 +93,13 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
     }
 
     [Fact]
-    public void Images_ShowAGallery_WithDownloadsAndRevisedPrompts()
+    public async Task Images_ShowAGallery_WithDownloadsAndRevisedPrompts()
     {
         var cut = Open<ImagesPlayground>("playground/images?connection=peer&model=peer-images");
 
-        cut.Find("#image-prompt").Change("a red fox");
-        cut.Find("#image-count").Change("2");
-        cut.Find("form").Submit();
+        await cut.ChangeAsync("#image-prompt", "a red fox");
+        await cut.ChangeAsync("#image-count", "2");
+        await cut.SubmitAsync("form");
 
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=gallery] img").Count), TimeSpan.FromSeconds(10));
         Assert.StartsWith("data:image/png;base64,", cut.Find("[data-testid=gallery] img").GetAttribute("src"), StringComparison.Ordinal);
@@ -110,12 +110,12 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
     }
 
     [Fact]
-    public void Images_ContentFilter_IsExplainedByCategory()
+    public async Task Images_ContentFilter_IsExplainedByCategory()
     {
         var cut = Open<ImagesPlayground>("playground/images?connection=peer&model=fault-content-filter");
 
-        cut.Find("#image-prompt").Change("something");
-        cut.Find("form").Submit();
+        await cut.ChangeAsync("#image-prompt", "something");
+        await cut.SubmitAsync("form");
 
         cut.WaitForAssertion(() => Assert.Contains("violence (medium)", cut.Find("[data-testid=answer-error]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.Empty(cut.FindAll("[data-testid=gallery]"));
@@ -134,15 +134,15 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
         Assert.Equal("First chat", link.TextContent.Trim());
         cut.WaitForAssertion(() => Assert.Equal(["First chat", "chat", "peer-chat", "peer"], Cells(cut, id).Take(4)));
 
-        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Rename First chat").Click();
-        cut.Find($"#rename-{id}").Change("Renamed chat");
-        cut.Find("[data-testid=rename-form]").Submit();
+        await cut.ClickLabelledAsync("Rename First chat");
+        await cut.ChangeAsync($"#rename-{id}", "Renamed chat");
+        await cut.SubmitAsync("[data-testid=rename-form]");
         cut.WaitForAssertion(() => Assert.Equal("Renamed chat", cut.Find($"a[data-session='{id}']").TextContent.Trim()));
         snackbar.WaitForAssertion(() => Assert.Contains("Session renamed.", snackbar.Markup, StringComparison.Ordinal));
 
-        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Delete Renamed chat").Click();
+        await cut.ClickLabelledAsync("Delete Renamed chat");
         Assert.Single(SessionStore.Rows);
-        cut.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Confirm deleting Renamed chat").Click();
+        await cut.ClickLabelledAsync("Confirm deleting Renamed chat");
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=history]")));
         Assert.Empty(SessionStore.Rows);
         snackbar.WaitForAssertion(() => Assert.Contains("Session deleted.", snackbar.Markup, StringComparison.Ordinal));
@@ -164,7 +164,7 @@ public sealed class PlaygroundPagesTests() : PeerBunitContext(null, peer => [new
         Assert.DoesNotContain("**", cut.Find("[data-testid=history]").TextContent, StringComparison.Ordinal);
 
         cut.WaitForAssertion(() => Assert.Equal("peer-images", Cells(cut, image)[2]));
-        cut.Find("[data-testid=history] input").Input("peer-images");
+        await cut.InputAsync("[data-testid=history] input", "peer-images");
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll($"a[data-session='{bold}']")));
         Assert.Single(cut.FindAll($"a[data-session='{image}']"));
     }
@@ -250,7 +250,7 @@ public sealed class TryInPlaygroundTests() : PeerBunitContext(null, peer =>
     }
 
     [Fact]
-    public void ModelWithoutConnection_ThatNoConnectionServes_IsSaidPlainly_WithALinkToConnections()
+    public async Task ModelWithoutConnection_ThatNoConnectionServes_IsSaidPlainly_WithALinkToConnections()
     {
         var cut = Open("playground/chat?model=Phi-3-mini-4k-instruct");
 
@@ -261,7 +261,7 @@ public sealed class TryInPlaygroundTests() : PeerBunitContext(null, peer =>
         Assert.Equal("Phi-3-mini-4k-instruct", cut.Find("#chat-model").GetAttribute("value"));
 
         // Choosing a connection answers the note.
-        cut.Find("#chat-connection").Change("first");
+        await cut.ChangeAsync("#chat-connection", "first");
         Assert.Empty(cut.FindAll("[data-testid=model-unserved]"));
     }
 

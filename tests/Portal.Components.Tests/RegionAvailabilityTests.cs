@@ -79,7 +79,7 @@ public sealed class RegionAvailabilityTests : PortalBunitContext
     }
 
     [Fact]
-    public void CatalogPage_RegionFacet_CountsByRegionName_SaysWhereFactsComeFrom_AndFilters()
+    public async Task CatalogPage_RegionFacet_CountsByRegionName_SaysWhereFactsComeFrom_AndFilters()
     {
         Services.GetRequiredService<NavigationManager>().NavigateTo("models");
         var cut = Render<Models>();
@@ -89,7 +89,7 @@ public sealed class RegionAvailabilityTests : PortalBunitContext
         Assert.Contains("Region facts come only from the live Azure OpenAI models", facet.QuerySelector("[data-testid=region-facet-note]")!.TextContent, StringComparison.Ordinal);
         Assert.Equal(["East US 2, 1 model", "Sweden Central, 2 models"], facet.QuerySelectorAll("input[type=checkbox]").Select(AccessibleName));
 
-        facet.QuerySelectorAll("input[type=checkbox]").Single(i => AccessibleName(i)!.StartsWith("Sweden Central", StringComparison.Ordinal)).Change(true);
+        await cut.InvokeAsync(() => cut.Find("fieldset[data-facet=region]").QuerySelectorAll("input[type=checkbox]").Single(i => AccessibleName(i)!.StartsWith("Sweden Central", StringComparison.Ordinal)).Change(true));
 
         Assert.EndsWith("models?region=swedencentral", Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
         cut.WaitForAssertion(() => Assert.Equal("2 models", cut.Find("[data-testid=catalog-total]").TextContent.Trim()));

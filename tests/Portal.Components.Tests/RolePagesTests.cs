@@ -75,7 +75,7 @@ public sealed class RolePagesTests() : PortalBunitContext(null, new Dictionary<s
     }
 
     [Fact]
-    public void Connections_AsDeveloper_ChangesTheirOwn_NotTheShared_AndCannotShare()
+    public async Task Connections_AsDeveloper_ChangesTheirOwn_NotTheShared_AndCannotShare()
     {
         User.Set("oidc:dev", "AzureAIDeveloper");
         Seed(ConnectionService.SharedOwner, "team-llama");
@@ -83,7 +83,7 @@ public sealed class RolePagesTests() : PortalBunitContext(null, new Dictionary<s
         Seed("oidc:someone-else", "their-llama");
 
         var cut = Render<Connections>();
-        cut.FindAll("button").First(b => b.TextContent.Trim() == "Add connection").Click();
+        await cut.InvokeAsync(() => cut.FindAll("button").First(b => b.TextContent.Trim() == "Add connection").Click());
 
         Assert.True(HasButton(cut, "Edit my-llama"));
         Assert.True(HasButton(cut, "Delete my-llama"));
@@ -94,17 +94,17 @@ public sealed class RolePagesTests() : PortalBunitContext(null, new Dictionary<s
     }
 
     [Fact]
-    public void Connections_AsContributor_SharesANewConnectionWithTheTeam()
+    public async Task Connections_AsContributor_SharesANewConnectionWithTheTeam()
     {
         User.Set("oidc:carla", "Contributor");
         var cut = Render<Connections>();
-        cut.FindAll("button").First(b => b.TextContent.Trim() == "Add connection").Click();
-        cut.Find("#conn-name").Change("team-ollama");
-        cut.Find("#conn-endpoint").Change("http://127.0.0.1:11434/v1/");
-        cut.Find("#conn-key").Change(Key);
+        await cut.InvokeAsync(() => cut.FindAll("button").First(b => b.TextContent.Trim() == "Add connection").Click());
+        await cut.ChangeAsync("#conn-name", "team-ollama");
+        await cut.ChangeAsync("#conn-endpoint", "http://127.0.0.1:11434/v1/");
+        await cut.ChangeAsync("#conn-key", Key);
 
-        cut.FindAll("label").Single(l => l.TextContent.Contains("Shared with the team", StringComparison.Ordinal)).QuerySelector("input")!.Change(true);
-        cut.FindAll("button").First(b => b.TextContent.Trim() == "Save").Click();
+        await cut.InvokeAsync(() => cut.FindAll("label").Single(l => l.TextContent.Contains("Shared with the team", StringComparison.Ordinal)).QuerySelector("input")!.Change(true));
+        await cut.InvokeAsync(() => cut.FindAll("button").First(b => b.TextContent.Trim() == "Save").Click());
 
         cut.WaitForAssertion(() => Assert.Contains("Shared", cut.Find("tr[data-connection=team-ollama]").TextContent, StringComparison.Ordinal));
         Assert.Equal(ConnectionService.SharedOwner, ConnectionStore.Rows.Single().UserId);
@@ -113,18 +113,18 @@ public sealed class RolePagesTests() : PortalBunitContext(null, new Dictionary<s
     }
 
     [Fact]
-    public void Connections_RoleLoweredWhileTheFormIsOpen_SaveSaysWhy_AndKeepsTheForm()
+    public async Task Connections_RoleLoweredWhileTheFormIsOpen_SaveSaysWhy_AndKeepsTheForm()
     {
         User.Set("oidc:carla", "Contributor");
         var cut = Render<Connections>();
-        cut.FindAll("button").First(b => b.TextContent.Trim() == "Add connection").Click();
-        cut.Find("#conn-name").Change("team-ollama");
-        cut.Find("#conn-endpoint").Change("http://127.0.0.1:11434/v1/");
-        cut.Find("#conn-key").Change(Key);
-        cut.FindAll("label").Single(l => l.TextContent.Contains("Shared with the team", StringComparison.Ordinal)).QuerySelector("input")!.Change(true);
+        await cut.InvokeAsync(() => cut.FindAll("button").First(b => b.TextContent.Trim() == "Add connection").Click());
+        await cut.ChangeAsync("#conn-name", "team-ollama");
+        await cut.ChangeAsync("#conn-endpoint", "http://127.0.0.1:11434/v1/");
+        await cut.ChangeAsync("#conn-key", Key);
+        await cut.InvokeAsync(() => cut.FindAll("label").Single(l => l.TextContent.Contains("Shared with the team", StringComparison.Ordinal)).QuerySelector("input")!.Change(true));
 
         User.Set("oidc:carla", "AzureAIDeveloper"); // an Owner changed the role meanwhile
-        cut.FindAll("button").First(b => b.TextContent.Trim() == "Save").Click();
+        await cut.InvokeAsync(() => cut.FindAll("button").First(b => b.TextContent.Trim() == "Save").Click());
 
         cut.WaitForAssertion(() => Assert.Contains("Contributor role", cut.Find("[data-testid=access-denied]").TextContent, StringComparison.Ordinal));
         Assert.Equal("team-ollama", cut.Find("#conn-name").GetAttribute("value"));
@@ -184,7 +184,7 @@ public sealed class RolePagesTests() : PortalBunitContext(null, new Dictionary<s
     }
 
     [Fact]
-    public void ChatPlayground_RoleLoweredBeforeSending_SaysWhy_SendsNothing_AndKeepsTheMessage()
+    public async Task ChatPlayground_RoleLoweredBeforeSending_SaysWhy_SendsNothing_AndKeepsTheMessage()
     {
         User.Set("oidc:dev", "AzureAIDeveloper");
         Seed(ConnectionService.SharedOwner, "team-llama");
@@ -192,8 +192,9 @@ public sealed class RolePagesTests() : PortalBunitContext(null, new Dictionary<s
         var cut = Render<ChatPlayground>();
 
         User.Set("oidc:dev", "Reader"); // an Owner changed the role while the page was open
-        cut.WaitForElement("#chat-message:not([disabled])").Change("Hello team");
-        cut.Find("form.pg-composer").Submit();
+        cut.WaitForElement("#chat-message:not([disabled])");
+        await cut.ChangeAsync("#chat-message:not([disabled])", "Hello team");
+        await cut.SubmitAsync("form.pg-composer");
 
         cut.WaitForAssertion(() => Assert.Contains("Azure AI Developer role", cut.Find(".pg-problem").TextContent, StringComparison.Ordinal));
         Assert.Equal("Hello team", cut.Find("#chat-message").TextContent);

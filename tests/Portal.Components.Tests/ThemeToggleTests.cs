@@ -16,11 +16,11 @@ public sealed class ThemeToggleTests : PortalBunitContext
             .Add(l => l.Body, (RenderFragment)(b => b.AddContent(0, "page body"))));
     }
 
-    private static void Choose(IRenderedComponent<MainLayout> cut, string current, string item)
+    private static async Task Choose(IRenderedComponent<MainLayout> cut, string current, string item)
     {
-        cut.Find($"button[aria-label='Theme: {current}']").Click();
+        await cut.ClickAsync($"button[aria-label='Theme: {current}']");
         cut.WaitForAssertion(() => Assert.Contains(cut.FindAll("[role=menuitemradio]"), i => i.TextContent.Trim() == item));
-        cut.FindAll("[role=menuitemradio]").First(i => i.TextContent.Trim() == item).Click();
+        await cut.InvokeAsync(() => cut.FindAll("[role=menuitemradio]").First(i => i.TextContent.Trim() == item).Click());
     }
 
     [Theory]
@@ -37,11 +37,11 @@ public sealed class ThemeToggleTests : PortalBunitContext
     }
 
     [Fact]
-    public void ChoosingDark_AppliesItAtOnce_AndRemembersItInTheThemeCookie()
+    public async Task ChoosingDark_AppliesItAtOnce_AndRemembersItInTheThemeCookie()
     {
         var cut = RenderLayout(ThemeMode.Light);
 
-        Choose(cut, "Light", "Dark");
+        await Choose(cut, "Light", "Dark");
 
         cut.WaitForAssertion(() => Assert.Equal("dark", cut.Find("button[aria-label='Theme: Dark']").Closest("[data-theme]")!.GetAttribute("data-theme")));
         // The cookie is written after the theme is applied: wait for it rather than race it.
@@ -53,11 +53,11 @@ public sealed class ThemeToggleTests : PortalBunitContext
     }
 
     [Fact]
-    public void ChoosingTheSystemSetting_ForgetsTheCookie()
+    public async Task ChoosingTheSystemSetting_ForgetsTheCookie()
     {
         var cut = RenderLayout(ThemeMode.Dark, systemDark: false);
 
-        Choose(cut, "Dark", "Use the system setting");
+        await Choose(cut, "Dark", "Use the system setting");
 
         cut.WaitForAssertion(() => Assert.Equal("light", cut.Find("button[aria-label='Theme: System']").Closest("[data-theme]")!.GetAttribute("data-theme")));
         // The cookie is written after the theme is applied: wait for it rather than race it.

@@ -154,16 +154,15 @@ public sealed class TracePagesTests : PortalBunitContext
     }
 
     [Fact]
-    public void List_ColumnChooser_HidesAColumn_AndPutsItInTheAddress()
+    public async Task List_ColumnChooser_HidesAColumn_AndPutsItInTheAddress()
     {
         User.Set("oidc:dana", "AzureAIDeveloper");
         Seed("oidc:dana", "phi-3", 1);
         var cut = RenderList("traces?model=phi-3");
         cut.WaitForAssertion(() => Assert.Contains(cut.FindAll("th"), th => th.TextContent.Trim() == "TTFT"));
 
-        cut.FindAll("button").Single(b => b.TextContent.Trim() == "Columns").Click();
-        var ttft = cut.FindAll("label").Single(l => l.TextContent.Trim() == "TTFT").QuerySelector("input")!;
-        ttft.Change(false);
+        await cut.ClickButtonAsync("Columns");
+        await cut.InvokeAsync(() => cut.FindAll("label").Single(l => l.TextContent.Trim() == "TTFT").QuerySelector("input")!.Change(false));
 
         var uri = Services.GetRequiredService<NavigationManager>().Uri;
         Assert.EndsWith("traces?model=phi-3&hide=ttft", uri, StringComparison.Ordinal);

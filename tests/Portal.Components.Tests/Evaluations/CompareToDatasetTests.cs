@@ -10,7 +10,7 @@ namespace Portal.Components.Tests.Evaluations;
 public sealed class CompareToDatasetTests() : PeerBunitContext(null, peer => [new ConfiguredConnection { Name = "peer", Endpoint = peer.V1.AbsoluteUri, Models = ["peer-quiz", "peer-quiz-off"] }])
 {
     [Fact]
-    public void SaveAsDataset_PromptsBecomeInputs_AndTheChosenAnswerIsExpected()
+    public async Task SaveAsDataset_PromptsBecomeInputs_AndTheChosenAnswerIsExpected()
     {
         var dialogs = Render<MudDialogProvider>();
         Render<MudSnackbarProvider>();
@@ -18,16 +18,16 @@ public sealed class CompareToDatasetTests() : PeerBunitContext(null, peer => [ne
         var cut = Render<ComparePlayground>();
         foreach (var question in new[] { "What is 2 + 3?", "What is 10 + 4?" })
         {
-            cut.Find("#compare-message").Change(question);
-            cut.Find("form.pg-composer").Submit();
+            await cut.ChangeAsync("#compare-message", question);
+            await cut.SubmitAsync("form.pg-composer");
             cut.WaitForAssertion(() => Assert.Contains("Send", cut.Find("form.pg-composer").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         }
 
         cut.WaitForAssertion(() => Assert.Contains("The answer is 15.", cut.Find("[data-testid=pane-1]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
-        cut.FindAll("button").Single(b => b.TextContent.Trim() == "Save as dataset").Click();
+        await cut.ClickButtonAsync("Save as dataset");
         dialogs.WaitForAssertion(() => Assert.Equal(2, dialogs.FindAll("[data-testid=dataset-prompts] li").Count));
-        dialogs.Find("#expected-0").Change("0");   // prompt 1: pane 1's answer ("The answer is 5.")
-        dialogs.FindAll("[role=dialog] button").Single(b => b.TextContent.Trim() == "Save dataset").Click();
+        await dialogs.ChangeAsync("#expected-0", "0");   // prompt 1: pane 1's answer ("The answer is 5.")
+        await dialogs.ClickAsync("[role=dialog] button", b => b.TextContent.Trim() == "Save dataset");
 
         dialogs.WaitForAssertion(() => Assert.Single(DatasetService.Created));
         var (name, rows) = DatasetService.Created[0];

@@ -40,7 +40,7 @@ public sealed class EvaluationPagesTests : PortalBunitContext
     }
 
     [Fact]
-    public void Upload_ValidFile_PreviewsRowsAndColumns_ThenSavesUnderTheName()
+    public async Task Upload_ValidFile_PreviewsRowsAndColumns_ThenSavesUnderTheName()
     {
         DatasetService.Parse = (_, _) => new DatasetParseResult("csv", ["question", "expected", "topic"],
             [new DatasetRow(1, new DatasetInput("What is 2 + 3?", null), "5", new Dictionary<string, string> { ["topic"] = "sums" })], [], 1);
@@ -51,7 +51,7 @@ public sealed class EvaluationPagesTests : PortalBunitContext
         cut.WaitForAssertion(() => Assert.Contains("What is 2 + 3?", cut.Find("[data-testid=dataset-rows]").TextContent, StringComparison.Ordinal));
         Assert.Contains("topic: sums", cut.Find("[data-testid=dataset-rows]").TextContent, StringComparison.Ordinal);
         Assert.Contains("question, expected, topic", cut.Find("[data-testid=parse-summary]").TextContent, StringComparison.Ordinal);
-        cut.FindAll("button").Single(b => b.TextContent.Trim() == "Save dataset").Click();
+        await cut.ClickButtonAsync("Save dataset");
 
         cut.WaitForAssertion(() => Assert.Single(DatasetService.Saved));
         Assert.Equal(("sums", "sums.csv", (Guid?)null), (DatasetService.Saved[0].Name, DatasetService.Saved[0].FileName, DatasetService.Saved[0].AddVersionTo));
@@ -70,7 +70,7 @@ public sealed class EvaluationPagesTests : PortalBunitContext
     }
 
     [Fact]
-    public void DatasetDetails_Delete_AsksFirst_ThenDeletes()
+    public async Task DatasetDetails_Delete_AsksFirst_ThenDeletes()
     {
         var dataset = DatasetService.Add("arith");
         var dialogs = Render<MudDialogProvider>();
@@ -78,15 +78,15 @@ public sealed class EvaluationPagesTests : PortalBunitContext
 
         cut.WaitForAssertion(() => Assert.Contains("Download v1", cut.Find("[data-testid=dataset-versions]").TextContent, StringComparison.Ordinal));
         Assert.Equal(EvaluationUrls.DatasetDownload(dataset.Id, 1), cut.FindAll("[data-testid=dataset-versions] a").Single(a => a.TextContent.Contains("Download v1", StringComparison.Ordinal)).GetAttribute("href"));
-        cut.FindAll("button").Single(b => b.TextContent.Trim() == "Delete dataset").Click();
+        await cut.ClickButtonAsync("Delete dataset");
         dialogs.WaitForAssertion(() => Assert.Contains("Delete 'arith'", dialogs.Find("[role=dialog]").TextContent, StringComparison.Ordinal));
-        dialogs.FindAll("[role=dialog] button").Single(b => b.TextContent.Trim() == "Delete").Click();
+        await dialogs.ClickAsync("[role=dialog] button", b => b.TextContent.Trim() == "Delete");
 
         cut.WaitForAssertion(() => Assert.Equal([dataset.Id], DatasetService.Deleted));
     }
 
     [Fact]
-    public void NewEvaluation_ServiceProblems_AreShownNextToTheirFields()
+    public async Task NewEvaluation_ServiceProblems_AreShownNextToTheirFields()
     {
         var dataset = DatasetService.Add("arith");
         EvaluationService.Problems = new Dictionary<string, string[]>
@@ -98,12 +98,12 @@ public sealed class EvaluationPagesTests : PortalBunitContext
         At(EvaluationUrls.NewRun(dataset.Id));
         var cut = Render<NewEvaluation>();
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=target-0]")));
-        Button(cut, "Add a target").Click();
-        cut.FindAll("li[data-scorer='substring-match'] input[type=checkbox]").Single().Change(true);
-        cut.FindAll("li[data-scorer='judge:relevance'] input[type=checkbox]").Single().Change(true);
+        await cut.InvokeAsync(() => Button(cut, "Add a target").Click());
+        await cut.InvokeAsync(() => cut.FindAll("li[data-scorer='substring-match'] input[type=checkbox]").Single().Change(true));
+        await cut.InvokeAsync(() => cut.FindAll("li[data-scorer='judge:relevance'] input[type=checkbox]").Single().Change(true));
 
         Assert.Equal("Rate the relevance of the ANSWER to the QUESTION from 1 to 5.", cut.Find("#prompt-judge\\:relevance").GetAttribute("value") ?? cut.Find("#prompt-judge\\:relevance").TextContent);
-        cut.Find("form.ev-form").Submit();
+        await cut.SubmitAsync("form.ev-form");
 
         cut.WaitForAssertion(() => Assert.Contains("Choose a model for target 2.", cut.Find("[data-testid=target-1]").TextContent, StringComparison.Ordinal));
         Assert.DoesNotContain("Choose a model for target 2.", cut.Find("[data-testid=target-0]").TextContent, StringComparison.Ordinal);
@@ -119,13 +119,13 @@ public sealed class EvaluationPagesTests : PortalBunitContext
     }
 
     [Fact]
-    public void NewEvaluation_RegexWithoutPattern_IsRefusedOnThePage()
+    public async Task NewEvaluation_RegexWithoutPattern_IsRefusedOnThePage()
     {
         DatasetService.Add("arith");
         var cut = Render<NewEvaluation>();
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("li[data-scorer=regex]")));
-        cut.Find("li[data-scorer=regex] input[type=checkbox]").Change(true);
-        cut.Find("form.ev-form").Submit();
+        await cut.ChangeAsync("li[data-scorer=regex] input[type=checkbox]", true);
+        await cut.SubmitAsync("form.ev-form");
 
         cut.WaitForAssertion(() => Assert.Contains("Give the pattern for Regex.", cut.Find("li[data-scorer=regex]").TextContent, StringComparison.Ordinal));
         Assert.Empty(EvaluationService.Started);
@@ -231,13 +231,13 @@ public sealed class EvaluationPagesTests : PortalBunitContext
     }
 
     [Fact]
-    public void Run_ShowOnBenchmarks_AsOwner_CallsTheService()
+    public async Task Run_ShowOnBenchmarks_AsOwner_CallsTheService()
     {
         var run = EvaluationService.AddRun("Sums", EvaluationStatus.Completed, new EvaluationCounts(2, 2, 0, 0), ["substring-match"], "tester", "a");
         var cut = Render<EvaluationRun>(p => p.Add(x => x.Id, run.Id));
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("input[type=checkbox]")));
 
-        cut.Find("input[type=checkbox]").Change(true);
+        await cut.ChangeAsync("input[type=checkbox]", true);
 
         cut.WaitForAssertion(() => Assert.Equal([(run.Id, true)], EvaluationService.ShownChanges));
     }

@@ -75,7 +75,7 @@ public sealed class EvaluationRoleTests() : PortalBunitContext(null, new Diction
     }
 
     [Fact]
-    public void Run_ServiceRefusesCancel_ShowsWhy()
+    public async Task Run_ServiceRefusesCancel_ShowsWhy()
     {
         User.Set("oidc:dev", "AzureAIDeveloper");
         var run = EvaluationService.AddRun("Sums", EvaluationStatus.Running, new EvaluationCounts(4, 1, 0, 3), ["substring-match"], "oidc:dev", "peer-quiz");
@@ -84,9 +84,9 @@ public sealed class EvaluationRoleTests() : PortalBunitContext(null, new Diction
         var cut = Render<EvaluationRun>(p => p.Add(x => x.Id, run.Id));
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=run-counts]")));
 
-        cut.FindAll("button").Single(b => b.TextContent.Trim() == "Cancel evaluation").Click();
+        await cut.ClickButtonAsync("Cancel evaluation");
         dialogs.WaitForAssertion(() => Assert.NotNull(dialogs.Find("[role=dialog]")));
-        dialogs.FindAll("[role=dialog] button").Single(b => b.TextContent.Trim() == "Cancel evaluation").Click();
+        await dialogs.ClickAsync("[role=dialog] button", b => b.TextContent.Trim() == "Cancel evaluation");
 
         cut.WaitForAssertion(() => Assert.Contains("Azure AI Developer", cut.Find("[data-testid=run-problem]").TextContent, StringComparison.Ordinal));
         Assert.Empty(EvaluationService.Cancelled);

@@ -18,15 +18,15 @@ public sealed class ProbePanelTests() : PeerBunitContext(null, peer =>
     }
 
     [Fact]
-    public void Probe_Runs_AndShowsItsResultWithTheSource()
+    public async Task Probe_Runs_AndShowsItsResultWithTheSource()
     {
         var cut = Open();
         Assert.Contains("No probe has been run", cut.Find("[data-testid=probe-empty]").TextContent, StringComparison.Ordinal);
         Assert.Equal("peer", cut.Find("#probe-connection option[selected]").GetAttribute("value"));
         var requests = cut.FindAll("[data-testid=probe-form] label").Single(l => l.TextContent.Trim() == "Requests (N)").GetAttribute("for");
-        cut.Find($"#{requests}").Change("6");
+        await cut.ChangeAsync($"#{requests}", "6");
 
-        cut.Find("[data-testid=probe-form]").Submit();
+        await cut.SubmitAsync("[data-testid=probe-form]");
 
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=probe-results]")), TimeSpan.FromSeconds(20));
         var source = cut.Find("[data-testid=probe-source]").TextContent;
@@ -38,24 +38,24 @@ public sealed class ProbePanelTests() : PeerBunitContext(null, peer =>
     }
 
     [Fact]
-    public void Probe_FailingModel_ListsTheReasons()
+    public async Task Probe_FailingModel_ListsTheReasons()
     {
         var cut = Open();
-        cut.Find("#probe-model").Change("fault-500");
+        await cut.ChangeAsync("#probe-model", "fault-500");
 
-        cut.Find("[data-testid=probe-form]").Submit();
+        await cut.SubmitAsync("[data-testid=probe-form]");
 
         cut.WaitForAssertion(() => Assert.Contains("HTTP 500", cut.Find("[data-testid=probe-failures]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(20));
         Assert.Contains("20 of 20", cut.Find("[data-testid=probe-results]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Probe_WithoutAPrompt_SaysSo_AndSendsNothing()
+    public async Task Probe_WithoutAPrompt_SaysSo_AndSendsNothing()
     {
         var cut = Open();
-        cut.Find("#probe-prompt").Change("  ");
+        await cut.ChangeAsync("#probe-prompt", "  ");
 
-        cut.Find("[data-testid=probe-form]").Submit();
+        await cut.SubmitAsync("[data-testid=probe-form]");
 
         cut.WaitForAssertion(() => Assert.Contains("Write the prompt", cut.Find("[data-testid=probe] [role=alert]").TextContent, StringComparison.Ordinal));
         Assert.Empty(Peer.Requests);
