@@ -4,6 +4,7 @@ using Portal.Data.Access;
 using Portal.Data.Catalog;
 using Portal.Data.Connections;
 using Portal.Data.Evaluations;
+using Portal.Data.FineTuning;
 using Portal.Data.Instances;
 using Portal.Data.Playground;
 using Portal.Data.Preferences;
@@ -49,6 +50,10 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<EvaluationCellRow> EvaluationCells => Set<EvaluationCellRow>();
 
     public DbSet<StoreVersionRow> StoreVersions => Set<StoreVersionRow>();
+
+    public DbSet<FineTuningJobRow> FineTuningJobs => Set<FineTuningJobRow>();
+
+    public DbSet<FineTuningFileRow> FineTuningFiles => Set<FineTuningFileRow>();
 
     public DbSet<WorkLeaseRow> WorkLeases => Set<WorkLeaseRow>();
 
@@ -183,6 +188,7 @@ public abstract class PortalDbContext(DbContextOptions options) : DbContext(opti
         });
         EvaluationModel.Configure(modelBuilder);
         InstanceModel.Configure(modelBuilder);
+        FineTuningModel.Configure(modelBuilder);
     }
 }
 

@@ -67,6 +67,7 @@ public static class PortalStorageExtensions
         services.AddSingleton<Probes.IPerformanceProbeStore, Probes.PerformanceProbeStore>();
         services.AddSingleton<ITraceStore, TraceStore>();
         services.AddSingleton<Evaluations.IEvaluationStore, Evaluations.EvaluationStore>();
+        services.AddSingleton<FineTuning.IFineTuningStore, FineTuning.FineTuningStore>();
         services.TryAddSingleton<Instances.InstanceIdentity>();
         services.AddSingleton<Instances.IStoreVersions, Instances.StoreVersions>();
         services.AddSingleton<Instances.IWorkLeases, Instances.WorkLeases>();

@@ -32,7 +32,7 @@ namespace Portal.TestPeers;
 /// <c>POST /openai/v1/chat/completions</c> (an Azure OpenAI account's v1 path) answers like <c>/v1/chat/completions</c>.
 /// When created with a key, every request must carry it (<c>Authorization: Bearer</c> or <c>api-key</c>), else 401.
 /// </summary>
-public sealed class OpenAiPeer : IAsyncDisposable
+public sealed partial class OpenAiPeer : IAsyncDisposable
 {
     public const string Sentence = "The quick brown fox jumps over the lazy dog and keeps running far away.";
 
@@ -127,6 +127,8 @@ public sealed class OpenAiPeer : IAsyncDisposable
 
         // An Azure OpenAI account's v1 API (…/openai/v1/): the same answers, the deployment's name as the model.
         app.MapPost("/openai/v1/chat/completions", ChatAsync);
+
+        MapFineTuning(app);
     }
 
     private async Task<JsonObject?> ReadAsync(HttpContext context)
@@ -335,7 +337,7 @@ public sealed class OpenAiPeer : IAsyncDisposable
     /// <summary>Faults answered before any content. True when the request was answered.</summary>
     private async Task<bool> FaultAsync(HttpContext context, string model)
     {
-        if (ExtraModels.Contains(model) || LongLength(model) is not null)
+        if (ExtraModels.Contains(model) || LongLength(model) is not null || IsFineTunedModel(model))
         {
             return false;
         }

@@ -25,6 +25,8 @@ public enum PortalAction
     ManageDatasets,
     RunEvaluation,
     RunPerformanceProbe,
+    ManageTrainingFiles,
+    FineTune,
 
     // Contributor.
     SaveSharedConnection,
@@ -35,6 +37,7 @@ public enum PortalAction
     ManageOthersEvaluations,
     ShowOnBenchmarks,
     CreateAzureResource,
+    ManageOthersFineTuning,
 
     // Owner.
     AssignRole,
@@ -63,6 +66,8 @@ public static class PortalPermissions
         [PortalAction.ManageDatasets] = PortalRole.AzureAIDeveloper,
         [PortalAction.RunEvaluation] = PortalRole.AzureAIDeveloper,
         [PortalAction.RunPerformanceProbe] = PortalRole.AzureAIDeveloper,
+        [PortalAction.ManageTrainingFiles] = PortalRole.AzureAIDeveloper,
+        [PortalAction.FineTune] = PortalRole.AzureAIDeveloper,
         [PortalAction.SaveSharedConnection] = PortalRole.Contributor,
         [PortalAction.DeleteSharedConnection] = PortalRole.Contributor,
         [PortalAction.ImportCatalog] = PortalRole.Contributor,
@@ -71,6 +76,7 @@ public static class PortalPermissions
         [PortalAction.ManageOthersEvaluations] = PortalRole.Contributor,
         [PortalAction.ShowOnBenchmarks] = PortalRole.Contributor,
         [PortalAction.CreateAzureResource] = PortalRole.Contributor,
+        [PortalAction.ManageOthersFineTuning] = PortalRole.Contributor,
         [PortalAction.AssignRole] = PortalRole.Owner,
         [PortalAction.ReadAuditLog] = PortalRole.Owner,
         [PortalAction.ChangePortalSettings] = PortalRole.Owner,
@@ -103,6 +109,8 @@ public static class PortalPermissions
         PortalAction.ManageDatasets => "upload, version or delete datasets",
         PortalAction.RunEvaluation => "run evaluations",
         PortalAction.RunPerformanceProbe => "run performance probes",
+        PortalAction.ManageTrainingFiles => "validate, upload or delete training files",
+        PortalAction.FineTune => "start, follow or cancel fine-tuning jobs",
         PortalAction.SaveSharedConnection => "create or edit shared connections",
         PortalAction.DeleteSharedConnection => "delete shared connections",
         PortalAction.ImportCatalog => "import catalogs",
@@ -111,6 +119,7 @@ public static class PortalPermissions
         PortalAction.ManageOthersEvaluations => "cancel or delete other people's evaluations and datasets",
         PortalAction.ShowOnBenchmarks => "show evaluation results on the benchmark dashboard",
         PortalAction.CreateAzureResource => "create hubs and projects",
+        PortalAction.ManageOthersFineTuning => "cancel or remove other people's fine-tuning jobs",
         PortalAction.AssignRole => "assign roles",
         PortalAction.ReadAuditLog => "read the audit log",
         PortalAction.ChangePortalSettings => "change portal-wide settings",

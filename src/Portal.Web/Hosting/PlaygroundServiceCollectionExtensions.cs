@@ -36,6 +36,10 @@ internal static class PlaygroundServiceCollectionExtensions
             sp.GetRequiredService<IOptions<InferenceOptions>>(),
             sp.GetRequiredService<Func<TokenCredential>>()));
         services.AddSingleton<InferenceService>();
+        services.AddSingleton(sp => new Portal.Playground.FineTuning.FineTuningClient(
+            sp.GetRequiredService<OutboundUrlPolicy>(),
+            sp.GetRequiredService<IOptions<InferenceOptions>>(),
+            sp.GetRequiredService<Func<TokenCredential>>()));
         services.AddScoped<ConnectionService>();
         services.AddScoped<PlaygroundSessions>();
         services.AddSingleton<StreamRunner>();
