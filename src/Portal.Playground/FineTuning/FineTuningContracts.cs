@@ -49,11 +49,15 @@ public static class FineTuningStates
     };
 }
 
-/// <summary>The training method: supervised (chat <c>messages</c>) or preference (DPO) fine-tuning.</summary>
+/// <summary>
+/// The training method: supervised (chat <c>messages</c>) or preference (DPO) fine-tuning, which the portal starts;
+/// reinforcement jobs (graders) started elsewhere are read and followed, not started here.
+/// </summary>
 public enum FineTuningMethod
 {
     Supervised,
     Dpo,
+    Reinforcement,
 }
 
 /// <summary>

@@ -19,7 +19,12 @@ public static class FineTuningJson
         if (e.TryGetProperty("method", out var m) && m.ValueKind == JsonValueKind.Object)
         {
             var type = Str(m, "type");
-            method = string.Equals(type, "dpo", StringComparison.OrdinalIgnoreCase) ? FineTuningMethod.Dpo : FineTuningMethod.Supervised;
+            method = type?.ToLowerInvariant() switch
+            {
+                "dpo" => FineTuningMethod.Dpo,
+                "reinforcement" => FineTuningMethod.Reinforcement,
+                _ => FineTuningMethod.Supervised,
+            };
             if (type is not null && m.TryGetProperty(type, out var block) && block.ValueKind == JsonValueKind.Object
                 && block.TryGetProperty("hyperparameters", out var inner) && inner.ValueKind == JsonValueKind.Object)
             {
@@ -108,6 +113,11 @@ public static class FineTuningJson
     public static JsonObject WriteRequest(FineTuningJobRequest request, bool topLevelHyperparameters)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Method == FineTuningMethod.Reinforcement)
+        {
+            throw new ArgumentException("The portal starts supervised and preference (DPO) jobs only: reinforcement jobs need a grader.", nameof(request));
+        }
+
         var body = new JsonObject { ["model"] = request.Model, ["training_file"] = request.TrainingFile };
         if (request.ValidationFile is { Length: > 0 } validation)
         {
@@ -125,6 +135,12 @@ public static class FineTuningJson
         }
 
         var hyper = WriteHyper(request.Hyperparameters, request.Method == FineTuningMethod.Dpo);
+        if (request.Method == FineTuningMethod.Supervised && hyper.Count == 0)
+        {
+            // Supervised with every hyperparameter left to the provider: the published default request, model and files only.
+            return body;
+        }
+
         var type = request.Method == FineTuningMethod.Dpo ? "dpo" : "supervised";
         body["method"] = new JsonObject { ["type"] = type, [type] = new JsonObject { ["hyperparameters"] = hyper } };
         if (topLevelHyperparameters && request.Method == FineTuningMethod.Supervised)

@@ -36,7 +36,7 @@ public sealed record FineTuningJobView(
         return new(
             row,
             Enum.TryParse<FineTuningState>(row.State, out var state) ? state : FineTuningStates.Parse(row.Status),
-            string.Equals(row.Method, "dpo", StringComparison.OrdinalIgnoreCase) ? FineTuningMethod.Dpo : FineTuningMethod.Supervised,
+            Enum.TryParse<FineTuningMethod>(row.Method, ignoreCase: true, out var method) ? method : FineTuningMethod.Supervised,
             FineTuningRowJson.ReadHyperparameters(row.HyperparametersJson),
             FineTuningRowJson.Read<List<MetricPoint>>(row.MetricsJson) ?? [],
             FineTuningRowJson.Read<List<FineTuningEvent>>(row.EventsJson) ?? [],
