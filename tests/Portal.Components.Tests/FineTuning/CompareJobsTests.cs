@@ -100,6 +100,20 @@ public sealed class CompareJobsTests : PortalBunitContext
     }
 
     [Fact]
+    public void Compare_Prerendered_ShowsTheJobsAndTheBest_WithActionsAsLinks()
+    {
+        var (a, b) = TwoFinishedJobs();
+        Renderer.SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+
+        var cut = Open($"{a.Id},{b.Id}");
+
+        Assert.Equal(2, cut.FindAll("[data-testid=compare-table] thead th").Count);
+        Assert.Contains("alpha (ftjob-alpha) has the lowest final validation loss", cut.Find("[data-testid=best-job]").TextContent, StringComparison.Ordinal);
+        Assert.Equal(4, cut.FindAll("[data-testid=loss-chart] polyline").Count);
+        Assert.Equal(2, cut.FindAll("[data-testid=fine-tuned-actions] a").Count(l => l.TextContent.Trim() == "Open in chat"));
+    }
+
+    [Fact]
     public void Compare_Curves_OnePolylinePerSeries_ValidationDashed_OneColourPerJob()
     {
         var (a, b) = TwoFinishedJobs();

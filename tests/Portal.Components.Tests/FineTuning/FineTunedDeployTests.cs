@@ -159,6 +159,20 @@ public sealed class FineTunedDeployTests : PortalBunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public void Deploy_Prerendered_AsksAzureNothing_UntilConnected()
+    {
+        _arm.FineTunedModels.Add(FineTuned);
+        var job = AzureJob();
+        Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Static", isInteractive: false));
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"deployments/new/fine-tuned?job={job.Id}");
+
+        var cut = Render<FineTunedDeploy>();
+
+        Assert.Contains("looked up when the page is connected", cut.Markup, StringComparison.Ordinal);
+        Assert.Empty(_arm.Requests);
+    }
+
+    [Fact]
     public void Deploy_JobNotSucceeded_SaysOnlyASucceededJobHasAModel()
     {
         var running = _store.AddJob("tester", "aoai-ft", "ft-running", null, 3, FineTuningHyperparameters.Automatic, state: "Running");
