@@ -35,6 +35,8 @@ public sealed class AccessibilityTests(PortalServerFixture server) : PortalPageT
             "playground/compare",
             "deployments",
             "deployments/new",
+            "deployments/new/fine-tuned",
+            "fine-tuning/compare",
             "services",
             "services?q=speech",
             "azure/hubs/new",

@@ -244,6 +244,11 @@ public sealed partial class ArmPeer : IAsyncDisposable
             return;
         }
 
+        if (await HandleFineTunedDeploymentsAsync(context, request.Method, path, body).ConfigureAwait(false))
+        {
+            return;
+        }
+
         if (await HandleOpenAIDeploymentsAsync(context, request.Method, path, body).ConfigureAwait(false))
         {
             return;

@@ -41,6 +41,7 @@ internal static class PlaygroundServiceCollectionExtensions
             sp.GetRequiredService<IOptions<InferenceOptions>>(),
             sp.GetRequiredService<Func<TokenCredential>>()));
         services.AddScoped<ConnectionService>();
+        services.AddScoped<Portal.Web.FineTuning.FineTuningCompareService>();
         services.AddScoped<PlaygroundSessions>();
         services.AddSingleton<StreamRunner>();
         services.AddScoped<Portal.Web.Evaluations.PerformanceProbe>();

@@ -18,11 +18,16 @@ public sealed partial class NewEvaluation : PortalComponentBase
     private IReadOnlyList<ConnectionView> _connections = [];
     private IReadOnlyDictionary<string, string[]> _problems = new Dictionary<string, string[]>();
     private string? _loadError;
+    private string? _prefillNote;
     private bool _mayRun = true;
     private bool _starting;
 
     [SupplyParameterFromQuery(Name = "dataset")]
     public Guid? QueryDataset { get; set; }
+
+    /// <summary>Targets chosen by the address (<c>target=&lt;connection&gt;|&lt;model&gt;</c>, repeated), e.g. from a fine-tuning comparison.</summary>
+    [SupplyParameterFromQuery(Name = EvaluationUrls.TargetParameter)]
+    public string[]? QueryTargets { get; set; }
 
     [Inject]
     public required IEvaluationService Evaluations { get; init; }
@@ -73,10 +78,54 @@ public sealed partial class NewEvaluation : PortalComponentBase
             _form.Targets[0].Model = _connections[0].Models.Count > 0 ? _connections[0].Models[0] : null;
         }
 
+        PrefillTargets();
         if (QueryDataset is { } id && _datasets.Any(d => d.Id == id))
         {
             await OnDatasetChangedAsync(id);
         }
+    }
+
+    /// <summary>
+    /// Takes the address's targets (up to <see cref="NewEvaluationForm.MaxTargets"/>), each with the model as given (a
+    /// fine-tuned model need not be in the connection's list); says what it could not take.
+    /// </summary>
+    private void PrefillTargets()
+    {
+        if (QueryTargets is not { Length: > 0 } asked)
+        {
+            return;
+        }
+
+        var notes = new List<string>();
+        var parsed = asked.Select(EvaluationUrls.ParseTarget).ToList();
+        var good = parsed.Where(p => p is not null).Select(p => p!.Value).ToList();
+        if (good.Count < parsed.Count)
+        {
+            var bad = asked.Where(a => EvaluationUrls.ParseTarget(a) is null).Select(a => $"'{a}'");
+            notes.Add($"Not taken from the address: {string.Join(", ", bad)} (each target is written target=<connection>|<model>).");
+        }
+
+        if (good.Count > NewEvaluationForm.MaxTargets)
+        {
+            notes.Add($"An evaluation takes at most {NewEvaluationForm.MaxTargets} targets: the first {NewEvaluationForm.MaxTargets} of the {good.Count} in the address were taken.");
+        }
+
+        if (good.Count > 0)
+        {
+            _form.Targets.Clear();
+            foreach (var (connection, model) in good.Take(NewEvaluationForm.MaxTargets))
+            {
+                var known = _connections.FirstOrDefault(c => string.Equals(c.Name, connection, StringComparison.OrdinalIgnoreCase));
+                if (known is null)
+                {
+                    notes.Add($"The connection '{connection}' in the address is not one you can use: choose another for target {_form.Targets.Count + 1}, or add it in Settings → Connections.");
+                }
+
+                _form.Targets.Add(new NewEvaluationForm.TargetForm { Connection = known?.Name ?? connection, Model = model });
+            }
+        }
+
+        _prefillNote = notes.Count > 0 ? string.Join(" ", notes) : null;
     }
 
     protected override async Task OnAccessChangedAsync() =>

@@ -1,0 +1,239 @@
+using Microsoft.AspNetCore.Components;
+using Portal.Azure;
+using Portal.Playground.FineTuning;
+using Portal.Playground.Inference;
+using Portal.Web.Access;
+using Portal.Web.Azure;
+using Portal.Web.Connections;
+using Portal.Web.FineTuning;
+
+namespace Portal.Web.Components.Pages.Deployments;
+
+/// <summary>
+/// <c>/deployments/new/fine-tuned?job=&lt;id&gt;</c>: deploys a succeeded job's fine-tuned model into the Azure OpenAI
+/// account behind the job's connection (found by the endpoint's host among the accounts of the chosen subscriptions), as
+/// Azure deploys fine-tuned models (<see cref="FineTunedDeployment"/>). A summary is confirmed before anything is PUT;
+/// then the deployment is followed, and a connection to it is made so the chat playground can use it.
+/// </summary>
+public sealed partial class FineTunedDeploy
+{
+    private readonly List<DeployStep> _steps = [];
+    private FineTuningJobView? _job;
+    private ConnectionView? _connection;
+    private AzureAIAccount? _account;
+    private HashSet<string> _taken = [];
+    private IReadOnlyList<string> _existing = [];
+    private string _name = "";
+    private string _sku = FineTunedDeployment.Skus[0].Sku;
+    private int _capacity = 1;
+    private string? _nameProblem;
+    private string? _stop;
+    private (string Href, string Text)? _stopLink;
+    private string? _blocker;
+    private bool _azureNotSetUp;
+    private bool _loading = true;
+    private bool _mayDeploy = true;
+    private bool _confirming;
+    private string? _denied;
+    private CancellationTokenSource? _running;
+    private ArmError? _error;
+    private bool _cancelled;
+    private OpenAIDeployment? _done;
+    private DeploymentConnectionResult? _connectionResult;
+
+    [SupplyParameterFromQuery(Name = "job")]
+    public string? JobParameter { get; set; }
+
+    [Inject]
+    public required FineTuningCompareService Jobs { get; init; }
+
+    [Inject]
+    public required ConnectionService ConnectionService { get; init; }
+
+    [Inject]
+    public required AzureContext Azure { get; init; }
+
+    /// <summary>Deploying and the connection made afterwards: checked against the user's role there.</summary>
+    [Inject]
+    public required AzureActions Actions { get; init; }
+
+    [Inject]
+    public required AccessControl Access { get; init; }
+
+    protected override async Task OnAccessChangedAsync() =>
+        _mayDeploy = await Access.CanAsync(PortalAction.DeployModel, ComponentToken);
+
+    protected override async Task OnInitializedAsync()
+    {
+        await OnAccessChangedAsync();
+        if (!Guid.TryParse(JobParameter, out var id))
+        {
+            _stop = $"{(string.IsNullOrWhiteSpace(JobParameter) ? "No job was given" : $"'{JobParameter}' is not a job id")}: open this page from a succeeded job (its \"Deploy to chat with it\" button).";
+            _stopLink = (FineTuningCompareUrls.JobsPath, "Go to the fine-tuning jobs");
+            return;
+        }
+
+        try
+        {
+            _job = await Jobs.GetAsync(id, ComponentToken);
+            _connection = _job is null ? null : await ConnectionService.FindAsync(_job.Connection, ComponentToken);
+        }
+        catch (PortalAccessDeniedException ex)
+        {
+            _stop = ex.Message;
+            return;
+        }
+        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        if (Problem(_job, _connection) is { } problem)
+        {
+            _stop = problem.Message;
+            _stopLink = problem.Link;
+            return;
+        }
+
+        if (IsInteractive)
+        {
+            // Azure is asked once the circuit is up, not also while prerendering.
+            await FindAccountAsync(_job!, _connection!);
+        }
+    }
+
+    /// <summary>Why this job's model cannot be deployed from here (and where to go instead), or null.</summary>
+    private static (string Message, (string Href, string Text)? Link)? Problem(FineTuningJobView? job, ConnectionView? connection)
+    {
+        if (job is null)
+        {
+            return ("There is no such job, or it is another person's (deploying other people's models needs the Contributor role to see their jobs).", (FineTuningCompareUrls.JobsPath, "Go to the fine-tuning jobs"));
+        }
+
+        if (job.State != FineTuningState.Succeeded || job.Row.FineTunedModel is null)
+        {
+            return ($"Job {FineTuningCompareText.Name(job)} is {FineTuningStates.Label(job.State).ToLowerInvariant()}: only a succeeded job has a model to deploy.", (FineTuningCompareUrls.Job(job.Id), "Back to the job"));
+        }
+
+        if (connection is null)
+        {
+            return ($"The connection '{job.Connection}' that ran the job is not one you can use any more: add it again in Settings → Connections (kind Azure OpenAI, the account's endpoint and key), then come back.", (PortalUrls.ConnectionsPath, "Settings → Connections"));
+        }
+
+        if (connection.Kind != ConnectionKind.AzureOpenAI)
+        {
+            return ($"The connection '{connection.Name}' is not Azure OpenAI: its fine-tuned model {job.Row.FineTunedModel} answers at once, no deployment needed.", (PortalUrls.PlaygroundChat(connection.Name, job.Row.FineTunedModel), "Open in chat"));
+        }
+
+        return null;
+    }
+
+    private async Task FindAccountAsync(FineTuningJobView job, ConnectionView connection)
+    {
+        try
+        {
+            var discovery = await Azure.DiscoverAccountsAsync(refresh: false, ComponentToken);
+            if (discovery is null)
+            {
+                _azureNotSetUp = true;
+                _blocker = $"The portal cannot find the Azure OpenAI account behind {connection.Endpoint.Host} because Azure is not set up: choose subscriptions in Settings → Azure (the portal signs in with az login, AZURE_CLIENT_ID / AZURE_TENANT_ID / AZURE_CLIENT_SECRET, or a managed identity).";
+                return;
+            }
+
+            var matches = FineTunedDeployment.AccountsFor(discovery.Accounts, connection.Endpoint);
+            if (matches.Count == 0)
+            {
+                var problems = discovery.Problems.Count > 0 ? $" (Azure also said: {string.Join(" ", discovery.Problems)})" : "";
+                _blocker = $"None of the Azure OpenAI accounts in your chosen subscriptions has the endpoint host {connection.Endpoint.Host}{problems}. Choose the subscription that holds it in Settings → Azure.";
+                _azureNotSetUp = true;
+                return;
+            }
+
+            _account = matches[0];
+            var deployments = await Azure.Service.ListAccountDeploymentsAsync(_account, ComponentToken);
+            _taken = deployments.Select(d => d.Name ?? "").ToHashSet(StringComparer.OrdinalIgnoreCase);
+            _existing = [.. deployments.Where(d => string.Equals(d.Properties?.Model?.Name, job.Row.FineTunedModel, StringComparison.Ordinal)).Select(d => d.Name ?? "")];
+            _name = FineTunedDeployment.DefaultName(job.Row.BaseModel, job.Row.Suffix, _taken);
+            if (await Azure.Service.CanPerformAsync(_account.Id, AzureService.OpenAIDeploymentWrite, ComponentToken) == false)
+            {
+                _blocker = $"The signed-in identity lacks permission to create deployments in account {_account.Name} (it may not perform {AzureService.OpenAIDeploymentWrite}). Ask for a role such as Cognitive Services Contributor or Azure AI Developer on the account.";
+            }
+        }
+        catch (ArmException ex)
+        {
+            _blocker = $"Azure could not be asked about the account behind {connection.Endpoint.Host}: {ex.Error.Message}";
+        }
+        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _loading = false;
+        }
+    }
+
+    /// <summary>Checks the form, then shows what will be created; nothing is sent to Azure before "Create deployment".</summary>
+    private void Review()
+    {
+        _nameProblem = AzureService.CheckDeploymentName(_name)
+            ?? (_taken.Contains(_name) ? $"Account {_account?.Name} already has a deployment named {_name}; choose another name (for example {FineTunedDeployment.DefaultName(_name, null, _taken)})." : null)
+            ?? (_capacity < 1 || _capacity > 1000 ? "Capacity must be between 1 and 1000 thousand tokens per minute." : null);
+        _confirming = _nameProblem is null;
+    }
+
+    private async Task DeployAsync()
+    {
+        if (!_confirming || _account is not { } account || _job?.Row.FineTunedModel is not { } model)
+        {
+            return;
+        }
+
+        _error = null;
+        _denied = null;
+        _cancelled = false;
+        _running = CancellationTokenSource.CreateLinkedTokenSource(ComponentToken);
+        var progress = ProgressOnRenderer<DeployStep>(_steps.Add);
+        try
+        {
+            _done = await Actions.DeployOpenAIAsync(account, new OpenAIDeploymentSpec(_name, model, FineTunedDeployment.ModelVersion, _sku, _capacity), progress, _running.Token);
+            _connectionResult = await Actions.CreateOpenAIConnectionAsync(_done, _running.Token);
+        }
+        catch (PortalAccessDeniedException ex)
+        {
+            _denied = ex.Message;
+        }
+        catch (ArmException ex)
+        {
+            _error = ex.Error;
+            if (_steps.Count == 0)
+            {
+                // Refused before Azure was asked to create anything (a taken name, say): the form stays to correct it.
+                _confirming = false;
+            }
+        }
+        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
+        {
+        }
+        catch (OperationCanceledException)
+        {
+            _cancelled = true;
+        }
+        finally
+        {
+            _running.Dispose();
+            _running = null;
+        }
+    }
+
+    private void Cancel() => _running?.Cancel();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _running?.Cancel();
+        }
+
+        base.Dispose(disposing);
+    }
+}
