@@ -41,6 +41,8 @@ internal static class PlaygroundServiceCollectionExtensions
             sp.GetRequiredService<IOptions<InferenceOptions>>(),
             sp.GetRequiredService<Func<TokenCredential>>()));
         services.AddScoped<ConnectionService>();
+        services.AddScoped<Portal.Web.FineTuning.TrainingFileService>();
+        services.AddSingleton<Portal.Web.FineTuning.FineTuningCost>();
         services.AddScoped<PlaygroundSessions>();
         services.AddSingleton<StreamRunner>();
         services.AddScoped<Portal.Web.Evaluations.PerformanceProbe>();
