@@ -140,7 +140,7 @@ public sealed class TrainingFileServiceTests : IAsyncLifetime, IDisposable
         var result = await UploadNewAsync("openai-ft", name: "fault-429.jsonl");
 
         Assert.Contains("429", result.Problem, StringComparison.Ordinal);
-        Assert.Contains("7 seconds", result.Problem, StringComparison.Ordinal);
+        Assert.Contains("wait 7 s before retrying", result.Problem, StringComparison.Ordinal);
         Assert.NotNull(Assert.Single(await KeptAsync()).UploadError);
     }
 
