@@ -59,6 +59,10 @@ public sealed partial class TrainingData : PortalComponentBase
     [SupplyParameterFromQuery(Name = "model")]
     public string? ModelQuery { get; set; }
 
+    /// <summary>The connection to preselect (<c>?connection=</c>).</summary>
+    [SupplyParameterFromQuery(Name = "connection")]
+    public string? ConnectionQuery { get; set; }
+
     /// <summary><c>?method=dpo</c> preselects preference fine-tuning.</summary>
     [SupplyParameterFromQuery(Name = "method")]
     public string? MethodQuery { get; set; }
@@ -81,7 +85,8 @@ public sealed partial class TrainingData : PortalComponentBase
         try
         {
             _connections = await Files.ConnectionsAsync(ComponentToken);
-            _connection = _connections.Count > 0 ? _connections[0].Name : null;
+            _connection = _connections.FirstOrDefault(c => string.Equals(c.Name, ConnectionQuery, StringComparison.OrdinalIgnoreCase))?.Name
+                ?? (_connections.Count > 0 ? _connections[0].Name : null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
