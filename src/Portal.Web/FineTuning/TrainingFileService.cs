@@ -96,7 +96,8 @@ public sealed class TrainingFileService(
         ArgumentNullException.ThrowIfNull(content);
         var name = SafeName(fileName);
         await access.DemandAsync(PortalAction.ManageTrainingFiles, $"training-file:{name}", cancellationToken);
-        var report = Validate(content, method, catalogModelId);
+        // Checked again here (the page's check may be stale): tokenizing a large file takes a moment, off the caller's thread.
+        var report = await Task.Run(() => Validate(content, method, catalogModelId), cancellationToken);
         if (!report.IsValid)
         {
             await access.FailedAsync(PortalAction.ManageTrainingFiles, $"training-file:{name}", $"refused: {report.TotalErrors} problems, nothing kept or sent");
