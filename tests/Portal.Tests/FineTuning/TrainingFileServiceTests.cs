@@ -161,6 +161,21 @@ public sealed class TrainingFileServiceTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task UploadsAndRefusals_AreAudited_NeverWithTheKey()
+    {
+        await UploadNewAsync("wrong-key", name: "audited.jsonl");
+        await UploadNewAsync("openai-ft", name: "audited.jsonl");
+
+        var (entries, _) = await _app.Services.GetRequiredService<Portal.Data.Access.IAuditStore>()
+            .QueryAsync(new Portal.Data.Access.AuditQuery(Action: nameof(Portal.Web.Access.PortalAction.ManageTrainingFiles)), None);
+
+        Assert.Contains(entries, e => e.Outcome == "Failed" && e.Target == "training-file:audited.jsonl");
+        Assert.Contains(entries, e => e.Outcome == "Succeeded" && e.Target == "training-file:audited.jsonl" && (e.Detail ?? "").Contains("uploaded to openai-ft", StringComparison.Ordinal));
+        Assert.All(entries, e => Assert.DoesNotContain(Key, $"{e.Target} {e.Detail}", StringComparison.Ordinal));
+        Assert.All(entries, e => Assert.DoesNotContain("sk-not-the-peers-key", $"{e.Target} {e.Detail}", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Unreachable_IsSaidInWords_AndTheFileStaysKept()
     {
         var result = await UploadNewAsync("gone");
