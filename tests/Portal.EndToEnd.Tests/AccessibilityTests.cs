@@ -44,6 +44,7 @@ public sealed class AccessibilityTests(PortalServerFixture server) : PortalPageT
             "evaluations",
             "evaluations/new",
             "evaluations/datasets",
+            "fine-tuning/data",
             "settings",
             "settings/connections",
             "settings/catalog-imports",

@@ -131,6 +131,11 @@ public sealed partial class OpenAiPeer
             return Fault(400, "Missing required parameter: 'file'.", "missing_required_parameter", "file");
         }
 
+        if (UploadFault(context, file.FileName) is { } fault)
+        {
+            return fault;
+        }
+
         if (form["purpose"] != "fine-tune")
         {
             return Fault(400, $"'{form["purpose"]}' is not one of ['fine-tune', 'assistants', 'batch', 'vision', 'user_data', 'evals'] - 'purpose'", "invalid_value", "purpose");

@@ -84,8 +84,21 @@ public static class BenchmarkFactsReader
                     continue;
                 }
 
+                // Optional: the fine-tuning training price, USD per 1M training tokens (the same unit).
+                double? training = null;
+                if (row.TryGetProperty("training_price", out var trainingPrice) && trainingPrice.ValueKind != JsonValueKind.Null)
+                {
+                    if (trainingPrice.ValueKind != JsonValueKind.Number || !trainingPrice.TryGetDouble(out var t) || !double.IsFinite(t) || t < 0)
+                    {
+                        errors.Add(new($"{path}.training_price", "Optional: a number (USD per 1M training tokens), zero or more."));
+                        continue;
+                    }
+
+                    training = t;
+                }
+
                 prices.Add(new ModelPrice(model, OptionalString(row, "offer_key_in_source"), input.Value, output.Value, unit,
-                    OptionalString(row, "deployment_type"), OptionalString(row, "date"), source, OptionalString(row, "caveat"), OptionalString(row, "note")));
+                    OptionalString(row, "deployment_type"), OptionalString(row, "date"), source, OptionalString(row, "caveat"), OptionalString(row, "note"), training));
             }
         }
 

@@ -187,7 +187,10 @@ public readonly record struct BenchmarkColumn(string DatasetId, string? Variant)
     public override string ToString() => Key;
 }
 
-/// <summary>A community price row: USD per 1M tokens, unofficial, with its offer key and caveat.</summary>
+/// <summary>
+/// A community price row: USD per 1M tokens, unofficial, with its offer key and caveat. <see cref="TrainingPerMillion"/>
+/// is the fine-tuning training price (USD per 1M training tokens) when the row has one (<c>training_price</c>).
+/// </summary>
 public sealed record ModelPrice(
     string ModelId,
     string? OfferKey,
@@ -198,4 +201,5 @@ public sealed record ModelPrice(
     string? Date,
     string Source,
     string? Caveat,
-    string? Note);
+    string? Note,
+    double? TrainingPerMillion = null);

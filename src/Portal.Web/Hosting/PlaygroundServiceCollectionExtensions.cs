@@ -42,6 +42,8 @@ internal static class PlaygroundServiceCollectionExtensions
             sp.GetRequiredService<Func<TokenCredential>>()));
         services.AddScoped<ConnectionService>();
         services.AddScoped<Portal.Web.FineTuning.FineTuningCompareService>();
+        services.AddScoped<Portal.Web.FineTuning.TrainingFileService>();
+        services.AddSingleton<Portal.Web.FineTuning.FineTuningCost>();
         services.AddScoped<PlaygroundSessions>();
         services.AddSingleton<StreamRunner>();
         services.AddScoped<Portal.Web.Evaluations.PerformanceProbe>();

@@ -41,7 +41,7 @@ public sealed record HttpOperation(string Endpoint, Func<MatrixHost, string, Tas
 /// The role × action matrix's operations: for every <see cref="PortalAction"/>, each service method that performs it
 /// and, where there is one, its HTTP endpoint. The tests derive who may do what from <see cref="PortalPermissions"/>.
 /// </summary>
-public static class PermissionMatrixCases
+public static partial class PermissionMatrixCases
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
@@ -351,6 +351,7 @@ public static class PermissionMatrixCases
                 () => Task.FromResult(""),
                 Changes: false))),
         ],
+        [PortalAction.ManageTrainingFiles] = TrainingFileOperations(),
         [PortalAction.ManageDatasets] =
         [
             new("DatasetService.SaveAsync", (host, user) => Task.FromResult(new Attempt(
