@@ -136,6 +136,7 @@ public sealed class PermissionMatrixTests(MatrixHost host) : IClassFixture<Matri
             typeof(ConnectionService), typeof(CatalogImporter), typeof(PlaygroundSessions), typeof(CompareTray), typeof(AzureContext),
             typeof(AzureActions), typeof(ApiTokens), typeof(AccessDirectory), typeof(UserPreferences),
             typeof(Portal.Web.Evaluations.DatasetService), typeof(Portal.Web.Evaluations.EvaluationService),
+            typeof(Portal.Web.FineTuning.FineTuningService),
         ];
         string[] verbs = ["Save", "Delete", "Remove", "Import", "Deploy", "Create", "Revoke", "Assign", "Rename", "Add", "Set", "Send", "Run", "Test", "Clear", "Cancel"];
         var covered = PermissionMatrixCases.Service.Values.SelectMany(o => o).Select(o => o.Covers.Split('(')[0]).ToHashSet(StringComparer.Ordinal);
