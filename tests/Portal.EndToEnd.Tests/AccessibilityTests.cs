@@ -42,6 +42,8 @@ public sealed class AccessibilityTests(PortalServerFixture server) : PortalPageT
             "evaluations",
             "evaluations/new",
             "evaluations/datasets",
+            "fine-tuning",
+            "fine-tuning/new",
             "settings",
             "settings/connections",
             "settings/catalog-imports",
