@@ -77,6 +77,22 @@ public sealed class FineTuningPagesTests() : FineTuningBunitContext(peer => [Ope
     }
 
     [Fact]
+    public async Task JobsList_ImportJobs_AddsTheConnectionsJobsNotFollowedYet()
+    {
+        var file = await UploadAsync();
+        var job = await Services.GetRequiredService<FineTuningClient>().CreateJobAsync(Target,
+            new FineTuningJobRequest("gpt-4o-mini", file, null, FineTuningMethod.Supervised, FineTuningHyperparameters.Automatic, null, "from-elsewhere"), CancellationToken.None);
+        var cut = Render<FineTuningJobs>();
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=empty]")), Wait);
+
+        await cut.ClickButtonAsync("Import jobs");
+
+        cut.WaitForAssertion(() => Assert.Equal("Imported 1 job from 'openai-ft'.", cut.Find("[data-testid=import-result]").TextContent), Wait);
+        cut.WaitForAssertion(() => Assert.Contains("from-elsewhere", cut.Find($"tr[data-job='{job.Id}']").TextContent, StringComparison.Ordinal), Wait);
+        Assert.Equal(job.Id, Jobs.All.Single().ProviderJobId);
+    }
+
+    [Fact]
     public void JobsList_Empty_SaysWhatToDo()
     {
         var cut = Render<FineTuningJobs>();

@@ -418,6 +418,16 @@ public static class PermissionMatrixCases
                     },
                     async () => (await host.Get<IFineTuningStore>().ListJobsAsync(user, None)).Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }),
+            new("FineTuningService.ImportAsync", async (host, user) =>
+            {
+                var (connection, file) = await SeedFineTuningAsync(host);
+                var target = new InferenceTarget(connection, ConnectionKind.OpenAI, host.Peer.V1, ConnectionAuth.ApiKey, MatrixHost.PeerKey);
+                await host.Get<FineTuningClient>().CreateJobAsync(target,
+                    new FineTuningJobRequest("gpt-4o-mini", file, null, FineTuningMethod.Supervised, FineTuningHyperparameters.Automatic, null, "elsewhere"), None);
+                return new Attempt(
+                    async sp => Assert.True((await sp.GetRequiredService<FineTuningService>().ImportAsync(connection, None)).Added > 0),
+                    async () => (await host.Get<IFineTuningStore>().ListJobsAsync(user, None)).Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }),
             new("FineTuningService.CancelAsync", async (host, user) =>
             {
                 var own = await SeedFineTuningJobAsync(host, user);

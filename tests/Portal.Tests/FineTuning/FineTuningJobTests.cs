@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Playground.FineTuning;
 using Portal.TestPeers;
 using Portal.Tests.Support;
@@ -237,6 +238,45 @@ public sealed class FineTuningJobTests : IAsyncLifetime
         var again = await host.WithServiceAsync(s => s.CancelAsync(id, CancellationToken.None));
         Assert.Contains("already ended", again, StringComparison.Ordinal);
         _peer.HoldFineTuning = false;
+    }
+
+    [Fact]
+    public async Task Import_AddsTheConnectionsJobsNotFollowedYet_ReadOnce_AndSkipsKnownOnes()
+    {
+        await using var host = await FineTuningHost.StartAsync(_peer);
+        var file = await host.UploadAsync(azure: false);
+        var followed = await host.CreateAsync(Input(FineTuningHost.OpenAI, file.Id));
+        var elsewhere = await host.App.Services.GetRequiredService<FineTuningClient>().CreateJobAsync(host.Target(azure: false),
+            new FineTuningJobRequest("gpt-4o-mini-2024-07-18", file.Id, null, FineTuningMethod.Supervised, FineTuningHyperparameters.Automatic, 5, "elsewhere"), CancellationToken.None);
+        await host.WaitFinalAsync(followed);
+        await Task.Delay(TimeSpan.FromMilliseconds(60 * 10)); // the other job has ended at the provider too
+
+        var (added, problem) = await host.WithServiceAsync(s => s.ImportAsync(FineTuningHost.OpenAI, CancellationToken.None));
+        var again = await host.WithServiceAsync(s => s.ImportAsync(FineTuningHost.OpenAI, CancellationToken.None));
+
+        Assert.Null(problem);
+        Assert.Equal(1, added);
+        Assert.Equal((0, (string?)null), again);
+        var rows = await host.Store.ListJobsAsync(null, CancellationToken.None);
+        Assert.Equal(2, rows.Count);
+        var imported = FineTuningJobView.From(rows.Single(r => r.ProviderJobId == elsewhere.Id));
+        Assert.Equal("gpt-4o-mini", imported.Row.CatalogModelId);
+        Assert.Equal("elsewhere", imported.Row.Suffix);
+        Assert.Equal(FineTuningState.Succeeded, imported.State);
+        Assert.Equal(6, imported.Metrics.Count);
+        Assert.NotEmpty(imported.Events);
+    }
+
+    [Fact]
+    public async Task Import_WrongKey_SaysWhyInWords_AndAddsNothing()
+    {
+        await using var host = await FineTuningHost.StartAsync(_peer);
+
+        var (added, problem) = await host.WithServiceAsync(s => s.ImportAsync(FineTuningHost.WrongKey, CancellationToken.None));
+
+        Assert.Equal(0, added);
+        Assert.Contains("(401)", problem, StringComparison.Ordinal);
+        Assert.Empty(await host.Store.ListJobsAsync(null, CancellationToken.None));
     }
 
     [Fact]

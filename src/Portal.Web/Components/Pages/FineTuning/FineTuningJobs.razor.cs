@@ -26,6 +26,9 @@ public sealed partial class FineTuningJobs : PortalComponentBase
     private bool _everyone;
     private int _reading;
     private Task? _fallback;
+    private string? _importConnection;
+    private string? _importResult;
+    private bool _importing;
 
     [Inject]
     public required FineTuningService Service { get; init; }
@@ -77,6 +80,40 @@ public sealed partial class FineTuningJobs : PortalComponentBase
         {
             Logger.LogWarning(ex, "Could not list fine-tuning jobs");
             _loadError = "The fine-tuning jobs could not be read from the store just now; the page tries again in a moment.";
+        }
+    }
+
+    private string? ImportConnection => _importConnection ?? (_connections is { Count: > 0 } list ? list[0].Name : null);
+
+    private async Task ImportAsync()
+    {
+        if (ImportConnection is not { } connection || _importing)
+        {
+            return;
+        }
+
+        _importing = true;
+        _importResult = null;
+        try
+        {
+            var (added, problem) = await Service.ImportAsync(connection, ComponentToken);
+            _importResult = problem ?? (added == 0
+                ? $"Nothing to import: the portal already follows every job of '{connection}'."
+                : $"Imported {added} job{(added == 1 ? "" : "s")} from '{connection}'.");
+            await LoadAsync();
+        }
+        catch (PortalAccessDeniedException ex)
+        {
+            _importResult = ex.Message;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Logger.LogWarning(ex, "Could not import fine-tuning jobs");
+            _importResult = "The jobs could not be imported just now (the portal could not reach its store); try again.";
+        }
+        finally
+        {
+            _importing = false;
         }
     }
 
