@@ -82,6 +82,7 @@ public static class PortalWebApplication
         builder.Services.AddObservability(builder.Configuration);
         builder.Services.AddGracefulShutdown(builder.Configuration);
         builder.Services.AddEvaluations(builder.Configuration);
+        builder.Services.AddFineTuningJobs(builder.Configuration);
         builder.Services.AddAzure(builder.Configuration);
 
         configureBuilder?.Invoke(builder);

@@ -20,7 +20,7 @@ public sealed class MainLayoutTests : PortalBunitContext
 
         Assert.Contains("Model Catalog Portal", cut.Find(".portal-brand").TextContent, StringComparison.Ordinal);
         var entries = cut.Find("[aria-label='Main navigation']").QuerySelectorAll("a").Select(e => e.TextContent.Trim()).ToList();
-        Assert.Equal(["Home", "Catalog", "Benchmarks", "Playground", "Evaluations", "Traces", "Deployments", "AI services", "Settings"], entries);
+        Assert.Equal(["Home", "Catalog", "Benchmarks", "Playground", "Evaluations", "Fine-tuning", "Traces", "Deployments", "AI services", "Settings"], entries);
         Assert.Contains("page body", cut.Find("main").TextContent, StringComparison.Ordinal);
         Assert.NotNull(cut.Find("button[aria-label='Theme: System']"));
     }

@@ -54,6 +54,17 @@ public sealed class ModelDetailsTests : PortalBunitContext
     }
 
     [Fact]
+    public void FineTune_IsOfferedForFineTunableModelsOnly_WithTheModelInTheAddress()
+    {
+        var tunable = Render<ModelDetails>(p => p.Add(c => c.Id, "gpt-4o-mini"));
+        var other = Render<ModelDetails>(p => p.Add(c => c.Id, "Meta-Llama-3.1-8B-Instruct"));
+
+        Assert.Contains(tunable.FindAll("a"), a => a.GetAttribute("href") == "fine-tuning/new?model=gpt-4o-mini" && a.TextContent.Trim() == "Fine-tune");
+        Assert.Contains(tunable.FindAll("a"), a => a.GetAttribute("href") == "fine-tuning/data?model=gpt-4o-mini" && a.TextContent.Trim() == "Training data");
+        Assert.DoesNotContain(other.FindAll("a, button"), a => a.TextContent.Trim().StartsWith("Fine-tune", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Deploy_OpensTheWizard_WhichExplainsWhatBlocksIt()
     {
         var cut = Render<ModelDetails>(p => p.Add(c => c.Id, "gpt-4o"));

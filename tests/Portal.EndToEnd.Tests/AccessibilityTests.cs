@@ -44,6 +44,8 @@ public sealed class AccessibilityTests(PortalServerFixture server) : PortalPageT
             "evaluations",
             "evaluations/new",
             "evaluations/datasets",
+            "fine-tuning",
+            "fine-tuning/new",
             "fine-tuning/data",
             "settings",
             "settings/connections",

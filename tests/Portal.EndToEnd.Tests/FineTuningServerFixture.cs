@@ -35,6 +35,7 @@ public sealed class FineTuningServerFixture : PortalServerFixture
         $"--Portal:Connections:1:Endpoint={new Uri(Peer.BaseUrl, "openai/v1/").AbsoluteUri}",
         $"--Portal:Connections:1:ApiKey={PeerKey}",
         "--Portal:Connections:1:Models:0=gpt-4o-mini",
+        "--Portal:FineTuning:PollInterval=00:00:00.300",
     ];
 
     public override async Task DisposeAsync()

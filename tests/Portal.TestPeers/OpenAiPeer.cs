@@ -112,6 +112,11 @@ public sealed partial class OpenAiPeer : IAsyncDisposable
                 return;
             }
 
+            if (await RefuseJobReadAsync(context).ConfigureAwait(false))
+            {
+                return;
+            }
+
             await next(context).ConfigureAwait(false);
         });
 

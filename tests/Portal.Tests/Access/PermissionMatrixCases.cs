@@ -9,8 +9,10 @@ using Portal.Catalog.Sources;
 using Portal.Data.Access;
 using Portal.Data.Connections;
 using Portal.Data.Evaluations;
+using Portal.Data.FineTuning;
 using Portal.Data.Playground;
 using Portal.Data.Preferences;
+using Portal.Playground.FineTuning;
 using Portal.Playground.Inference;
 using Portal.TestPeers;
 using Portal.Web.Access;
@@ -19,6 +21,7 @@ using Portal.Web.Benchmarks;
 using Portal.Web.Catalog;
 using Portal.Web.Connections;
 using Portal.Web.Evaluations;
+using Portal.Web.FineTuning;
 using Portal.Web.Playground;
 
 namespace Portal.Tests.Access;
@@ -402,6 +405,44 @@ public static partial class PermissionMatrixCases
                 return new Attempt(sp => sp.GetRequiredService<IEvaluationService>().DeleteAsync(own, None), () => Run(host, own));
             }),
         ],
+        [PortalAction.FineTune] =
+        [
+            new("FineTuningService.CreateAsync", async (host, user) =>
+            {
+                var (connection, file) = await SeedFineTuningAsync(host);
+                return new Attempt(
+                    async sp =>
+                    {
+                        var result = await sp.GetRequiredService<FineTuningService>().CreateAsync(
+                            new FineTuningJobInput { Connection = connection, BaseModel = "gpt-4o-mini", TrainingFile = file, Suffix = "matrix" }, None);
+                        Assert.True(result.Created, result.Error ?? string.Join("; ", result.FieldErrors.Values));
+                    },
+                    async () => (await host.Get<IFineTuningStore>().ListJobsAsync(user, None)).Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }),
+            new("FineTuningService.ImportAsync", async (host, user) =>
+            {
+                var (connection, file) = await SeedFineTuningAsync(host);
+                var target = new InferenceTarget(connection, ConnectionKind.OpenAI, host.Peer.V1, ConnectionAuth.ApiKey, MatrixHost.PeerKey);
+                await host.Get<FineTuningClient>().CreateJobAsync(target,
+                    new FineTuningJobRequest("gpt-4o-mini", file, null, FineTuningMethod.Supervised, FineTuningHyperparameters.Automatic, null, "elsewhere"), None);
+                return new Attempt(
+                    async sp => Assert.True((await sp.GetRequiredService<FineTuningService>().ImportAsync(connection, None)).Added > 0),
+                    async () => (await host.Get<IFineTuningStore>().ListJobsAsync(user, None)).Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }),
+            new("FineTuningService.CancelAsync", async (host, user) =>
+            {
+                var own = await SeedFineTuningJobAsync(host, user);
+                return new Attempt(async sp => Assert.Null(await sp.GetRequiredService<FineTuningService>().CancelAsync(own, None)), () => FineTuningJobState(host, own));
+            }),
+        ],
+        [PortalAction.ManageOthersFineTuning] =
+        [
+            new("FineTuningService.CancelAsync", async (host, user) =>
+            {
+                var others = await SeedFineTuningJobAsync(host, await host.UserAsync(PortalRole.AzureAIDeveloper, "ft-owner"));
+                return new Attempt(async sp => Assert.Null(await sp.GetRequiredService<FineTuningService>().CancelAsync(others, None)), () => FineTuningJobState(host, others));
+            }),
+        ],
         [PortalAction.ManageOthersEvaluations] =
         [
             new("EvaluationService.CancelAsync", async (host, user) =>
@@ -503,6 +544,55 @@ public static partial class PermissionMatrixCases
             return new HttpAttempt(client => client.PostAsync(new Uri($"/api/evaluations/{others}/cancel", UriKind.Relative), JsonContent.Create(new { })), () => Run(host, others), HttpStatusCode.OK);
         }),
     };
+
+    /// <summary>A shared OpenAI connection to the peer offering gpt-4o-mini, and a training file uploaded to it (no portal check).</summary>
+    public static async Task<(string Connection, string File)> SeedFineTuningAsync(MatrixHost host)
+    {
+        var connection = await host.Get<IConnectionStore>().SaveAsync(new StoredConnection
+        {
+            UserId = ConnectionService.SharedOwner,
+            Name = "ft-" + Guid.NewGuid().ToString("N")[..8],
+            Kind = nameof(ConnectionKind.OpenAI),
+            Endpoint = host.Peer.V1.AbsoluteUri,
+            Auth = nameof(ConnectionAuth.ApiKey),
+            ProtectedApiKey = host.Get<IDataProtectionProvider>().CreateProtector(ConnectionService.KeyPurpose).Protect(MatrixHost.PeerKey),
+            KeyHint = MatrixHost.PeerKey[^4..],
+            Models = "gpt-4o-mini",
+        }, None);
+        var target = new InferenceTarget(connection.Name, ConnectionKind.OpenAI, host.Peer.V1, ConnectionAuth.ApiKey, MatrixHost.PeerKey);
+        using var content = new MemoryStream("{\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}, {\"role\": \"assistant\", \"content\": \"Hello.\"}]}\n"u8.ToArray());
+        var file = await host.Get<FineTuningClient>().UploadFileAsync(target, "matrix.jsonl", content, null, None);
+        return (connection.Name, file.Id);
+    }
+
+    /// <summary>A running job of <paramref name="owner"/> at the peer (slow: it stays unfinished for the test), followed by the portal.</summary>
+    public static async Task<Guid> SeedFineTuningJobAsync(MatrixHost host, string owner)
+    {
+        var (connection, file) = await SeedFineTuningAsync(host);
+        host.Peer.FineTuningStepInterval = TimeSpan.FromMinutes(5);
+        var target = new InferenceTarget(connection, ConnectionKind.OpenAI, host.Peer.V1, ConnectionAuth.ApiKey, MatrixHost.PeerKey);
+        var job = await host.Get<FineTuningClient>().CreateJobAsync(target,
+            new FineTuningJobRequest("gpt-4o-mini", file, null, FineTuningMethod.Supervised, FineTuningHyperparameters.Automatic, null, "seeded"), None);
+        var id = Guid.NewGuid();
+        await host.Get<IFineTuningStore>().AddJobAsync(new FineTuningJobRow
+        {
+            Id = id,
+            OwnerId = owner,
+            OwnerName = owner,
+            Connection = connection,
+            ProviderJobId = job.Id,
+            BaseModel = "gpt-4o-mini",
+            TrainingFileId = file,
+            Status = job.Status,
+            State = job.State.ToString(),
+            CreatedUtc = DateTimeOffset.UtcNow,
+            UpdatedUtc = DateTimeOffset.UtcNow,
+        }, None);
+        return id;
+    }
+
+    private static async Task<string> FineTuningJobState(MatrixHost host, Guid id) =>
+        (await host.Get<IFineTuningStore>().GetJobAsync(id, None))?.State ?? "gone";
 
     /// <summary>A dataset of one version as if uploaded earlier by <paramref name="owner"/>.</summary>
     public static async Task<Guid> SeedDatasetAsync(MatrixHost host, string owner)

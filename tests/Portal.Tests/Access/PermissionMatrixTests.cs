@@ -137,6 +137,7 @@ public sealed class PermissionMatrixTests(MatrixHost host) : IClassFixture<Matri
             typeof(AzureActions), typeof(ApiTokens), typeof(AccessDirectory), typeof(UserPreferences),
             typeof(Portal.Web.Evaluations.DatasetService), typeof(Portal.Web.Evaluations.EvaluationService),
             typeof(Portal.Web.FineTuning.TrainingFileService),
+            typeof(Portal.Web.FineTuning.FineTuningService),
         ];
         string[] verbs = ["Save", "Delete", "Remove", "Import", "Deploy", "Create", "Revoke", "Assign", "Rename", "Add", "Set", "Send", "Run", "Test", "Clear", "Cancel", "Upload"];
         var covered = PermissionMatrixCases.Service.Values.SelectMany(o => o).Select(o => o.Covers.Split('(')[0]).ToHashSet(StringComparer.Ordinal);

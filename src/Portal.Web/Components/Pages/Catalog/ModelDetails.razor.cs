@@ -33,13 +33,18 @@ public sealed partial class ModelDetails : PortalComponentBase
     private IReadOnlyList<ConnectionView> _connections = [];
     private ConnectionView? _connection;
     private bool _mayDeploy = true;
+    private bool _mayFineTune = true;
     private bool _connectionsRead;
 
     /// <summary>One row of the facts table: label, value (null → "—") and the source of that field.</summary>
     private sealed record Fact(string Label, string? Value, string? Source, string? Detail = null);
 
-    protected override async Task OnAccessChangedAsync() =>
-        _mayDeploy = await Access.CanAsync(PortalAction.DeployModel, ComponentToken);
+    protected override async Task OnAccessChangedAsync()
+    {
+        var role = await Access.RoleAsync(ComponentToken);
+        _mayDeploy = role.Allows(PortalAction.DeployModel);
+        _mayFineTune = role.Allows(PortalAction.FineTune);
+    }
 
     protected override async Task OnInitializedAsync()
     {
