@@ -30,7 +30,7 @@ public sealed class FineTuningCompareTests(FineTuningServerFixture server) : Por
         var suffix = Guid.NewGuid().ToString("N")[..5];
         var (longer, shorter) = await RunTwoJobsAsync($"long{suffix}", $"short{suffix}");
 
-        await OpenInteractiveAsync(FineTuningCompareUrls.Compare([shorter.Id, longer.Id]));
+        await OpenInteractiveAsync(FineTuningJobUrls.Compare([shorter.Id, longer.Id]));
 
         var table = Page.GetByRole(AriaRole.Table, new() { Name = "Jobs side by side" });
         await Assertions.Expect(table.GetByRole(AriaRole.Columnheader)).ToHaveCountAsync(2);

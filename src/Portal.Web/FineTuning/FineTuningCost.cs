@@ -44,6 +44,44 @@ public sealed class FineTuningCost(ICatalogService catalog, BenchmarkData benchm
         return $"The catalog has no training price for {Model(catalogModelId)?.DisplayName ?? catalogModelId}, so no cost is estimated.";
     }
 
+    /// <summary>
+    /// Sets a job's <see cref="Portal.Data.FineTuning.FineTuningJobRow.EstimatedCostUsd"/> and its note from what is known:
+    /// the catalog model, the training file's tokens (when it was validated here) and the epochs (once a number, asked or
+    /// reported by the provider). An estimate once made is kept.
+    /// </summary>
+    public void Price(Portal.Data.FineTuning.FineTuningJobRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        if (row.EstimatedCostUsd is not null)
+        {
+            return;
+        }
+
+        var epochs = FineTuningRowJson.ReadHyperparameters(row.HyperparametersJson).Epochs.Value;
+        if (row.CatalogModelId is not { Length: > 0 } model)
+        {
+            row.CostNote = "The base model is not in the catalog, so no cost is estimated.";
+        }
+        else if (row.TrainingTokens is not { } tokens)
+        {
+            row.CostNote = "The training file was not validated in the portal, so its tokens and the cost are unknown.";
+        }
+        else if (Estimate(model, tokens, 1) is null)
+        {
+            row.CostNote = NoPrice(model);
+        }
+        else if (epochs is not { } passes)
+        {
+            row.CostNote = "Epochs are automatic: the cost is estimated once the provider reports how many it runs.";
+        }
+        else
+        {
+            var estimate = Estimate(model, tokens, (int)passes)!;
+            row.EstimatedCostUsd = estimate.Usd;
+            row.CostNote = estimate.Note;
+        }
+    }
+
     private CatalogModel? Model(string id) =>
         catalog.Current.Find(id) ?? catalog.Current.Models.FirstOrDefault(m => m.Aliases.Contains(id, StringComparer.OrdinalIgnoreCase));
 }

@@ -27,6 +27,7 @@ public sealed partial class FineTuningFollower(
     OwnerTargets targets,
     FineTuningChanges changes,
     IWorkLeases leases,
+    FineTuningCost cost,
     IOptions<FineTuningOptions> options,
     IOptions<InstanceOptions> instanceOptions,
     TimeProvider time,
@@ -207,6 +208,7 @@ public sealed partial class FineTuningFollower(
                     var events = await NewEventsAsync(target, row, cancellationToken);
                     var checkpoints = await client.ListCheckpointsAsync(target, row.ProviderJobId, null, PageSize, cancellationToken);
                     Apply(row, job, events, checkpoints.Data, time.GetUtcNow());
+                    cost.Price(row);
                     row.FollowProblem = null;
                     _waitUntil.TryRemove(key, out _);
                 }

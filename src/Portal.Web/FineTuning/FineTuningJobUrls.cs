@@ -6,11 +6,16 @@ public static class FineTuningJobUrls
     public const string JobsPath = "fine-tuning";
     public const string NewJobPath = "fine-tuning/new";
     public const string DataPath = "fine-tuning/data";
+    public const string ComparePath = "fine-tuning/compare";
+    public const string DeployFineTunedPath = "deployments/new/fine-tuned";
 
     public static string Job(Guid id) => $"fine-tuning/jobs/{id}";
 
-    /// <summary>The comparison of 2–4 jobs (another page), by their row ids.</summary>
-    public static string Compare(IEnumerable<Guid> ids) => "fine-tuning/compare?jobs=" + string.Join(",", ids.Select(id => Uri.EscapeDataString(id.ToString())));
+    /// <summary>The comparison of these jobs (2–6), in this order, by their row ids.</summary>
+    public static string Compare(IEnumerable<Guid> ids) => $"{ComparePath}?jobs={string.Join(',', ids.Select(id => Uri.EscapeDataString(id.ToString())))}";
+
+    /// <summary>The page that deploys a job's fine-tuned model into the Azure OpenAI account behind its connection.</summary>
+    public static string DeployFineTuned(Guid job) => $"{DeployFineTunedPath}?job={job}";
 
     /// <summary>The new-job form with a base model, a connection or a training file chosen.</summary>
     public static string NewJob(string? model = null, string? connection = null, string? trainingFile = null)

@@ -66,6 +66,7 @@ public sealed partial class FineTuningService(
     FineTuningChanges changes,
     OwnerTargets ownerTargets,
     AccessControl access,
+    FineTuningCost cost,
     TimeProvider time)
 {
     public const string ConnectionField = "connection";
@@ -214,6 +215,7 @@ public sealed partial class FineTuningService(
             UpdatedUtc = now,
         };
         FineTuningFollower.Apply(row, job, [], [], now);
+        cost.Price(row);
         try
         {
             await store.AddJobAsync(row, cancellationToken);

@@ -74,7 +74,7 @@ public sealed class CompareJobsTests : PortalBunitContext
         var cut = Open($"{a.Id},{b.Id}");
 
         Assert.Equal(["alpha (ftjob-alpha)", "beta (ftjob-beta)"], cut.FindAll("[data-testid=compare-table] thead th").Select(th => th.TextContent.Trim()));
-        Assert.Equal(FineTuningCompareUrls.Job(a.Id), cut.Find($"[data-testid=compare-table] thead th[data-job='{a.Id}'] a").GetAttribute("href"));
+        Assert.Equal(FineTuningJobUrls.Job(a.Id), cut.Find($"[data-testid=compare-table] thead th[data-job='{a.Id}'] a").GetAttribute("href"));
         Assert.Equal(("3", "automatic"), (Cell(cut, "Epochs", a), Cell(cut, "Epochs", b)));
         Assert.Equal(("8", "automatic"), (Cell(cut, "Batch size", a), Cell(cut, "Batch size", b)));
         Assert.Equal(("0.5", "automatic"), (Cell(cut, "Learning-rate multiplier", a), Cell(cut, "Learning-rate multiplier", b)));

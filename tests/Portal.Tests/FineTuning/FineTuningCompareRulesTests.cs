@@ -57,7 +57,7 @@ public sealed class FineTuningCompareRulesTests
     public void CompareUrl_RoundTripsThroughParse()
     {
         var ids = new[] { Guid.NewGuid(), Guid.NewGuid() };
-        var url = FineTuningCompareUrls.Compare(ids);
+        var url = FineTuningJobUrls.Compare(ids);
 
         Assert.StartsWith("fine-tuning/compare?jobs=", url, StringComparison.Ordinal);
         Assert.Equal(ids, FineTuningCompareService.Parse(Uri.UnescapeDataString(url.Split("jobs=")[1])).Ids);

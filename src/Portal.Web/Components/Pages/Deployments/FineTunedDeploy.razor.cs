@@ -69,7 +69,7 @@ public sealed partial class FineTunedDeploy
         if (!Guid.TryParse(JobParameter, out var id))
         {
             _stop = $"{(string.IsNullOrWhiteSpace(JobParameter) ? "No job was given" : $"'{JobParameter}' is not a job id")}: open this page from a succeeded job (its \"Deploy to chat with it\" button).";
-            _stopLink = (FineTuningCompareUrls.JobsPath, "Go to the fine-tuning jobs");
+            _stopLink = (FineTuningJobUrls.JobsPath, "Go to the fine-tuning jobs");
             return;
         }
 
@@ -107,12 +107,12 @@ public sealed partial class FineTunedDeploy
     {
         if (job is null)
         {
-            return ("There is no such job, or it is another person's (deploying other people's models needs the Contributor role to see their jobs).", (FineTuningCompareUrls.JobsPath, "Go to the fine-tuning jobs"));
+            return ("There is no such job, or it is another person's (deploying other people's models needs the Contributor role to see their jobs).", (FineTuningJobUrls.JobsPath, "Go to the fine-tuning jobs"));
         }
 
         if (job.State != FineTuningState.Succeeded || job.Row.FineTunedModel is null)
         {
-            return ($"Job {FineTuningCompareText.Name(job)} is {FineTuningStates.Label(job.State).ToLowerInvariant()}: only a succeeded job has a model to deploy.", (FineTuningCompareUrls.Job(job.Id), "Back to the job"));
+            return ($"Job {FineTuningCompareText.Name(job)} is {FineTuningStates.Label(job.State).ToLowerInvariant()}: only a succeeded job has a model to deploy.", (FineTuningJobUrls.Job(job.Id), "Back to the job"));
         }
 
         if (connection is null)
