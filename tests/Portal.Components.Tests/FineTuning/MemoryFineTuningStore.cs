@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Text.Json;
 using Portal.Data.FineTuning;
 using Portal.Playground.FineTuning;
 using Portal.TestPeers;
@@ -6,63 +6,103 @@ using Portal.Web.FineTuning;
 
 namespace Portal.Components.Tests.FineTuning;
 
-/// <summary>Fine-tuning jobs and files in memory, as the store keeps them (rows, with the JSON columns the follower writes).</summary>
+/// <summary>
+/// Fine-tuning jobs and training files in memory, as the store keeps them (rows with the JSON columns the follower
+/// writes); every read returns a copy and a file update writes only the upload's outcome, as the store does.
+/// </summary>
 public sealed class MemoryFineTuningStore : IFineTuningStore
 {
-    public ConcurrentDictionary<Guid, FineTuningJobRow> Jobs { get; } = new();
+    private readonly List<FineTuningJobRow> _jobs = [];
+    private readonly List<FineTuningFileRow> _files = [];
+    private readonly Lock _gate = new();
 
-    public ConcurrentDictionary<Guid, FineTuningFileRow> Files { get; } = new();
+    private static T Copy<T>(T row) => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(row))!;
 
-    public Task<IReadOnlyList<FineTuningJobRow>> ListJobsAsync(string? ownerId, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<FineTuningJobRow>>([.. Jobs.Values.Where(j => ownerId is null || j.OwnerId == ownerId).OrderByDescending(j => j.CreatedUtc)]);
-
-    public Task<IReadOnlyList<FineTuningJobRow>> ListUnfinishedJobsAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<FineTuningJobRow>>([.. Jobs.Values.Where(j => j.State is not ("Succeeded" or "Failed" or "Cancelled")).OrderBy(j => j.CreatedUtc)]);
-
-    public Task<FineTuningJobRow?> GetJobAsync(Guid id, CancellationToken cancellationToken) => Task.FromResult(Jobs.GetValueOrDefault(id));
-
-    public Task AddJobAsync(FineTuningJobRow job, CancellationToken cancellationToken)
+    /// <summary>Every job, as stored now.</summary>
+    public IReadOnlyList<FineTuningJobRow> All
     {
-        Jobs[job.Id] = job;
-        return Task.CompletedTask;
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _jobs.Select(Copy)];
+            }
+        }
     }
 
-    public Task<bool> UpdateJobAsync(FineTuningJobRow job, CancellationToken cancellationToken)
+    /// <summary>Every kept training file, as stored now.</summary>
+    public IReadOnlyList<FineTuningFileRow> Files
     {
-        if (!Jobs.ContainsKey(job.Id))
+        get
         {
-            return Task.FromResult(false);
+            lock (_gate)
+            {
+                return [.. _files.Select(Copy)];
+            }
+        }
+    }
+
+    public Task<IReadOnlyList<FineTuningJobRow>> ListJobsAsync(string? ownerId, CancellationToken cancellationToken) => Read<IReadOnlyList<FineTuningJobRow>>(() =>
+        [.. _jobs.Where(j => ownerId is null || j.OwnerId == ownerId).OrderByDescending(j => j.CreatedUtc).Select(Copy)]);
+
+    public Task<IReadOnlyList<FineTuningJobRow>> ListUnfinishedJobsAsync(CancellationToken cancellationToken) => Read<IReadOnlyList<FineTuningJobRow>>(() =>
+        [.. _jobs.Where(j => j.State is not ("Succeeded" or "Failed" or "Cancelled")).OrderBy(j => j.CreatedUtc).Select(Copy)]);
+
+    public Task<FineTuningJobRow?> GetJobAsync(Guid id, CancellationToken cancellationToken) => Read(() => _jobs.FirstOrDefault(j => j.Id == id) is { } row ? Copy(row) : null);
+
+    public Task AddJobAsync(FineTuningJobRow job, CancellationToken cancellationToken) => Read(() =>
+    {
+        _jobs.Add(Copy(job));
+        return true;
+    });
+
+    public Task<bool> UpdateJobAsync(FineTuningJobRow job, CancellationToken cancellationToken) => Read(() =>
+    {
+        var at = _jobs.FindIndex(j => j.Id == job.Id);
+        if (at >= 0)
+        {
+            _jobs[at] = Copy(job);
         }
 
-        Jobs[job.Id] = job;
-        return Task.FromResult(true);
-    }
+        return at >= 0;
+    });
 
-    public Task<bool> DeleteJobAsync(Guid id, CancellationToken cancellationToken) => Task.FromResult(Jobs.TryRemove(id, out _));
+    public Task<bool> DeleteJobAsync(Guid id, CancellationToken cancellationToken) => Read(() => _jobs.RemoveAll(j => j.Id == id) > 0);
 
-    public Task<IReadOnlyList<FineTuningFileRow>> ListFilesAsync(string ownerId, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<FineTuningFileRow>>([.. Files.Values.Where(f => f.OwnerId == ownerId).OrderByDescending(f => f.CreatedUtc)]);
+    public Task<IReadOnlyList<FineTuningFileRow>> ListFilesAsync(string ownerId, CancellationToken cancellationToken) => Read<IReadOnlyList<FineTuningFileRow>>(() =>
+        [.. _files.Where(f => f.OwnerId == ownerId).OrderByDescending(f => f.CreatedUtc).Select(Copy)]);
 
-    public Task<FineTuningFileRow?> GetFileAsync(Guid id, CancellationToken cancellationToken) => Task.FromResult(Files.GetValueOrDefault(id));
+    public Task<FineTuningFileRow?> GetFileAsync(Guid id, CancellationToken cancellationToken) => Read(() => _files.FirstOrDefault(f => f.Id == id) is { } row ? Copy(row) : null);
 
-    public Task AddFileAsync(FineTuningFileRow file, CancellationToken cancellationToken)
+    public Task AddFileAsync(FineTuningFileRow file, CancellationToken cancellationToken) => Read(() =>
     {
-        Files[file.Id] = file;
-        return Task.CompletedTask;
-    }
+        _files.Add(Copy(file));
+        return true;
+    });
 
-    public Task<bool> UpdateFileAsync(FineTuningFileRow file, CancellationToken cancellationToken)
+    public Task<bool> UpdateFileAsync(FineTuningFileRow file, CancellationToken cancellationToken) => Read(() =>
     {
-        if (!Files.ContainsKey(file.Id))
+        if (_files.FirstOrDefault(f => f.Id == file.Id) is not { } row)
         {
-            return Task.FromResult(false);
+            return false;
         }
 
-        Files[file.Id] = file;
-        return Task.FromResult(true);
-    }
+        row.ProviderFileId = file.ProviderFileId;
+        row.UploadError = file.UploadError;
+        row.UploadedUtc = file.UploadedUtc;
+        row.Connection = file.Connection;
+        return true;
+    });
 
-    public Task<bool> DeleteFileAsync(Guid id, CancellationToken cancellationToken) => Task.FromResult(Files.TryRemove(id, out _));
+    public Task<bool> DeleteFileAsync(Guid id, CancellationToken cancellationToken) => Read(() => _files.RemoveAll(f => f.Id == id) > 0);
+
+    private Task<T> Read<T>(Func<T> read)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(read());
+        }
+    }
 
     /// <summary>
     /// A finished (or running) job as the follower would have stored it: metrics for steps 1..<paramref name="steps"/> with
@@ -121,7 +161,11 @@ public sealed class MemoryFineTuningStore : IFineTuningStore
             FinishedUtc = final ? created.AddMinutes(17).AddSeconds(5) : null,
             UpdatedUtc = created.AddMinutes(17),
         };
-        Jobs[row.Id] = row;
+        lock (_gate)
+        {
+            _jobs.Add(Copy(row));
+        }
+
         return row;
     }
 }

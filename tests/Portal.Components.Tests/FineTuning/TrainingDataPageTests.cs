@@ -21,11 +21,11 @@ public sealed class TrainingDataPageTests : PortalBunitContext, IAsyncLifetime
         $$"""{"messages": [{"role": "user", "content": "What is {{i}} + {{i}}?"}, {"role": "assistant", "content": "{{i + i}}"}]}""")) + "\n";
 
     public TrainingDataPageTests()
-        : this(OpenAiPeer.StartAsync(Key).GetAwaiter().GetResult(), new InMemoryTrainingFileStore())
+        : this(OpenAiPeer.StartAsync(Key).GetAwaiter().GetResult(), new MemoryFineTuningStore())
     {
     }
 
-    private TrainingDataPageTests(OpenAiPeer peer, InMemoryTrainingFileStore store)
+    private TrainingDataPageTests(OpenAiPeer peer, MemoryFineTuningStore store)
         : base(services => services.AddSingleton<IFineTuningStore>(store), ConnectionSettings(
         [
             new ConfiguredConnection { Name = "openai-ft", Kind = "OpenAI", Endpoint = peer.V1.AbsoluteUri, ApiKey = Key, Models = ["gpt-4o-mini"] },
@@ -38,7 +38,7 @@ public sealed class TrainingDataPageTests : PortalBunitContext, IAsyncLifetime
 
     private OpenAiPeer Peer { get; }
 
-    private InMemoryTrainingFileStore Store { get; }
+    private MemoryFineTuningStore Store { get; }
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
 
@@ -159,7 +159,7 @@ public sealed class TrainingDataPageTests : PortalBunitContext, IAsyncLifetime
 }
 
 /// <summary>The page with no connection that serves fine-tuning, and for a Reader.</summary>
-public sealed class TrainingDataPageWithoutConnectionTests() : PortalBunitContext(services => services.AddSingleton<IFineTuningStore>(new InMemoryTrainingFileStore()), new Dictionary<string, string?>
+public sealed class TrainingDataPageWithoutConnectionTests() : PortalBunitContext(services => services.AddSingleton<IFineTuningStore>(new MemoryFineTuningStore()), new Dictionary<string, string?>
 {
     ["Portal:Auth:Mode"] = "Oidc",
     ["Portal:Auth:Oidc:Authority"] = "https://login.example.test",

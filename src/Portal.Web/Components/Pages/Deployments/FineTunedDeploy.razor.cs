@@ -3,7 +3,7 @@ using Portal.Azure;
 using Portal.Playground.FineTuning;
 using Portal.Playground.Inference;
 using Portal.Web.Access;
-using Portal.Web.Azure;
+using Portal.Web.Components.Pages.Azure;
 using Portal.Web.Connections;
 using Portal.Web.FineTuning;
 
@@ -15,9 +15,8 @@ namespace Portal.Web.Components.Pages.Deployments;
 /// Azure deploys fine-tuned models (<see cref="FineTunedDeployment"/>). A summary is confirmed before anything is PUT;
 /// then the deployment is followed, and a connection to it is made so the chat playground can use it.
 /// </summary>
-public sealed partial class FineTunedDeploy
+public sealed partial class FineTunedDeploy : AzureCreationPage
 {
-    private readonly List<DeployStep> _steps = [];
     private FineTuningJobView? _job;
     private ConnectionView? _connection;
     private AzureAIAccount? _account;
@@ -34,10 +33,6 @@ public sealed partial class FineTunedDeploy
     private bool _loading = true;
     private bool _mayDeploy = true;
     private bool _confirming;
-    private string? _denied;
-    private CancellationTokenSource? _running;
-    private ArmError? _error;
-    private bool _cancelled;
     private OpenAIDeployment? _done;
     private DeploymentConnectionResult? _connectionResult;
 
@@ -49,16 +44,6 @@ public sealed partial class FineTunedDeploy
 
     [Inject]
     public required ConnectionService ConnectionService { get; init; }
-
-    [Inject]
-    public required AzureContext Azure { get; init; }
-
-    /// <summary>Deploying and the connection made afterwards: checked against the user's role there.</summary>
-    [Inject]
-    public required AzureActions Actions { get; init; }
-
-    [Inject]
-    public required AccessControl Access { get; init; }
 
     protected override async Task OnAccessChangedAsync() =>
         _mayDeploy = await Access.CanAsync(PortalAction.DeployModel, ComponentToken);
@@ -188,52 +173,16 @@ public sealed partial class FineTunedDeploy
             return;
         }
 
-        _error = null;
-        _denied = null;
-        _cancelled = false;
-        _running = CancellationTokenSource.CreateLinkedTokenSource(ComponentToken);
-        var progress = ProgressOnRenderer<DeployStep>(_steps.Add);
-        try
+        // Deploying and the connection made afterwards are checked against the user's role there.
+        await CreateWithProgressAsync(async (progress, token) =>
         {
-            _done = await Actions.DeployOpenAIAsync(account, new OpenAIDeploymentSpec(_name, model, FineTunedDeployment.ModelVersion, _sku, _capacity), progress, _running.Token);
-            _connectionResult = await Actions.CreateOpenAIConnectionAsync(_done, _running.Token);
-        }
-        catch (PortalAccessDeniedException ex)
+            _done = await Actions.DeployOpenAIAsync(account, new OpenAIDeploymentSpec(_name, model, FineTunedDeployment.ModelVersion, _sku, _capacity), progress, token);
+            _connectionResult = await Actions.CreateOpenAIConnectionAsync(_done, token);
+        });
+        if (Error is not null && Steps.Count == 0)
         {
-            _denied = ex.Message;
+            // Refused before Azure was asked to create anything (a taken name, say): the form stays to correct it.
+            _confirming = false;
         }
-        catch (ArmException ex)
-        {
-            _error = ex.Error;
-            if (_steps.Count == 0)
-            {
-                // Refused before Azure was asked to create anything (a taken name, say): the form stays to correct it.
-                _confirming = false;
-            }
-        }
-        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
-        {
-        }
-        catch (OperationCanceledException)
-        {
-            _cancelled = true;
-        }
-        finally
-        {
-            _running.Dispose();
-            _running = null;
-        }
-    }
-
-    private void Cancel() => _running?.Cancel();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _running?.Cancel();
-        }
-
-        base.Dispose(disposing);
     }
 }

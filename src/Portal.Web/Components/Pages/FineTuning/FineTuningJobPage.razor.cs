@@ -23,7 +23,7 @@ public sealed partial class FineTuningJobPage : PortalComponentBase
     private string? _problem;
     private bool _mayManage;
     private bool _busy;
-    private int _reading;
+    private LiveReader? _live;
     private bool _subscribed;
     private Task? _fallback;
 
@@ -169,48 +169,26 @@ public sealed partial class FineTuningJobPage : PortalComponentBase
     }
 
     // A change of this job re-reads it, at most one read at a time (changes during a read are covered by the next).
+    private LiveReader Live => _live ??= new(InvokeAsync, async () =>
+    {
+        if (!IsDisposed)
+        {
+            await LoadAsync();
+            StateHasChanged();
+        }
+    }, TimeSpan.FromMilliseconds(100), ComponentToken);
+
     private void OnChanged(Guid id)
     {
-        if (id != Id || Interlocked.Exchange(ref _reading, 1) == 1)
+        if (id != Id)
         {
             return;
         }
 
-        _ = InvokeAsync(async () =>
-        {
-            try
-            {
-                await Task.Delay(100, ComponentToken);
-                Volatile.Write(ref _reading, 0);
-                if (!IsDisposed)
-                {
-                    await LoadAsync();
-                    StateHasChanged();
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        });
+        Live.Request();
     }
 
-    private async Task ReadOnTimerAsync()
-    {
-        try
-        {
-            using var timer = new PeriodicTimer(FallbackInterval);
-            while (await timer.WaitForNextTickAsync(ComponentToken))
-            {
-                if (_job is null || !_job.State.IsFinal())
-                {
-                    OnChanged(Id);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+    private Task ReadOnTimerAsync() => Live.RunTimerAsync(FallbackInterval, () => _job is null || !_job.State.IsFinal());
 
     protected override void Dispose(bool disposing)
     {

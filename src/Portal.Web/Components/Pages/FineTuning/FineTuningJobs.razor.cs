@@ -24,7 +24,7 @@ public sealed partial class FineTuningJobs : PortalComponentBase
     private string? _loadError;
     private bool _mayFineTune;
     private bool _everyone;
-    private int _reading;
+    private LiveReader? _live;
     private Task? _fallback;
     private string? _importConnection;
     private string? _importResult;
@@ -138,48 +138,21 @@ public sealed partial class FineTuningJobs : PortalComponentBase
     };
 
     // A change of any job re-reads the list, at most one read at a time (changes during a read are covered by the next).
+    private LiveReader Live => _live ??= new(InvokeAsync, async () =>
+    {
+        if (!IsDisposed)
+        {
+            await LoadAsync();
+            StateHasChanged();
+        }
+    }, TimeSpan.FromMilliseconds(200), ComponentToken);
+
     private void OnChanged(Guid id)
     {
-        if (Interlocked.Exchange(ref _reading, 1) == 1)
-        {
-            return;
-        }
-
-        _ = InvokeAsync(async () =>
-        {
-            try
-            {
-                await Task.Delay(200, ComponentToken);
-                Volatile.Write(ref _reading, 0);
-                if (!IsDisposed)
-                {
-                    await LoadAsync();
-                    StateHasChanged();
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        });
+        Live.Request();
     }
 
-    private async Task ReadOnTimerAsync()
-    {
-        try
-        {
-            using var timer = new PeriodicTimer(FallbackInterval);
-            while (await timer.WaitForNextTickAsync(ComponentToken))
-            {
-                if (_jobs?.Any(j => !j.State.IsFinal()) == true)
-                {
-                    OnChanged(Guid.Empty);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+    private Task ReadOnTimerAsync() => Live.RunTimerAsync(FallbackInterval, () => _jobs?.Any(j => !j.State.IsFinal()) == true);
 
     protected override void Dispose(bool disposing)
     {
