@@ -369,10 +369,18 @@ public sealed partial class OpenAiPeer
 
     private const string FailureMessage = "Fine-tuning failed: the training loss diverged at step 5. Lower the learning-rate multiplier and try again.";
 
-    /// <summary>Loss at a step: falling towards a floor, the validation loss a little above the training loss.</summary>
-    public static double TrainLossAt(int step) => Math.Round(0.35 + (1.9 * Math.Exp(-0.35 * step)), 4);
+    /// <summary>
+    /// Loss at a step: falling towards a floor, the validation loss a little above the training loss; a job's
+    /// learning-rate multiplier (1 when automatic) sets how fast it falls, so jobs with other hyperparameters draw other curves.
+    /// </summary>
+    public static double TrainLossAt(int step, double learningRateMultiplier = 1) => Math.Round(0.35 + (1.9 * Math.Exp(-0.35 * Speed(learningRateMultiplier) * step)), 4);
 
-    public static double ValidLossAt(int step) => Math.Round(0.42 + (1.8 * Math.Exp(-0.3 * step)), 4);
+    public static double ValidLossAt(int step, double learningRateMultiplier = 1) => Math.Round(0.42 + (1.8 * Math.Exp(-0.3 * Speed(learningRateMultiplier) * step)), 4);
+
+    private static double Speed(double learningRateMultiplier) => Math.Sqrt(Math.Clamp(learningRateMultiplier, 0.05, 10));
+
+    private static double LearningRateOf(JsonObject hyper) =>
+        hyper["learning_rate_multiplier"] is JsonValue v && v.TryGetValue<double>(out var lr) && lr > 0 ? lr : 1;
 
     /// <summary>Where a job is now: phase 0 validating files, 1 queued, 2 started, 3..2+steps training, then ended.</summary>
     private JobSnapshot Snapshot(PeerJob job)
@@ -429,17 +437,18 @@ public sealed partial class OpenAiPeer
         var trained = Math.Min(Math.Max(0, phase - 2), job.Fails ? failAt - 2 : job.Steps);
         for (var step = 1; step <= trained; step++)
         {
-            var data = new JsonObject { ["step"] = step, ["train_loss"] = TrainLossAt(step), ["train_mean_token_accuracy"] = Math.Round(0.5 + (0.04 * step), 3), ["total_steps"] = job.Steps };
+            var lr = LearningRateOf(job.Hyper);
+            var data = new JsonObject { ["step"] = step, ["train_loss"] = TrainLossAt(step, lr), ["train_mean_token_accuracy"] = Math.Round(0.5 + (0.04 * step), 3), ["total_steps"] = job.Steps };
             if (job.ValidationFile is not null)
             {
-                data["valid_loss"] = ValidLossAt(step);
+                data["valid_loss"] = ValidLossAt(step, lr);
                 data["valid_mean_token_accuracy"] = Math.Round(0.45 + (0.04 * step), 3);
             }
 
-            Add($"Step {step}/{job.Steps}: training loss={TrainLossAt(step).ToString("0.0000", CultureInfo.InvariantCulture)}", "metrics", data);
+            Add($"Step {step}/{job.Steps}: training loss={TrainLossAt(step, lr).ToString("0.0000", CultureInfo.InvariantCulture)}", "metrics", data);
             if (step % Math.Max(1, job.Steps / 3) == 0 && !job.Fails)
             {
-                var metrics = new JsonObject { ["step"] = step, ["train_loss"] = TrainLossAt(step), ["full_valid_loss"] = ValidLossAt(step), ["full_valid_mean_token_accuracy"] = Math.Round(0.45 + (0.04 * step), 3) };
+                var metrics = new JsonObject { ["step"] = step, ["train_loss"] = TrainLossAt(step, lr), ["full_valid_loss"] = ValidLossAt(step, lr), ["full_valid_mean_token_accuracy"] = Math.Round(0.45 + (0.04 * step), 3) };
                 checkpoints.Add(new JsonObject
                 {
                     ["object"] = "fine_tuning.job.checkpoint",

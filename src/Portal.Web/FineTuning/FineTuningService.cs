@@ -81,10 +81,11 @@ public sealed partial class FineTuningService(
     public const string SuffixField = "suffix";
 
     /// <summary>
-    /// OpenAI's documented limit for a suffix ("a string of up to 18 characters that will be added to your fine-tuned
-    /// model name", the fine-tuning jobs API reference); lower-case letters, digits, '-' and '_' keep the model name valid everywhere.
+    /// OpenAI's documented limit for a suffix ("a string of up to 64 characters that will be added to your fine-tuned
+    /// model name", the fine-tuning jobs API reference as the current OpenAI SDKs carry it; older references said 18);
+    /// lower-case letters, digits, '-' and '_' keep the model name valid everywhere.
     /// </summary>
-    public const int MaxSuffixLength = 18;
+    public const int MaxSuffixLength = 64;
 
     public async Task<IReadOnlyList<FineTuningConnection>> ListConnectionsAsync(CancellationToken cancellationToken)
     {

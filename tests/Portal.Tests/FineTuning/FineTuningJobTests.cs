@@ -61,8 +61,8 @@ public sealed class FineTuningJobTests : IAsyncLifetime
         Assert.Equal(11, job.Row.Seed);
         // Every metrics step, in order, with the peer's losses (validation loss too: a validation file was given).
         Assert.Equal([1, 2, 3, 4, 5, 6], job.Metrics.Select(m => m.Step));
-        Assert.All(job.Metrics, m => Assert.Equal(OpenAiPeer.TrainLossAt(m.Step), m.TrainLoss));
-        Assert.All(job.Metrics, m => Assert.Equal(OpenAiPeer.ValidLossAt(m.Step), m.ValidLoss));
+        Assert.All(job.Metrics, m => Assert.Equal(OpenAiPeer.TrainLossAt(m.Step, 0.5), m.TrainLoss));
+        Assert.All(job.Metrics, m => Assert.Equal(OpenAiPeer.ValidLossAt(m.Step, 0.5), m.ValidLoss));
         Assert.Equal(6, job.Metrics[^1].TotalSteps);
         // Events newest first, each once, from the first to the last.
         Assert.Equal(job.Events.Count, job.Events.Select(e => e.Id).Distinct().Count());
@@ -109,7 +109,7 @@ public sealed class FineTuningJobTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("0123456789abcdefghi", "at most 18 characters")]
+    [InlineData("0123456789abcdefghij0123456789abcdefghij0123456789abcdefghij01234", "at most 64 characters")]
     [InlineData("UPPER", "lower-case")]
     public async Task Create_BadSuffix_IsRefusedBeforeSending(string suffix, string expected)
     {
