@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.LoadBalancing;
+using Yarp.ReverseProxy.Model;
 
 namespace Portal.EndToEnd.Tests;
 
@@ -75,6 +77,27 @@ public sealed class AffinityProxy : IAsyncDisposable
         });
         await app.StartAsync();
         return new AffinityProxy(app, app.Urls.Single().TrimEnd('/') + "/");
+    }
+
+    /// <summary>
+    /// Waits until the proxy's active health checks have found <paramref name="instance"/> gone, as App Service's health
+    /// check does before it sends that instance's browsers elsewhere; until then a request with its affinity gets 502.
+    /// </summary>
+    public async Task WaitUntilUnhealthyAsync(string instance, TimeSpan timeout)
+    {
+        var lookup = _app.Services.GetRequiredService<IProxyStateLookup>();
+        var until = DateTime.UtcNow + timeout;
+        while (!(lookup.TryGetCluster("portal", out var cluster)
+            && cluster.Destinations.TryGetValue(instance, out var destination)
+            && destination.Health.Active == DestinationHealth.Unhealthy))
+        {
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException($"The proxy's health checks did not find instance {instance} gone within {timeout.TotalSeconds:0} s.");
+            }
+
+            await Task.Delay(100);
+        }
     }
 
     public async ValueTask DisposeAsync()

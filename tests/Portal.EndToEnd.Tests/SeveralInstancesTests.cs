@@ -17,6 +17,7 @@ public sealed class SeveralInstancesTests(ITestOutputHelper output) : IAsyncLife
 {
     private const string PeerKey = "sk-several-instances-3K8W";
     private const string Connection = "team-peer";
+    private const int Rows = 16;
 
     private readonly PostgreSqlServer _postgres = new();
     private readonly Dictionary<string, PortalProcess> _instances = [];
@@ -135,11 +136,12 @@ public sealed class SeveralInstancesTests(ITestOutputHelper output) : IAsyncLife
         Assert.DoesNotContain(PeerKey, await second.Page.ContentAsync(), StringComparison.Ordinal);
 
         // 3. An evaluation run started through the first instance; the instance working on it is killed part-way, and
-        //    the other instance takes the run over when its lease lapses and finishes it.
+        //    the other instance takes the run over when its lease lapses and finishes it. 16 rows of the slow model take
+        //    about a second each, so the kill lands while the run is still going.
         var started = await first.Page.APIRequest.PostAsync("api/evaluations", Json(new JsonObject
         {
             ["name"] = "takeover",
-            ["rows"] = new JsonArray([.. Enumerable.Range(1, 8).Select(n => (JsonNode)new JsonObject { ["input"] = $"Question {n}?", ["expected"] = "Echo" })]),
+            ["rows"] = new JsonArray([.. Enumerable.Range(1, Rows).Select(n => (JsonNode)new JsonObject { ["input"] = $"Question {n}?", ["expected"] = "Echo" })]),
             ["targets"] = new JsonArray(new JsonObject { ["connection"] = Connection, ["model"] = "peer-slow" }),
             ["scorers"] = new JsonArray("substring-match"),
             ["concurrency"] = 1,
@@ -149,17 +151,22 @@ public sealed class SeveralInstancesTests(ITestOutputHelper output) : IAsyncLife
         var owner = await RunOwnerAsync(run);
         var (survivor, survivorInstance) = owner == firstInstance ? (second, secondInstance) : (first, firstInstance);
         await OpenInteractiveAsync(survivor.Page, $"evaluations/{run}");
-        await Assertions.Expect(survivor.Page.GetByTestId("run-counts")).Not.ToContainTextAsync("0 of 8 answers", new() { Timeout = 20_000 });
+        await Assertions.Expect(survivor.Page.GetByTestId("run-counts")).Not.ToContainTextAsync($"0 of {Rows} answers", new() { Timeout = 20_000 });
         await Assertions.Expect(survivor.Page.GetByTestId("run-status")).ToHaveTextAsync("Running");
 
         await _instances[owner].KillAsync();
         var killed = DateTime.UtcNow;
-        await Assertions.Expect(survivor.Page.GetByTestId("run-status")).ToHaveTextAsync("Completed", new() { Timeout = 45_000 });
-        await Assertions.Expect(survivor.Page.GetByTestId("run-counts")).ToContainTextAsync("8 of 8 answers");
+        await Assertions.Expect(survivor.Page.GetByTestId("run-status")).ToHaveTextAsync("Completed", new() { Timeout = 90_000 });
+        await Assertions.Expect(survivor.Page.GetByTestId("run-counts")).ToContainTextAsync($"{Rows} of {Rows} answers");
+        Assert.True(
+            _instances[survivorInstance].Output.Any(l => l.Contains($"Evaluation run {run} taken over", StringComparison.Ordinal)),
+            $"{survivorInstance} finished the run without taking it over: the run ended before {owner} was killed.");
         output.WriteLine($"Run {run}: owner {owner} killed; {survivorInstance} finished it {(DateTime.UtcNow - killed).TotalSeconds:0.0} s later.");
 
-        // The browser that was on the dead instance is sent to the living one and works there.
+        // The browser that was on the dead instance is sent to the living one and works there, once the proxy's health
+        // checks have found the dead one gone (until then the proxy answers 502, as App Service does).
         var (orphan, _) = owner == firstInstance ? (first, firstInstance) : (second, secondInstance);
+        await _proxy.WaitUntilUnhealthyAsync(owner, TimeSpan.FromSeconds(15));
         var response = await orphan.Page.GotoAsync($"models?q={id}");
         Assert.Equal(survivorInstance, response!.Headers[AffinityProxy.InstanceHeader.ToLowerInvariant()]);
         await Assertions.Expect(orphan.Page.GetByTestId("catalog-total")).ToHaveTextAsync("1 model");
