@@ -6,7 +6,8 @@ using Portal.Web.Azure;
 namespace Portal.Web.Components.Pages.Azure;
 
 /// <summary>
-/// What the hub and project wizards and the fine-tuned model deployment share: Azure's permission check for what they will create (the latest check wins),
+/// What the pages that create in Azure share (the deploy wizard, the Azure OpenAI deployment, the hub and project
+/// wizards, the fine-tuned model deployment): Azure's permission check for what they will create (the latest check wins),
 /// and the creation itself with its steps, cancellable while Azure works, ending in Azure's error, the role's refusal or
 /// "stopped waiting" — each said on the page, never thrown.
 /// </summary>

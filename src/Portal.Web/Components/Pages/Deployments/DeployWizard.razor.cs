@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Components;
 using Portal.Azure;
 using Portal.Catalog;
 using Portal.Web.Access;
-using Portal.Web.Azure;
 
 namespace Portal.Web.Components.Pages.Deployments;
 
@@ -12,16 +11,6 @@ namespace Portal.Web.Components.Pages.Deployments;
 /// </summary>
 public sealed partial class DeployWizard
 {
-    [Inject]
-    public required AzureContext Azure { get; init; }
-
-    /// <summary>Deploying and the connection made afterwards: checked against the user's role there.</summary>
-    [Inject]
-    public required AzureActions Actions { get; init; }
-
-    [Inject]
-    public required AccessControl Access { get; init; }
-
     [Inject]
     public required ICatalogService Catalog { get; init; }
 
@@ -35,14 +24,9 @@ public sealed partial class DeployWizard
     private bool _loading = true;
     private bool _checkingAccess;
     private int _accessCheck;
-    private readonly List<DeployStep> _steps = [];
-    private CancellationTokenSource? _running;
-    private ArmError? _error;
-    private bool _cancelled;
     private AzureDeployment? _done;
     private DeploymentConnectionResult? _connection;
     private bool _mayDeploy = true;
-    private string? _denied;
 
     protected override async Task OnAccessChangedAsync() =>
         _mayDeploy = await Access.CanAsync(PortalAction.DeployModel, ComponentToken);
@@ -172,44 +156,16 @@ public sealed partial class DeployWizard
             return;
         }
 
-        _error = null;
-        _denied = null;
-        _cancelled = false;
-        // Cancel stops waiting; so does leaving the page. Steps are added on the renderer, in order.
-        _running = CancellationTokenSource.CreateLinkedTokenSource(ComponentToken);
-        var progress = ProgressOnRenderer<DeployStep>(_steps.Add);
-        try
+        // Deploying, then the connection; Cancel stops waiting, so does leaving the page. The deploy action checks
+        // the user's role, Azure's answer is said on the page, and the form keeps what was entered.
+        await CreateWithProgressAsync(async (progress, cancellationToken) =>
         {
             _done = option == DeployOption.Serverless
-                ? await Actions.DeployServerlessAsync(project, wizard.AssetId, wizard.Name, wizard.NeedsMarketplace, progress, _running.Token)
-                : await Actions.DeployManagedAsync(project, wizard.AssetId, wizard.Name, wizard.InstanceType, wizard.InstanceCount, progress, _running.Token);
-            _connection = await Actions.CreateConnectionAsync(_done, _running.Token);
-        }
-        catch (PortalAccessDeniedException ex)
-        {
-            // The form keeps what was entered; the message says which role is needed.
-            _denied = ex.Message;
-        }
-        catch (ArmException ex)
-        {
-            _error = ex.Error;
-        }
-        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
-        {
-            // The page went away: nobody is waiting any more.
-        }
-        catch (OperationCanceledException)
-        {
-            _cancelled = true;
-        }
-        finally
-        {
-            _running.Dispose();
-            _running = null;
-        }
+                ? await Actions.DeployServerlessAsync(project, wizard.AssetId, wizard.Name, wizard.NeedsMarketplace, progress, cancellationToken)
+                : await Actions.DeployManagedAsync(project, wizard.AssetId, wizard.Name, wizard.InstanceType, wizard.InstanceCount, progress, cancellationToken);
+            _connection = await Actions.CreateConnectionAsync(_done, cancellationToken);
+        });
     }
-
-    private void Cancel() => _running?.Cancel();
 
     /// <summary>The VM sizes the wizard suggests, filtered by what the user typed (any other size may be typed too).</summary>
     private static Task<IEnumerable<string>> SearchVmSizes(string? text, CancellationToken cancellationToken) =>
@@ -220,14 +176,4 @@ public sealed partial class DeployWizard
     private static string OptionLabel(DeployOption option) => option == DeployOption.Serverless
         ? "Serverless API (pay per token, no infrastructure)"
         : "Managed compute (dedicated VMs you pay for by the hour)";
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _running?.Cancel();
-        }
-
-        base.Dispose(disposing);
-    }
 }

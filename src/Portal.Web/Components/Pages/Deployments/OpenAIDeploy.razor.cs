@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Components;
 using Portal.Azure;
 using Portal.Catalog;
 using Portal.Web.Access;
-using Portal.Web.Azure;
 
 namespace Portal.Web.Components.Pages.Deployments;
 
@@ -13,16 +12,6 @@ namespace Portal.Web.Components.Pages.Deployments;
 /// </summary>
 public sealed partial class OpenAIDeploy
 {
-    [Inject]
-    public required AzureContext Azure { get; init; }
-
-    /// <summary>Deploying and the connection made afterwards: checked against the user's role there.</summary>
-    [Inject]
-    public required AzureActions Actions { get; init; }
-
-    [Inject]
-    public required AccessControl Access { get; init; }
-
     [Inject]
     public required TimeProvider Time { get; init; }
 
@@ -36,11 +25,6 @@ public sealed partial class OpenAIDeploy
     private bool _confirming;
     private bool _mayDeploy = true;
     private OpenAIInputProblem? _problem;
-    private string? _denied;
-    private readonly List<DeployStep> _steps = [];
-    private CancellationTokenSource? _running;
-    private ArmError? _error;
-    private bool _cancelled;
     private OpenAIDeployment? _done;
     private DeploymentConnectionResult? _connection;
 
@@ -174,52 +158,16 @@ public sealed partial class OpenAIDeploy
             return;
         }
 
-        _error = null;
-        _denied = null;
-        _cancelled = false;
-        _running = CancellationTokenSource.CreateLinkedTokenSource(ComponentToken);
-        var progress = ProgressOnRenderer<DeployStep>(_steps.Add);
-        try
+        // The deploy action checks the user's role; Azure's answer is said on the page.
+        await CreateWithProgressAsync(async (progress, cancellationToken) =>
         {
-            _done = await Actions.DeployOpenAIAsync(account, wizard.Spec(), progress, _running.Token);
-            _connection = await Actions.CreateOpenAIConnectionAsync(_done, _running.Token);
-        }
-        catch (PortalAccessDeniedException ex)
+            _done = await Actions.DeployOpenAIAsync(account, wizard.Spec(), progress, cancellationToken);
+            _connection = await Actions.CreateOpenAIConnectionAsync(_done, cancellationToken);
+        });
+        if (Error is not null && Steps.Count == 0)
         {
-            _denied = ex.Message;
+            // Refused before Azure was asked to create anything (a taken name, say): the form stays to correct it.
+            _confirming = false;
         }
-        catch (ArmException ex)
-        {
-            _error = ex.Error;
-            if (_steps.Count == 0)
-            {
-                // Refused before Azure was asked to create anything (a taken name, say): the form stays to correct it.
-                _confirming = false;
-            }
-        }
-        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
-        {
-        }
-        catch (OperationCanceledException)
-        {
-            _cancelled = true;
-        }
-        finally
-        {
-            _running.Dispose();
-            _running = null;
-        }
-    }
-
-    private void Cancel() => _running?.Cancel();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _running?.Cancel();
-        }
-
-        base.Dispose(disposing);
     }
 }
