@@ -13,9 +13,7 @@ public sealed class CatalogImportTests(WritablePortalServerFixture server) : Por
     {
         await OpenInteractiveAsync("settings/catalog-imports");
 
-        // Blazor's InputFile attaches its change listener after its first interactive render; a file chosen before
-        // that is lost. A person is never that fast; the test waits for it.
-        await Page.WaitForFunctionAsync("() => document.querySelector('input[type=file]')?._blazorInputFileNextFileId !== undefined");
+        await WaitForFileInputAsync();
 
         await ChooseFileAsync(new FilePayload
         {
@@ -48,6 +46,19 @@ public sealed class CatalogImportTests(WritablePortalServerFixture server) : Por
         await Page.GetByRole(AriaRole.Button, new() { Name = "Remove", Exact = true }).ClickAsync();
         await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("Removed 'example-import' v1.");
         Assert.Equal(404, (await Page.Context.APIRequest.GetAsync(Server.BaseUrl + "api/models/contoso-chat-7b")).Status);
+        Assert.Empty(BrowserErrors);
+    }
+
+    [Fact]
+    public async Task AChosenFile_InTheDarkTheme_IsNamedOnceAndHasNoSeriousViolations()
+    {
+        await Page.Context.AddCookiesAsync([new Cookie { Name = "portal-theme", Value = "dark", Url = Server.BaseUrl }]);
+        await OpenInteractiveAsync("settings/catalog-imports");
+        await WaitForFileInputAsync();
+        await ChooseFileAsync(new FilePayload { Name = "team-models.json", MimeType = "application/json", Buffer = Encoding.UTF8.GetBytes("""{"models": []}""") });
+
+        await Assertions.Expect(Page.GetByText("team-models.json")).ToHaveCountAsync(1);
+        await AssertAccessibleAsync("settings-catalog-imports-chosen-dark");
         Assert.Empty(BrowserErrors);
     }
 

@@ -40,7 +40,7 @@ public sealed partial class EvaluationTests(PlaygroundServerFixture server) : Po
         {
             // Upload, preview, save.
             await OpenInteractiveAsync("evaluations/datasets");
-            await Page.Locator("input[type=file]").SetInputFilesAsync(file);
+            await ChooseFileAsync(file);
             await Assertions.Expect(Page.GetByTestId("parse-summary")).ToContainTextAsync($"JSONL file, {Quiz.Length} rows");
             var preview = Page.GetByTestId("dataset-rows");
             await Assertions.Expect(preview).ToContainTextAsync("What is 2 + 3?");
@@ -237,6 +237,32 @@ public sealed partial class EvaluationTests(PlaygroundServerFixture server) : Po
         Assert.Empty(BrowserErrors);
     }
 
+    [Theory]
+    [InlineData("light")]
+    [InlineData("dark")]
+    public async Task ADatasetChosenForUpload_InEachTheme_IsNamedOnceAndHasNoSeriousViolations(string theme)
+    {
+        var file = await WriteDatasetAsync("Chosen " + theme);
+        try
+        {
+            await Page.Context.AddCookiesAsync([new Cookie { Name = "portal-theme", Value = theme, Url = Server.BaseUrl }]);
+            await OpenInteractiveAsync("evaluations/datasets");
+            await ChooseFileAsync(file);
+            await Assertions.Expect(Page.GetByTestId("parse-summary")).ToContainTextAsync($"JSONL file, {Quiz.Length} rows");
+
+            // The file's name is said once, beside the button, in the page's own colours.
+            await Assertions.Expect(Page.GetByTestId("chosen-file")).ToContainTextAsync(Path.GetFileName(file));
+            await Assertions.Expect(Page.GetByText(Path.GetFileName(file))).ToHaveCountAsync(1);
+            await AssertAccessibleAsync($"evaluations-upload-chosen-{theme}");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        Assert.Empty(BrowserErrors);
+    }
+
     /// <summary>Uploads the quiz and starts the same two-target run through the HTTP API, as the local user.</summary>
     private async Task<(string RunId, string DatasetId)> StartRunThroughTheApiAsync(string name)
     {
@@ -244,7 +270,7 @@ public sealed partial class EvaluationTests(PlaygroundServerFixture server) : Po
         try
         {
             await OpenInteractiveAsync("evaluations/datasets");
-            await Page.Locator("input[type=file]").SetInputFilesAsync(file);
+            await ChooseFileAsync(file);
             await Page.GetByLabel("Dataset name").FillAsync(name);
             await Page.GetByRole(AriaRole.Button, new() { Name = "Save dataset" }).ClickAsync();
             await Assertions.Expect(Page).ToHaveURLAsync(new Regex(@"/evaluations/datasets/[0-9a-f-]{36}$"));

@@ -30,7 +30,7 @@ public sealed class FineTuningDataTests(FineTuningServerFixture server) : Portal
         // An invalid file: its problems with their lines, Upload disabled with the reason.
         var bad = $"bad-{tag}.jsonl";
         var invalid = Valid + """{"messages": [{"role": "user", "content": "Hi"}]}""" + "\n" + """{"messages": [{"role": "user", "content": "Hi"}, {"role": "robot", "content": "Beep"}, {"role": "assistant", "content": "Hello"}]}""" + "\n";
-        await Page.Locator("input[type=file]").Last.SetInputFilesAsync(Jsonl(bad, invalid));
+        await ChooseFilesAsync(Jsonl(bad, invalid));
         var errors = Page.GetByRole(AriaRole.Table, new() { Name = "Problems in the file" });
         await Assertions.Expect(errors.GetByRole(AriaRole.Row).Filter(new() { HasText = "No assistant turn" })).ToContainTextAsync("11");
         await Assertions.Expect(errors.GetByRole(AriaRole.Row).Filter(new() { HasText = "unknown role \"robot\"" })).ToContainTextAsync("12");
@@ -42,7 +42,7 @@ public sealed class FineTuningDataTests(FineTuningServerFixture server) : Portal
 
         // A valid file: statistics, then uploaded to openai-ft and listed with its file id.
         var good = $"good-{tag}.jsonl";
-        await Page.Locator("input[type=file]").Last.SetInputFilesAsync(Jsonl(good, Valid));
+        await ChooseFilesAsync(Jsonl(good, Valid));
         await Assertions.Expect(Page.GetByTestId("report-summary")).ToContainTextAsync("Valid: 10 examples");
         await Assertions.Expect(Page.GetByTestId("total-tokens")).ToContainTextAsync("estimated with the o200k_base tokenizer");
         await Assertions.Expect(upload).ToBeEnabledAsync();
@@ -63,7 +63,7 @@ public sealed class FineTuningDataTests(FineTuningServerFixture server) : Portal
         await Page.Context.AddCookiesAsync([new Cookie { Name = "portal-theme", Value = "dark", Url = Server.BaseUrl }]);
         await OpenInteractiveAsync($"fine-tuning/data?model=gpt-4o-mini&connection={FineTuningServerFixture.OpenAIConnection}");
         await Assertions.Expect(Page.GetByRole(AriaRole.Table, new() { Name = $"Files on {FineTuningServerFixture.OpenAIConnection}" })).ToContainTextAsync(id);
-        await Page.Locator("input[type=file]").Last.SetInputFilesAsync(Jsonl(bad, invalid));
+        await ChooseFilesAsync(Jsonl(bad, invalid));
         await Assertions.Expect(errors).ToBeVisibleAsync();
         await AssertAccessibleAsync("fine-tuning-data-dark");
 

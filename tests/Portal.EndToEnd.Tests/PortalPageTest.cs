@@ -45,6 +45,27 @@ public abstract class PortalPageTest(PortalServerFixture server) : IAsyncLifetim
         await WaitForCircuitAsync();
     }
 
+    /// <summary>Chooses files in the page's last file input, once Blazor listens on it.</summary>
+    protected async Task ChooseFilesAsync(params FilePayload[] files)
+    {
+        await WaitForFileInputAsync();
+        await Page.Locator("input[type=file]").Last.SetInputFilesAsync(files);
+    }
+
+    /// <summary>Chooses a file from disk in the page's last file input, once Blazor listens on it.</summary>
+    protected async Task ChooseFileAsync(string path)
+    {
+        await WaitForFileInputAsync();
+        await Page.Locator("input[type=file]").Last.SetInputFilesAsync(path);
+    }
+
+    /// <summary>
+    /// Blazor's InputFile listens for a file after its first interactive render; a file chosen before that is lost. A
+    /// person is never that fast; a test waits for it.
+    /// </summary>
+    protected Task WaitForFileInputAsync() =>
+        Page.WaitForFunctionAsync("() => [...document.querySelectorAll('input[type=file]')].pop()?._blazorInputFileNextFileId !== undefined");
+
     protected Task WaitForCircuitAsync() =>
         Assertions.Expect(Page.Locator("main[data-circuit]")).ToHaveAttributeAsync("data-circuit", "interactive");
 
