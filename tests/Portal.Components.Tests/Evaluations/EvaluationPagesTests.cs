@@ -139,6 +139,9 @@ public sealed class EvaluationPagesTests : PortalBunitContext
         var cut = Render<EvaluationRun>(p => p.Add(x => x.Id, run.Id));
         cut.WaitForAssertion(() => Assert.Contains("1 succeeded", cut.Find("[data-testid=run-counts]").TextContent, StringComparison.Ordinal));
         Assert.Contains("7 pending", cut.Find("[data-testid=run-counts]").TextContent, StringComparison.Ordinal);
+        var summary = cut.Find("tr[data-target='0']").TextContent;
+        Assert.Contains("400 / 120 (estimated)", summary, StringComparison.Ordinal);
+        Assert.Contains("1 ok, 7 to go", summary, StringComparison.Ordinal);
 
         EvaluationService.Runs[run.Id] = run with { Counts = new EvaluationCounts(8, 5, 2, 1) };
         EvaluationService.RaiseChanged(run.Id);
