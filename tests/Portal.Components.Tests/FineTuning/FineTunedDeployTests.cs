@@ -18,6 +18,7 @@ namespace Portal.Components.Tests.FineTuning;
 public sealed class FineTunedDeployTests : PortalBunitContext, IAsyncLifetime
 {
     private const string FineTuned = "gpt-4o-mini-2024-07-18.ft-0a1b2c3d4e5f";
+    private const string RegionalEndpoint = "https://swedencentral.api.cognitive.microsoft.com/";
 
     private readonly ArmPeer _arm;
     private readonly MemoryFineTuningStore _store;
@@ -49,6 +50,7 @@ public sealed class FineTunedDeployTests : PortalBunitContext, IAsyncLifetime
         [
             new ConfiguredConnection { Name = "aoai-ft", Kind = "AzureOpenAI", Endpoint = $"https://{ArmPeer.OpenAIAccountName}.openai.azure.com/", ApiKey = "never-sent-azure-key", Models = ["gpt-4o-mini"] },
             new ConfiguredConnection { Name = "aoai-elsewhere", Kind = "AzureOpenAI", Endpoint = "https://someone-elses.openai.azure.com/", ApiKey = "never-sent-azure-key", Models = ["gpt-4o-mini"] },
+            new ConfiguredConnection { Name = "aoai-regional", Kind = "AzureOpenAI", Endpoint = RegionalEndpoint, ApiKey = "never-sent-azure-key", Models = ["gpt-4o-mini"] },
         ]);
         settings["Portal:Azure:Endpoint"] = arm.BaseUrl.AbsoluteUri;
         settings["Portal:Azure:PollInterval"] = "00:00:00.020";
@@ -115,6 +117,38 @@ public sealed class FineTunedDeployTests : PortalBunitContext, IAsyncLifetime
         Assert.Equal(
             "playground/chat?connection=team-openai-gpt-4o-mini-2024-07-18-ft-support&model=gpt-4o-mini-2024-07-18-ft-support",
             cut.FindAll("[data-testid=deploy-done] a").Single(a => a.TextContent.Contains("Open in the chat playground", StringComparison.Ordinal)).GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task Deploy_SeveralAccountsShareTheHost_TheUserChoosesOne_PermissionIsCheckedForTheChosenOne()
+    {
+        // Accounts reached through a regional endpoint all have its host.
+        _arm.SetOpenAIEndpoint(new Uri(RegionalEndpoint));
+        _arm.FineTunedModels.Add(FineTuned);
+        var job = AzureJob("aoai-regional");
+        var cut = Open(job.Id);
+
+        var options = cut.FindAll("#ftd-account option").Select(o => o.GetAttribute("value")).ToList();
+        Assert.Equal(3, options.Count);
+        Assert.Contains(ArmPeer.AccountId("locked-openai"), options);
+        Assert.Contains("3 accounts in your subscriptions have the connection's endpoint host swedencentral.api.cognitive.microsoft.com", cut.Find("#ftd-account-help").TextContent, StringComparison.Ordinal);
+
+        // One the identity may not deploy to: said at once, and nothing can be reviewed there.
+        await cut.ChangeAsync("#ftd-account", ArmPeer.AccountId("locked-openai"));
+        cut.WaitForAssertion(() => Assert.Contains("lacks permission to create deployments in account locked-openai", cut.Find("[data-testid=why-not]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        Assert.True(cut.FindAll("button").Single(b => b.TextContent.Contains("Review deployment", StringComparison.Ordinal)).HasAttribute("disabled"));
+
+        // The one that trained it: the problem goes, the summary names it, and the PUT goes there.
+        await cut.ChangeAsync("#ftd-account", ArmPeer.AccountId());
+        cut.WaitForAssertion(() => Assert.False(cut.FindAll("button").Single(b => b.TextContent.Contains("Review deployment", StringComparison.Ordinal)).HasAttribute("disabled")), TimeSpan.FromSeconds(10));
+        Assert.Empty(cut.FindAll("[data-testid=why-not]"));
+        Assert.Contains($"Account {ArmPeer.OpenAIAccountName}", cut.Find("[data-testid=account]").TextContent, StringComparison.Ordinal);
+        await cut.ClickButtonAsync("Review deployment");
+        Assert.Contains(ArmPeer.OpenAIAccountName, cut.Find("[data-testid=confirm-summary]").TextContent, StringComparison.Ordinal);
+        await cut.ClickButtonAsync("Create deployment");
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=deploy-done]")), TimeSpan.FromSeconds(20));
+        var put = Assert.Single(_arm.Requests, r => r.Method == "PUT");
+        Assert.Contains("/accounts/team-openai/deployments/", put.Path, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,7 +11,8 @@ namespace Portal.Web.Components.Pages.Deployments;
 
 /// <summary>
 /// <c>/deployments/new/fine-tuned?job=&lt;id&gt;</c>: deploys a succeeded job's fine-tuned model into the Azure OpenAI
-/// account behind the job's connection (found by the endpoint's host among the accounts of the chosen subscriptions), as
+/// account behind the job's connection (found by the endpoint's host among the accounts of the chosen subscriptions; the
+/// user chooses when several share the host, as accounts on a regional endpoint do), as
 /// Azure deploys fine-tuned models (<see cref="FineTunedDeployment"/>). A summary is confirmed before anything is PUT;
 /// then the deployment is followed, and a connection to it is made so the chat playground can use it.
 /// </summary>
@@ -20,6 +21,10 @@ public sealed partial class FineTunedDeploy : AzureCreationPage
     private FineTuningJobView? _job;
     private ConnectionView? _connection;
     private AzureAIAccount? _account;
+    private IReadOnlyList<AzureAIAccount> _matches = [];
+    private string? _accountProblem;
+    private bool _readingAccount;
+    private int _accountRead;
     private HashSet<string> _taken = [];
     private IReadOnlyList<string> _existing = [];
     private string _name = "";
@@ -134,15 +139,10 @@ public sealed partial class FineTunedDeploy : AzureCreationPage
                 return;
             }
 
-            _account = matches[0];
-            var deployments = await Azure.Service.ListAccountDeploymentsAsync(_account, ComponentToken);
-            _taken = deployments.Select(d => d.Name ?? "").ToHashSet(StringComparer.OrdinalIgnoreCase);
-            _existing = [.. deployments.Where(d => string.Equals(d.Properties?.Model?.Name, job.Row.FineTunedModel, StringComparison.Ordinal)).Select(d => d.Name ?? "")];
-            _name = FineTunedDeployment.DefaultName(job.Row.BaseModel, job.Row.Suffix, _taken);
-            if (await Azure.Service.CanPerformAsync(_account.Id, AzureService.OpenAIDeploymentWrite, ComponentToken) == false)
-            {
-                _blocker = $"The signed-in identity lacks permission to create deployments in account {_account.Name} (it may not perform {AzureService.OpenAIDeploymentWrite}). Ask for a role such as Cognitive Services Contributor or Azure AI Developer on the account.";
-            }
+            // Normally one account has the host; accounts reached through a shared regional endpoint all have it, and
+            // the user chooses the one that trained the model.
+            _matches = matches;
+            await SelectAccountAsync(matches[0], job);
         }
         catch (ArmException ex)
         {
@@ -157,9 +157,62 @@ public sealed partial class FineTunedDeploy : AzureCreationPage
         }
     }
 
+    private async Task OnAccountChangedAsync(ChangeEventArgs e)
+    {
+        if (_job is { } job && _matches.FirstOrDefault(a => a.Id == e.Value?.ToString()) is { } account)
+        {
+            await SelectAccountAsync(account, job);
+        }
+    }
+
+    /// <summary>Reads the chosen account's deployments (taken names, earlier deployments of this model) and the identity's permission there; the latest choice wins.</summary>
+    private async Task SelectAccountAsync(AzureAIAccount account, FineTuningJobView job)
+    {
+        var read = ++_accountRead;
+        _account = account;
+        _confirming = false;
+        _nameProblem = null;
+        _accountProblem = null;
+        _taken = [];
+        _existing = [];
+        _readingAccount = true;
+        try
+        {
+            var deployments = await Azure.Service.ListAccountDeploymentsAsync(account, ComponentToken);
+            var allowed = await Azure.Service.CanPerformAsync(account.Id, AzureService.OpenAIDeploymentWrite, ComponentToken);
+            if (read != _accountRead)
+            {
+                return;
+            }
+
+            _taken = deployments.Select(d => d.Name ?? "").ToHashSet(StringComparer.OrdinalIgnoreCase);
+            _existing = [.. deployments.Where(d => string.Equals(d.Properties?.Model?.Name, job.Row.FineTunedModel, StringComparison.Ordinal)).Select(d => d.Name ?? "")];
+            _name = FineTunedDeployment.DefaultName(job.Row.BaseModel, job.Row.Suffix, _taken);
+            if (allowed == false)
+            {
+                _accountProblem = $"The signed-in identity lacks permission to create deployments in account {account.Name} (it may not perform {AzureService.OpenAIDeploymentWrite}). Ask for a role such as Cognitive Services Contributor or Azure AI Developer on the account.";
+            }
+        }
+        catch (ArmException ex) when (read == _accountRead)
+        {
+            _accountProblem = ex.Error.Kind is ArmErrorKind.Forbidden or ArmErrorKind.Unauthorized
+                ? $"The signed-in identity may not read account {account.Name}: {ex.Error.Message}"
+                : $"Azure could not be asked about account {account.Name}: {ex.Error.Message}";
+        }
+        finally
+        {
+            _readingAccount &= read != _accountRead;
+        }
+    }
+
     /// <summary>Checks the form, then shows what will be created; nothing is sent to Azure before "Create deployment".</summary>
     private void Review()
     {
+        if (_accountProblem is not null || _readingAccount)
+        {
+            return;
+        }
+
         _nameProblem = AzureService.CheckDeploymentName(_name)
             ?? (_taken.Contains(_name) ? $"Account {_account?.Name} already has a deployment named {_name}; choose another name (for example {FineTunedDeployment.DefaultName(_name, null, _taken)})." : null)
             ?? (_capacity < 1 || _capacity > 1000 ? "Capacity must be between 1 and 1000 thousand tokens per minute." : null);
@@ -168,7 +221,7 @@ public sealed partial class FineTunedDeploy : AzureCreationPage
 
     private async Task DeployAsync()
     {
-        if (!_confirming || _account is not { } account || _job?.Row.FineTunedModel is not { } model)
+        if (!_confirming || _accountProblem is not null || _readingAccount || _account is not { } account || _job?.Row.FineTunedModel is not { } model)
         {
             return;
         }
