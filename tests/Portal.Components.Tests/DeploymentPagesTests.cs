@@ -66,6 +66,7 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
                 ["Portal:Azure:Endpoint"] = arm.BaseUrl.AbsoluteUri,
                 ["Portal:Azure:Subscriptions:0"] = ArmPeer.Subscription,
                 ["Portal:Azure:PollInterval"] = "00:00:00.020",
+                ["Portal:Azure:MaxRetries"] = "1", // one retry is enough to see; throttled tests stay short
             })
     {
         _arm = arm;
@@ -159,6 +160,20 @@ public sealed class DeploymentPagesTests : PortalBunitContext, IAsyncLifetime
 
         cut.WaitForAssertion(() => Assert.Contains("lacks permission to create endpoints in Locked project", cut.Find("[data-testid=why-not]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.True(cut.FindAll("button").First(b => b.TextContent.Contains("Deploy", StringComparison.Ordinal)).HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public async Task Wizard_PermissionCheckThrottled_LeavesThePermissionUnknown_AndTheDeployPossible()
+    {
+        var cut = Wizard("Phi-3-mini-4k-instruct");
+        _arm.ThrottleNext = 50; // more 429s than the client retries
+
+        await ChooseProject(cut, ArmPeer.ProjectId());
+
+        Assert.True(_arm.ThrottleNext < 50, "The permission check was not asked.");
+        Assert.Empty(cut.FindAll("[data-testid=why-not]"));
+        Assert.False(cut.FindAll("button").First(b => b.TextContent.Contains("Deploy", StringComparison.Ordinal)).HasAttribute("disabled"));
+        _arm.ThrottleNext = 0;
     }
 
     [Fact]

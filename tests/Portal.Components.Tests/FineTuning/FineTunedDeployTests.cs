@@ -54,6 +54,7 @@ public sealed class FineTunedDeployTests : PortalBunitContext, IAsyncLifetime
         ]);
         settings["Portal:Azure:Endpoint"] = arm.BaseUrl.AbsoluteUri;
         settings["Portal:Azure:PollInterval"] = "00:00:00.020";
+        settings["Portal:Azure:MaxRetries"] = "1"; // one retry is enough to see; the throttled test stays short
         settings["Portal:Azure:Subscriptions:0"] = ArmPeer.Subscription;
 
         return settings;
@@ -149,6 +150,23 @@ public sealed class FineTunedDeployTests : PortalBunitContext, IAsyncLifetime
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=deploy-done]")), TimeSpan.FromSeconds(20));
         var put = Assert.Single(_arm.Requests, r => r.Method == "PUT");
         Assert.Contains("/accounts/team-openai/deployments/", put.Path, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deploy_AzureThrottlesTheChosenAccountsReads_SaysSoAndOffersNothingToCreate()
+    {
+        _arm.SetOpenAIEndpoint(new Uri(RegionalEndpoint));
+        var job = AzureJob("aoai-regional");
+        var cut = Open(job.Id);
+        _arm.ThrottleNext = 50; // more 429s than the client retries
+
+        await cut.ChangeAsync("#ftd-account", ArmPeer.AccountId(ArmPeer.AIServicesAccountName));
+
+        cut.WaitForAssertion(() => Assert.Contains($"Azure could not be asked about account {ArmPeer.AIServicesAccountName}", cut.Find("[data-testid=why-not]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        Assert.Contains("Reload the page to ask again.", cut.Find("[data-testid=why-not]").TextContent, StringComparison.Ordinal);
+        Assert.True(cut.FindAll("button").Single(b => b.TextContent.Contains("Review deployment", StringComparison.Ordinal)).HasAttribute("disabled"));
+        _arm.ThrottleNext = 0;
+        Assert.DoesNotContain(_arm.Requests, r => r.Method == "PUT");
     }
 
     [Fact]

@@ -62,9 +62,13 @@ public abstract class AzureCreationPage : PortalComponentBase
                 Missing = missing;
             }
         }
-        catch (ArmException ex) when (check == _accessCheck)
+        catch (ArmException ex)
         {
-            Error = ex.Error;
+            // An answer for a choice since replaced is dropped, error or not.
+            if (check == _accessCheck)
+            {
+                Error = ex.Error;
+            }
         }
         catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
         {

@@ -129,12 +129,14 @@ public sealed partial class DeployWizard
                 wizard.PermissionDenied();
             }
         }
-        catch (ArmException ex) when (ex.Error.Kind is ArmErrorKind.Forbidden or ArmErrorKind.Unauthorized)
+        catch (ArmException ex) when (check == _accessCheck && ex.Error.Kind is ArmErrorKind.Forbidden or ArmErrorKind.Unauthorized)
         {
-            if (check == _accessCheck)
-            {
-                wizard.PermissionDenied(ex.Error.Message);
-            }
+            wizard.PermissionDenied(ex.Error.Message);
+        }
+        catch (ArmException)
+        {
+            // An answer for a project no longer chosen, or a check that itself failed (throttled, unavailable): the
+            // permission stays unknown, as when Azure cannot say, and Azure checks it again when the deployment starts.
         }
         catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
         {

@@ -193,11 +193,18 @@ public sealed partial class FineTunedDeploy : AzureCreationPage
                 _accountProblem = $"The signed-in identity lacks permission to create deployments in account {account.Name} (it may not perform {AzureService.OpenAIDeploymentWrite}). Ask for a role such as Cognitive Services Contributor or Azure AI Developer on the account.";
             }
         }
-        catch (ArmException ex) when (read == _accountRead)
+        catch (ArmException ex)
         {
-            _accountProblem = ex.Error.Kind is ArmErrorKind.Forbidden or ArmErrorKind.Unauthorized
-                ? $"The signed-in identity may not read account {account.Name}: {ex.Error.Message}"
-                : $"Azure could not be asked about account {account.Name}: {ex.Error.Message}";
+            // An answer about an account no longer chosen is dropped, error or not.
+            if (read == _accountRead)
+            {
+                _accountProblem = ex.Error.Kind is ArmErrorKind.Forbidden or ArmErrorKind.Unauthorized
+                    ? $"The signed-in identity may not read account {account.Name}: {ex.Error.Message}"
+                    : $"Azure could not be asked about account {account.Name}: {ex.Error.Message} Reload the page to ask again.";
+            }
+        }
+        catch (OperationCanceledException) when (ComponentToken.IsCancellationRequested)
+        {
         }
         finally
         {

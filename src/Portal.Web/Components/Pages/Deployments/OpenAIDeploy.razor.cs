@@ -110,7 +110,11 @@ public sealed partial class OpenAIDeploy
                 _wizard.PermissionDenied();
             }
         }
-        catch (ArmException ex) when (read == _accountRead)
+        catch (ArmException) when (read != _accountRead)
+        {
+            // An answer about an account no longer chosen is dropped, error or not.
+        }
+        catch (ArmException ex)
         {
             if (ex.Error.Kind is ArmErrorKind.Forbidden or ArmErrorKind.Unauthorized)
             {
