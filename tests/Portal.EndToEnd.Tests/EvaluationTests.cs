@@ -87,7 +87,17 @@ public sealed partial class EvaluationTests(PlaygroundServerFixture server) : Po
                 }
                 """);
             var total = Quiz.Length * 2;
-            await Assertions.Expect(Page.GetByTestId("run-status")).ToHaveTextAsync("Completed", new() { Timeout = 60_000 });
+            try
+            {
+                // Ten answers take seconds; the bound is for a 2-core machine running another test collection beside this one.
+                await Assertions.Expect(Page.GetByTestId("run-status")).ToHaveTextAsync("Completed", new() { Timeout = 120_000 });
+            }
+            catch (PlaywrightException ex)
+            {
+                var seen = await Page.EvaluateAsync<string[]>("() => window.__counts");
+                throw new InvalidOperationException($"The run did not complete within 120 s; the counts it showed: {string.Join(" | ", seen)}", ex);
+            }
+
             await Assertions.Expect(Page.GetByTestId("run-counts")).ToContainTextAsync($"{total} of {total} answers");
             var counts = await Page.EvaluateAsync<string[]>("() => window.__counts");
             var done = counts.Select(c => CountDone().Match(c)).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
@@ -211,7 +221,7 @@ public sealed partial class EvaluationTests(PlaygroundServerFixture server) : Po
             await OpenInteractiveAsync(path);
             if (path.StartsWith("evaluations/" + runId, StringComparison.Ordinal))
             {
-                await Assertions.Expect(Page.GetByTestId("run-status")).ToHaveTextAsync("Completed", new() { Timeout = 60_000 });
+                await Assertions.Expect(Page.GetByTestId("run-status")).ToHaveTextAsync("Completed", new() { Timeout = 120_000 });
                 await Assertions.Expect(Page.GetByTestId("rows-table")).ToBeVisibleAsync();
                 // Two targets and two scorers fit the window: the summary needs no sideways scrolling to show its last column.
                 var hidden = await Page.GetByRole(AriaRole.Region, new() { Name = "Summary per target", Exact = false }).First.EvaluateAsync<int>("e => e.scrollWidth - e.clientWidth");

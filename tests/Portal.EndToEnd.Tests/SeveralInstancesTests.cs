@@ -13,6 +13,7 @@ namespace Portal.EndToEnd.Tests;
 /// affinity, in Chromium through the proxy: what one instance changes, the other shows; work of an instance that dies is
 /// finished by the other.
 /// </summary>
+[Collection(SeveralInstancesGroup.Name)]
 public sealed class SeveralInstancesTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string PeerKey = "sk-several-instances-3K8W";
@@ -226,4 +227,14 @@ public sealed class SeveralInstancesTests(ITestOutputHelper output) : IAsyncLife
         model["aliases"] = new JsonArray();
         return new JsonObject { ["models"] = new JsonArray(model) }.ToJsonString();
     }
+}
+
+/// <summary>
+/// Two portal processes and a PostgreSQL server are a whole machine's work on two cores: these tests run alone, after
+/// the others, so neither they nor a test beside them wait on a starved CPU.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SeveralInstancesGroup
+{
+    public const string Name = "Several portal instances, alone";
 }
