@@ -548,21 +548,11 @@ public static partial class PermissionMatrixCases
     /// <summary>A shared OpenAI connection to the peer offering gpt-4o-mini, and a training file uploaded to it (no portal check).</summary>
     public static async Task<(string Connection, string File)> SeedFineTuningAsync(MatrixHost host)
     {
-        var connection = await host.Get<IConnectionStore>().SaveAsync(new StoredConnection
-        {
-            UserId = ConnectionService.SharedOwner,
-            Name = "ft-" + Guid.NewGuid().ToString("N")[..8],
-            Kind = nameof(ConnectionKind.OpenAI),
-            Endpoint = host.Peer.V1.AbsoluteUri,
-            Auth = nameof(ConnectionAuth.ApiKey),
-            ProtectedApiKey = host.Get<IDataProtectionProvider>().CreateProtector(ConnectionService.KeyPurpose).Protect(MatrixHost.PeerKey),
-            KeyHint = MatrixHost.PeerKey[^4..],
-            Models = "gpt-4o-mini",
-        }, None);
-        var target = new InferenceTarget(connection.Name, ConnectionKind.OpenAI, host.Peer.V1, ConnectionAuth.ApiKey, MatrixHost.PeerKey);
+        var connection = await SeedFineTuningConnectionAsync(host);
+        var target = new InferenceTarget(connection, ConnectionKind.OpenAI, host.Peer.V1, ConnectionAuth.ApiKey, MatrixHost.PeerKey);
         using var content = new MemoryStream("{\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}, {\"role\": \"assistant\", \"content\": \"Hello.\"}]}\n"u8.ToArray());
         var file = await host.Get<FineTuningClient>().UploadFileAsync(target, "matrix.jsonl", content, null, None);
-        return (connection.Name, file.Id);
+        return (connection, file.Id);
     }
 
     /// <summary>A running job of <paramref name="owner"/> at the peer (slow: it stays unfinished for the test), followed by the portal.</summary>
